@@ -1,24 +1,37 @@
 package dev.switchboard.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code switchboard} command. */
-@Command(name = "switchboard", mixinStandardHelpOptions = true,
-    versionProvider = Main.Version.class,
+/** The {@code switchboard} command: the entry point of dist/switchboard. */
+@Command(name = "switchboard", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "WebRTC signaling, STUN and TURN in one process.",
-    subcommands = {})
+    footer = {"", "Start with:  switchboard serve", "Help on a command:  switchboard help COMMAND"},
+    subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Main()).execute(args));
+    System.exit(run(args));
   }
 
-  static final class Version implements CommandLine.IVersionProvider {
-    @Override
-    public String[] getVersion() {
-      String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"switchboard " + (v == null ? "dev" : v)};
+  /** Runs the command line and returns the exit code; tests call this in-process. */
+  static int run(String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler(Main::handle);
+    return cli.execute(args);
+  }
+
+  private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+    PrintWriter err = cmd.getErr();
+    if (e instanceof UserError user) {
+      err.println("switchboard " + cmd.getCommandName() + ": " + user.getMessage());
+      err.flush();
+      return user.exitCode();
     }
+    err.println("switchboard " + cmd.getCommandName() + ": unexpected failure: " + e);
+    e.printStackTrace(err);
+    err.flush();
+    return UserError.RUNTIME;
   }
 }

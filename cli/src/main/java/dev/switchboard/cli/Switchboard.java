@@ -1,0 +1,207 @@
+package dev.switchboard.cli;
+
+import dev.switchboard.cli.config.DataDir;
+import dev.switchboard.cli.config.SwitchboardConfig;
+import dev.switchboard.signaling.MetricsSource;
+import dev.switchboard.signaling.SignalingServer;
+import dev.switchboard.signaling.Tokens;
+import dev.switchboard.turn.CredentialStore;
+import dev.switchboard.turn.TurnRestCredentials;
+import dev.switchboard.turn.TurnServer;
+import dev.switchboard.turn.UsersFileStore;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import java.io.IOException;
+import java.net.BindException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Switchboard: the composition root that wires the data dir, TLS, credentials, the TURN
+ * server and the signaling server onto one event loop group. Thread-safe.
+ */
+final class Switchboard implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Switchboard.class);
+
+  private final SwitchboardConfig config;
+  private final EventLoopGroup group;
+  private final TurnServer turn;
+  private final SignalingServer signaling;
+  private final TurnIceServers ice;
+
+  private Switchboard(SwitchboardConfig config, EventLoopGroup group, TurnServer turn,
+                      SignalingServer signaling, TurnIceServers ice) {
+    this.config = config;
+    this.group = group;
+    this.turn = turn;
+    this.signaling = signaling;
+    this.ice = ice;
+  }
+
+  /**
+   * Prepares the data dir and binds every listener.
+   *
+   * @throws UserError exit 1 for a port in use or an unusable data dir, exit 2 for unusable TLS files
+   */
+  static Switchboard start(SwitchboardConfig config, Clock clock) {
+    Path dataDir = config.dataDir();
+    DataDirSetup setup = new DataDirSetup(dataDir, clock);
+    Supplier<SslContext> tls = null;
+    TurnSecretFiles secrets;
+    byte[] tokenKey;
+    try {
+      setup.prepareSecrets();
+      secrets = new TurnSecretFiles(config.effectiveSecretFiles(), secretFromEnv(config), clock);
+      tokenKey = readTokenKey(DataDir.tokenKey(dataDir));
+    } catch (IOException e) {
+      throw new UserError(UserError.RUNTIME, "data dir " + dataDir.toAbsolutePath() + ": " + e.getMessage()
+          + " (check its permissions or choose another with --data-dir)", e);
+    }
+    if (config.tls().enabled()) {
+      tls = tlsContext(config, setup, clock);
+    }
+    EventLoopGroup group = EventLoops.create(Runtime.getRuntime().availableProcessors());
+    TurnServer turn = null;
+    try {
+      TurnRestCredentials rest = new TurnRestCredentials(secrets, clock);
+      if (config.turnEnabled()) {
+        if (config.turn().peers().allowLoopback()) {
+          log.warn("TURN relays to loopback peers (turn.peers.allowLoopback): for local testing only");
+        }
+        CredentialStore credentials = CredentialStore.union(new UsersFileStore(config.effectiveUsersFile()), rest);
+        turn = TurnServer.start(config.turn(), group, clock, credentials, tls);
+      }
+      TurnIceServers ice = turn == null
+          ? new TurnIceServers(config.publicAddress(), -1, -1, -1, rest, config.iceTtl())
+          : new TurnIceServers(config.publicAddress(), turn.udpPort(), turn.tcpPort(), turn.tlsPort(), rest,
+              config.iceTtl());
+      MetricsSource turnMetrics = turn == null ? out -> { } : turn::appendPrometheus;
+      SignalingServer signaling = SignalingServer.start(config.signaling(), group, clock, tls, ice,
+          new Tokens(tokenKey, clock), turnMetrics);
+      return new Switchboard(config, group, turn, signaling, ice);
+    } catch (BindException e) {
+      if (turn != null) {
+        turn.close();
+      }
+      group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+      throw new UserError(UserError.RUNTIME, portInUse(e.getMessage()));
+    } catch (RuntimeException e) {
+      if (turn != null) {
+        turn.close();
+      }
+      group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+      throw e;
+    }
+  }
+
+  private static Supplier<SslContext> tlsContext(SwitchboardConfig config, DataDirSetup setup, Clock clock) {
+    Path cert = config.tls().cert().orElse(DataDir.cert(config.dataDir()));
+    Path key = config.tls().key().orElse(DataDir.key(config.dataDir()));
+    try {
+      if (config.tls().cert().isEmpty()) {
+        List<String> extra = new ArrayList<>();
+        if (!config.publicAddress().address().isAnyLocalAddress()) {
+          extra.add(config.publicAddress().host());
+        }
+        setup.prepareTls(extra);
+      }
+      return new ReloadingSslContext(cert, key, clock);
+    } catch (IOException e) {
+      throw new UserError(UserError.USAGE, "TLS: " + e.getMessage()
+          + " (fix tls.cert/tls.key, or remove them to use the generated certificate)", e);
+    }
+  }
+
+  private static String secretFromEnv(SwitchboardConfig config) {
+    String name = config.turnAuth().secretEnv();
+    if (name.isEmpty()) {
+      return "";
+    }
+    String value = System.getenv(name);
+    if (value == null || value.isBlank()) {
+      throw new UserError(UserError.USAGE, "turn.auth.secretEnv names " + name + ", which is not set");
+    }
+    return value.trim();
+  }
+
+  private static byte[] readTokenKey(Path file) throws IOException {
+    String text = Files.readString(file, StandardCharsets.UTF_8).trim();
+    try {
+      byte[] key = Base64.getUrlDecoder().decode(text);
+      if (key.length < 32) {
+        throw new IOException(file + " holds " + key.length + " bytes; a signing key needs 32 (delete it to have one made)");
+      }
+      return key;
+    } catch (IllegalArgumentException e) {
+      throw new IOException(file + " is not base64url text (delete it to have a new key made)");
+    }
+  }
+
+  private static String portInUse(String listenerMessage) {
+    String flag = listenerMessage.contains("signaling") ? "--https-port"
+        : listenerMessage.contains("TLS") ? "--turns-port" : "--turn-port";
+    return listenerMessage + System.lineSeparator()
+        + "  another process holds this port: stop it (ss -ltnup shows which), or choose another with " + flag;
+  }
+
+  void logListeners() {
+    String host = config.publicAddress().urlHost();
+    String scheme = config.tls().enabled() ? "https" : "http";
+    String ws = config.tls().enabled() ? "wss" : "ws";
+    String bind = config.signaling().address().getHostAddress();
+    log.info("Signaling {} listening on {}:{}", scheme.toUpperCase(), bind, signaling.port());
+    if (turn != null) {
+      String turnBind = config.turn().listeners().address().getHostAddress();
+      if (turn.udpPort() > 0) {
+        log.info("STUN/TURN UDP listening on {}:{}", turnBind, turn.udpPort());
+      }
+      if (turn.tcpPort() > 0) {
+        log.info("STUN/TURN TCP listening on {}:{}", turnBind, turn.tcpPort());
+      }
+      if (turn.tlsPort() > 0) {
+        log.info("STUN/TURN TLS listening on {}:{}", turnBind, turn.tlsPort());
+      }
+      log.info("TURN relay ports {}-{} on {}, advertised as {}", config.turn().relay().minPort(),
+          config.turn().relay().maxPort(), config.turn().relay().address().getHostAddress(),
+          config.turn().relay().advertisedAddress().getHostAddress());
+    }
+    log.info("Web app: {}://{}:{}/   WebSocket: {}://{}:{}/ws", scheme, host, signaling.port(), ws, host,
+        signaling.port());
+    if (!ice.urls().isEmpty()) {
+      log.info("ICE servers: {}", String.join(" ", ice.urls()));
+    }
+  }
+
+  int signalingPort() {
+    return signaling.port();
+  }
+
+  TurnServer turn() {
+    return turn;
+  }
+
+  /** Tells signaling clients to go and waits for them, at most the configured drain timeout. */
+  CompletableFuture<Void> drain() {
+    return signaling.drain(config.drainTimeout());
+  }
+
+  @Override
+  public void close() {
+    signaling.close();
+    if (turn != null) {
+      turn.close();
+    }
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+  }
+}

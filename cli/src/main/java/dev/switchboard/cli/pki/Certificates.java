@@ -1,0 +1,137 @@
+package dev.switchboard.cli.pki;
+
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/** Makes CA, leaf and self-signed certificates. Thread-safe. */
+public final class Certificates {
+
+  /** A certificate with its private key. */
+  public record Issued(X509Certificate certificate, PrivateKey key) {}
+
+  private final Clock clock;
+  private final SecureRandom random = new SecureRandom();
+
+  public Certificates(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** A CA that may sign leaves only (path length 0). */
+  public Issued newCa(String commonName, KeyKind kind, Duration validity) {
+    KeyPair pair = kind.generate();
+    X500Name name = name(commonName);
+    try {
+      X509v3CertificateBuilder builder = builder(name, name, pair.getPublic(), validity);
+      JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+      builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+      builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+      builder.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(pair.getPublic()));
+      return new Issued(sign(builder, pair.getPrivate()), pair.getPrivate());
+    } catch (CertIOException | GeneralSecurityException e) {
+      throw new IllegalStateException("cannot build the CA certificate", e);
+    }
+  }
+
+  /** A TLS server leaf for {@code hosts} (names and IP literals), signed by {@code ca}. */
+  public Issued issueLeaf(Issued ca, List<String> hosts, KeyKind kind, Duration validity) {
+    KeyPair pair = kind.generate();
+    // The encoded subject, not getName(): RFC 2253 text reverses the RDN order and would not match.
+    X500Name issuer = X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded());
+    try {
+      X509v3CertificateBuilder builder = builder(issuer, name(hosts.get(0)), pair.getPublic(), validity);
+      leafExtensions(builder, hosts, pair.getPublic(), pair.getPrivate().getAlgorithm());
+      builder.addExtension(Extension.authorityKeyIdentifier, false,
+          new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca.certificate()));
+      return new Issued(sign(builder, ca.key()), pair.getPrivate());
+    } catch (CertIOException | GeneralSecurityException e) {
+      throw new IllegalStateException("cannot build the certificate", e);
+    }
+  }
+
+  /** A self-signed leaf for {@code hosts}: the quick case, trusted by nobody until told. */
+  public Issued selfSigned(List<String> hosts, KeyKind kind, Duration validity) {
+    KeyPair pair = kind.generate();
+    X500Name name = name(hosts.get(0));
+    try {
+      X509v3CertificateBuilder builder = builder(name, name, pair.getPublic(), validity);
+      leafExtensions(builder, hosts, pair.getPublic(), pair.getPrivate().getAlgorithm());
+      return new Issued(sign(builder, pair.getPrivate()), pair.getPrivate());
+    } catch (CertIOException | GeneralSecurityException e) {
+      throw new IllegalStateException("cannot build the certificate", e);
+    }
+  }
+
+  private X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, PublicKey key, Duration validity) {
+    Instant now = clock.instant();
+    // Backdated an hour so that a client whose clock is a little behind accepts it at once.
+    Date notBefore = Date.from(now.minus(Duration.ofHours(1)));
+    Date notAfter = Date.from(now.plus(validity));
+    BigInteger serial = new BigInteger(127, random).add(BigInteger.ONE);
+    return new JcaX509v3CertificateBuilder(issuer, serial, notBefore, notAfter, subject, key);
+  }
+
+  private static void leafExtensions(X509v3CertificateBuilder builder, List<String> hosts, PublicKey key,
+                                     String keyAlgorithm) throws CertIOException, GeneralSecurityException {
+    builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+    int usage = KeyUsage.digitalSignature | (keyAlgorithm.equals("RSA") ? KeyUsage.keyEncipherment : 0);
+    builder.addExtension(Extension.keyUsage, true, new KeyUsage(usage));
+    builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+    builder.addExtension(Extension.subjectAlternativeName, false, subjectAltNames(hosts));
+    builder.addExtension(Extension.subjectKeyIdentifier, false, new JcaX509ExtensionUtils().createSubjectKeyIdentifier(key));
+  }
+
+  /** IP literals become iPAddress SANs, anything else dNSName. */
+  static GeneralNames subjectAltNames(List<String> hosts) {
+    List<GeneralName> names = new ArrayList<>();
+    for (String host : hosts) {
+      boolean ip = host.contains(":") || host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+      names.add(new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, stripBrackets(host)));
+    }
+    return new GeneralNames(names.toArray(GeneralName[]::new));
+  }
+
+  private static String stripBrackets(String host) {
+    return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+  }
+
+  private static X500Name name(String commonName) {
+    return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "Switchboard").addRDN(BCStyle.CN, commonName).build();
+  }
+
+  private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signer) throws GeneralSecurityException {
+    try {
+      var contentSigner = new JcaContentSignerBuilder(KeyKind.signatureAlgorithm(signer.getAlgorithm())).build(signer);
+      return new JcaX509CertificateConverter().getCertificate(builder.build(contentSigner));
+    } catch (OperatorCreationException e) {
+      throw new GeneralSecurityException("cannot sign with a " + signer.getAlgorithm() + " key", e);
+    }
+  }
+}

@@ -1,0 +1,149 @@
+package dev.switchboard.cli.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.signaling.SignalingConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  @TempDir
+  Path dir;
+
+  private Path write(String yaml) throws IOException {
+    Path file = dir.resolve("switchboard.yaml");
+    Files.writeString(file, yaml);
+    return file;
+  }
+
+  private SwitchboardConfig load(Path file, ConfigOverrides overrides) throws ConfigException {
+    return ConfigLoader.load(Optional.ofNullable(file), overrides, "test");
+  }
+
+  @Test
+  void defaultsMatchTheDocumentedFile() throws Exception {
+    SwitchboardConfig config = load(null, new ConfigOverrides().set("publicAddress", "127.0.0.1", "--public-address"));
+    assertThat(config.dataDir()).isEqualTo(Path.of("./switchboard-data"));
+    assertThat(config.signaling().port()).isEqualTo(8443);
+    assertThat(config.signaling().auth()).isEqualTo(SignalingConfig.Auth.NONE);
+    assertThat(config.signaling().rooms()).isEqualTo(new SignalingConfig.Rooms(8, 50, 50));
+    assertThat(config.signaling().resumeWindow()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.turn().listeners().port()).isEqualTo(3478);
+    assertThat(config.turn().listeners().tlsPort()).isEqualTo(5349);
+    assertThat(config.turn().relay().minPort()).isEqualTo(49152);
+    assertThat(config.turn().relay().maxPort()).isEqualTo(65535);
+    assertThat(config.turn().lifetimes().nonce()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(config.turn().quotas().userAllocations()).isEqualTo(12);
+    assertThat(config.turn().quotas().totalAllocations()).isEqualTo(10000);
+    assertThat(config.turn().peers().allowLoopback()).isFalse();
+    assertThat(config.iceTtl()).isEqualTo(Duration.ofHours(1));
+    assertThat(config.drainTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.tls().enabled()).isTrue();
+    assertThat(config.turn().relay().advertisedAddress().getHostAddress()).isEqualTo("127.0.0.1");
+  }
+
+  @Test
+  void reportsEveryProblemAtOnceWithKeyAndLine() throws IOException {
+    Path file = write("""
+        signaling:
+          port: 99999
+          auth: maybe
+        turn:
+          realm: example.org
+          relay:
+            ports: 70000-80000
+          lifetimes:
+            nonce: soon
+          peers:
+            deny: [10.0.0.0/33]
+        rooms:
+          defaultCapcity: 4
+        """);
+    assertThatThrownBy(() -> load(file, new ConfigOverrides()))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+            file + ": rooms.defaultCapcity is not a known key; did you mean rooms.defaultCapacity? (line 13)",
+            file + ": signaling.port: 99999 is outside 0-65535 (line 2)",
+            file + ": signaling.auth: 'maybe' is not none or token (line 3)",
+            file + ": turn.relay.ports: 70000-80000 is outside 1-65535 (line 7)",
+            file + ": turn.lifetimes.nonce: 'soon' is not a duration such as 30s, 10m or 1h (line 9)",
+            file + ": turn.peers.deny: '10.0.0.0/33' is not an address or CIDR such as 10.0.0.0/8 or fd00::/8 (line 11)"));
+  }
+
+  @Test
+  void sectionsAndCrossFieldRules() throws IOException {
+    Path file = write("""
+        turn: 5
+        rooms:
+          defaultCapacity: 60
+          maxCapacity: 10
+        signaling:
+          heartbeat:
+            interval: 30s
+            timeout: 10s
+        """);
+    assertThatThrownBy(() -> load(file, new ConfigOverrides()))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).anySatisfy(
+                p -> assertThat(p).contains("turn is a section").contains("(line 1)"))
+            .anySatisfy(p -> assertThat(p).contains("rooms.maxCapacity").contains("defaultCapacity <= maxCapacity"))
+            .anySatisfy(p -> assertThat(p).contains("signaling.heartbeat.timeout: must be longer")));
+  }
+
+  @Test
+  void flagsOverrideTheFileAndAreNamedInErrors() throws Exception {
+    Path file = write("""
+        publicAddress: 127.0.0.1
+        signaling:
+          port: 9000
+        turn:
+          port: 4000
+        """);
+    SwitchboardConfig config = load(file, new ConfigOverrides()
+        .set("signaling.port", 0, "--https-port")
+        .set("turn.relay.ports", "40000-40010", "--relay-ports")
+        .set("tls.enabled", false, "--no-tls"));
+    assertThat(config.signaling().port()).isZero();
+    assertThat(config.turn().listeners().port()).isEqualTo(4000);
+    assertThat(config.turn().relay().minPort()).isEqualTo(40000);
+    assertThat(config.turn().relay().maxPort()).isEqualTo(40010);
+    assertThat(config.tls().enabled()).isFalse();
+    assertThat(config.turn().listeners().tls()).as("no turns: without TLS").isFalse();
+
+    assertThatThrownBy(() -> load(file, new ConfigOverrides().set("turn.relay.ports", "9-2", "--relay-ports")))
+        .hasMessage(file + ": turn.relay.ports: 9-2 starts above its end (--relay-ports)");
+  }
+
+  @Test
+  void syntaxErrorsAndDuplicatesNameTheLine() throws IOException {
+    Path broken = write("turn:\n  port: [1, 2\nrooms: {}\n");
+    assertThatThrownBy(() -> load(broken, new ConfigOverrides())).hasMessageContaining("not valid YAML")
+        .hasMessageContaining("line");
+    Path twice = write("turn:\n  port: 1\n  port: 2\n");
+    assertThatThrownBy(() -> load(twice, new ConfigOverrides())).hasMessageContaining("turn.port is set twice (line 3)");
+    assertThatThrownBy(() -> load(dir.resolve("missing.yaml"), new ConfigOverrides()))
+        .hasMessageContaining("missing.yaml: no such file");
+  }
+
+  @Test
+  void emptyFileAndEmptySectionsMeanDefaults() throws Exception {
+    Path file = write("# nothing\nturn:\n  relay:\npublicAddress: ::1\n");
+    SwitchboardConfig config = load(file, new ConfigOverrides());
+    assertThat(config.turn().relay().minPort()).isEqualTo(49152);
+    assertThat(config.publicAddress().urlHost()).isEqualTo("[::1]");
+  }
+
+  @Test
+  void everyDocumentedKeyIsUsed() throws Exception {
+    // The documented file is the schema: loading it as a user file must be a no-op.
+    Path file = write(ConfigLoader.defaultsText().replace("publicAddress: auto", "publicAddress: 127.0.0.1"));
+    SwitchboardConfig fromFile = load(file, new ConfigOverrides());
+    SwitchboardConfig builtIn = load(null, new ConfigOverrides().set("publicAddress", "127.0.0.1", "flag"));
+    assertThat(fromFile).isEqualTo(builtIn);
+  }
+}
