@@ -1,0 +1,263 @@
+package dev.switchboard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchboard.cli.config.DataDir;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import dev.switchboard.cli.pki.Pem;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code serve} as users run it: the real binary, real ports, real signals. */
+class ServeIT {
+
+  private static final Duration START = Duration.ofSeconds(20);
+
+  @TempDir
+  Path work;
+
+  private static final String[] FREE_PORTS = {"--https-port", "0", "--turn-port", "0", "--turns-port", "0",
+      "--public-address", "127.0.0.1", "--relay-ports", "50000-50999"};
+
+  private ServerProcess serve(String... extra) throws Exception {
+    String[] args = new String[1 + FREE_PORTS.length + extra.length];
+    args[0] = "serve";
+    System.arraycopy(FREE_PORTS, 0, args, 1, FREE_PORTS.length);
+    System.arraycopy(extra, 0, args, 1 + FREE_PORTS.length, extra.length);
+    return ServerProcess.start(work, args).awaitReady(START);
+  }
+
+  @Test
+  void zeroConfigServeAnswersHealthzOverTheGeneratedCertificateAndLogsWhatAPersonNeeds() throws Exception {
+    try (ServerProcess server = serve()) {
+      int https = server.port("Signaling HTTPS");
+      HttpClient client = HttpClient.newBuilder().sslContext(trusting(work.resolve("switchboard-data"))).build();
+      HttpResponse<String> health = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + https + "/healthz")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(health.statusCode()).isEqualTo(200);
+
+      Path dataDir = work.resolve("switchboard-data");
+      for (Path file : List.of(DataDir.caCert(dataDir), DataDir.cert(dataDir), DataDir.key(dataDir),
+          DataDir.turnSecret(dataDir), DataDir.tokenKey(dataDir))) {
+        assertThat(file).exists();
+      }
+      String log = server.output();
+      assertThat(log).contains("STUN/TURN UDP listening on", "STUN/TURN TCP listening on", "STUN/TURN TLS listening on");
+      int turn = server.port("STUN/TURN UDP");
+      int turns = server.port("STUN/TURN TLS");
+      assertThat(log).contains("https://127.0.0.1:" + https + "/", "wss://127.0.0.1:" + https + "/ws",
+          "stun:127.0.0.1:" + turn, "turn:127.0.0.1:" + turn + "?transport=udp",
+          "turn:127.0.0.1:" + turn + "?transport=tcp", "turns:127.0.0.1:" + turns + "?transport=tcp");
+      assertThat(log).doesNotContain(Files.readString(DataDir.turnSecret(dataDir)).trim());
+      assertThat(log).doesNotContain("Exception");
+    }
+  }
+
+  @Test
+  void laterStartsReuseTheDataDir() throws Exception {
+    Path dataDir = work.resolve("switchboard-data");
+    String cert;
+    String secret;
+    try (ServerProcess first = serve()) {
+      cert = Files.readString(DataDir.cert(dataDir));
+      secret = Files.readString(DataDir.turnSecret(dataDir));
+      first.terminate();
+      assertThat(first.awaitExit(Duration.ofSeconds(15))).isZero();
+    }
+    try (ServerProcess second = serve()) {
+      assertThat(Files.readString(DataDir.cert(dataDir))).isEqualTo(cert);
+      assertThat(Files.readString(DataDir.turnSecret(dataDir))).isEqualTo(secret);
+      assertThat(second.output()).doesNotContain("Issued a TLS certificate", "Created the");
+    }
+  }
+
+  @Test
+  void flagsOverrideTheConfigFile() throws Exception {
+    int https = freeTcpPort();
+    Path config = work.resolve("switchboard.yaml");
+    Files.writeString(config, """
+        dataDir: from-config
+        signaling:
+          port: 1
+        turn:
+          realm: from-config
+        """);
+    try (ServerProcess server = ServerProcess.start(work, "serve", "--config", config.toString(),
+        "--https-port", String.valueOf(https), "--turn-port", "0", "--turns-port", "0", "--no-tls",
+        "--data-dir", "from-flag", "--public-address", "127.0.0.1", "--log-level", "debug").awaitReady(START)) {
+      assertThat(server.port("Signaling HTTP")).isEqualTo(https);
+      assertThat(work.resolve("from-flag/turn-secret")).exists();
+      assertThat(work.resolve("from-config")).doesNotExist();
+      assertThat(server.output()).doesNotContain("STUN/TURN TLS listening", "turns:");
+      HttpResponse<String> health = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + https + "/healthz")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(health.statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void configErrorsAreReportedTogetherWithExit2AndNoStackTrace() throws Exception {
+    Path config = work.resolve("bad.yaml");
+    Files.writeString(config, """
+        signaling:
+          port: 99999
+        turn:
+          relay:
+            ports: 70000-80000
+          prot: 3478
+        """);
+    ServerProcess run = ServerProcess.run(work, Duration.ofSeconds(20), "serve", "--config", config.toString());
+    assertThat(run.process().exitValue()).isEqualTo(2);
+    assertThat(run.output()).contains("3 config errors",
+        "signaling.port: 99999 is outside 0-65535 (line 2)",
+        "turn.relay.ports: 70000-80000 is outside 1-65535 (line 5)",
+        "turn.prot is not a known key; did you mean turn.port? (line 6)");
+    assertThat(run.output()).doesNotContain("Exception", "\tat ");
+
+    ServerProcess usage = ServerProcess.run(work, Duration.ofSeconds(20), "serve", "--no-such-flag");
+    assertThat(usage.process().exitValue()).isEqualTo(2);
+    assertThat(usage.output()).contains("--no-such-flag");
+  }
+
+  @Test
+  void aPortInUseExitsWith1NamingThePortAndTheFix() throws Exception {
+    try (ServerSocket taken = new ServerSocket()) {
+      taken.bind(new InetSocketAddress("0.0.0.0", 0));
+      int port = taken.getLocalPort();
+      ServerProcess run = ServerProcess.run(work, Duration.ofSeconds(20), "serve", "--https-port", String.valueOf(port),
+          "--turn-port", "0", "--turns-port", "0", "--public-address", "127.0.0.1");
+      assertThat(run.process().exitValue()).isEqualTo(1);
+      assertThat(run.output()).contains(String.valueOf(port), "--https-port").doesNotContain("\tat ");
+    }
+    try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress("0.0.0.0", 0))) {
+      int port = taken.getLocalPort();
+      ServerProcess run = ServerProcess.run(work, Duration.ofSeconds(20), "serve", "--https-port", "0",
+          "--turn-port", String.valueOf(port), "--turns-port", "0", "--public-address", "127.0.0.1");
+      assertThat(run.process().exitValue()).isEqualTo(1);
+      assertThat(run.output()).contains(String.valueOf(port), "--turn-port").doesNotContain("\tat ");
+    }
+  }
+
+  @Test
+  void sigtermDrainsTellsClientsAndExits0WithNoPortLeftBound() throws Exception {
+    try (ServerProcess server = serve("--no-tls")) {
+      int http = server.port("Signaling HTTP");
+      int udp = server.port("STUN/TURN UDP");
+      int tcp = server.port("STUN/TURN TCP");
+      LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
+      WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+          .buildAsync(URI.create("ws://127.0.0.1:" + http + "/ws"), new Collector(received)).get(10, TimeUnit.SECONDS);
+      assertThat(received.poll(10, TimeUnit.SECONDS)).contains("\"welcome\"");
+
+      server.terminate();
+      String draining = received.poll(10, TimeUnit.SECONDS);
+      assertThat(draining).contains("\"server.draining\"");
+      HttpResponse<String> ready = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/readyz")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(ready.statusCode()).isEqualTo(503);
+      ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+
+      assertThat(server.awaitExit(Duration.ofSeconds(15))).isZero();
+      assertThat(server.output()).contains("Stopped");
+      try (ServerSocket s = new ServerSocket()) {
+        s.bind(new InetSocketAddress("0.0.0.0", http));
+      }
+      try (ServerSocket s = new ServerSocket()) {
+        s.bind(new InetSocketAddress("0.0.0.0", tcp));
+      }
+      try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("0.0.0.0", udp))) {
+        assertThat(s.getLocalPort()).isEqualTo(udp);
+      }
+    }
+  }
+
+  @Test
+  void aSecondSignalExitsAtOnce() throws Exception {
+    try (ServerProcess server = serve("--no-tls")) {
+      int http = server.port("Signaling HTTP");
+      LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
+      HttpClient.newHttpClient().newWebSocketBuilder()
+          .buildAsync(URI.create("ws://127.0.0.1:" + http + "/ws"), new Collector(received)).get(10, TimeUnit.SECONDS);
+      assertThat(received.poll(10, TimeUnit.SECONDS)).contains("\"welcome\"");
+      server.terminate();
+      assertThat(received.poll(10, TimeUnit.SECONDS)).contains("\"server.draining\"");
+      // The client stays connected, so only a second signal ends the 10 s drain early.
+      server.terminate();
+      assertThat(server.process().waitFor(5, TimeUnit.SECONDS)).isTrue();
+      assertThat(server.output()).contains("second SIGTERM");
+    }
+  }
+
+  @Test
+  void helpAndVersion() throws Exception {
+    ServerProcess version = ServerProcess.run(work, Duration.ofSeconds(20), "--version");
+    assertThat(version.process().exitValue()).isZero();
+    assertThat(version.output()).matches("(?s)switchboard \\d+\\.\\d+\\.\\d+.*");
+    ServerProcess help = ServerProcess.run(work, Duration.ofSeconds(20), "serve", "--help");
+    assertThat(help.process().exitValue()).isZero();
+    assertThat(help.output()).contains("--public-address", "--relay-ports", "--no-tls", "Examples:");
+  }
+
+  private static SSLContext trusting(Path dataDir) throws Exception {
+    X509Certificate ca = Pem.readCertificates(DataDir.caCert(dataDir)).get(0);
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    store.setCertificateEntry("ca", ca);
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+    tmf.init(store);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, tmf.getTrustManagers(), null);
+    return context;
+  }
+
+  private static int freeTcpPort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** Collects text messages whole. */
+  private static final class Collector implements WebSocket.Listener {
+    private final LinkedBlockingQueue<String> received;
+    private final StringBuilder partial = new StringBuilder();
+
+    Collector(LinkedBlockingQueue<String> received) {
+      this.received = received;
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+      synchronized (partial) {
+        partial.append(data);
+        if (last) {
+          received.add(partial.toString());
+          partial.setLength(0);
+        }
+      }
+      ws.request(1);
+      return null;
+    }
+  }
+}
