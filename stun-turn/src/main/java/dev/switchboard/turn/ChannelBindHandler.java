@@ -11,7 +11,7 @@ final class ChannelBindHandler implements StunMethodHandler {
     Allocation allocation = request.allocation();
     StunAttribute number = request.message().attribute(Stun.CHANNEL_NUMBER);
     List<InetSocketAddress> peers = request.peers();
-    // RFC 8656 §11.2 step 1: CHANNEL-NUMBER in 0x4000-0x4FFF and an XOR-PEER-ADDRESS are required.
+    // RFC 8656 §11.2 step 1: a valid CHANNEL-NUMBER (see Stun.MAX_CHANNEL) and an XOR-PEER-ADDRESS are required.
     if (number == null || number.value().length != 4 || peers.isEmpty()) {
       throw new StunException(400, "ChannelBind needs CHANNEL-NUMBER and XOR-PEER-ADDRESS");
     }

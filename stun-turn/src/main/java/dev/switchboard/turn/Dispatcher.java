@@ -34,7 +34,7 @@ final class Dispatcher {
   /** Handles one frame (as delimited by {@link StunFraming}); does not release it. */
   void onFrame(ClientLink link, ByteBuf frame) {
     int first = frame.getUnsignedByte(frame.readerIndex());
-    if (first >= 0x40 && first <= 0x4F) {
+    if (Stun.isChannelData(first)) {
       onChannelData(link, frame);
       return;
     }

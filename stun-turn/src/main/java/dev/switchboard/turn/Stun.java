@@ -53,8 +53,18 @@ final class Stun {
   static final int FAMILY_IPV6 = 0x02;
   static final int TRANSPORT_UDP = 17;
 
+  /**
+   * Channel numbers: RFC 8656 §12 narrowed them to 0x4000-0x4FFF, but RFC 5766 allowed 0x4000-0x7FFF
+   * and coturn (server and its turnutils_uclient, which picks numbers up to 0x7FFF) still uses that
+   * range. Users replace coturn with this server, so we accept the RFC 5766 range too.
+   */
   static final int MIN_CHANNEL = 0x4000;
-  static final int MAX_CHANNEL = 0x4FFF;
+  static final int MAX_CHANNEL = 0x7FFF;
+
+  /** True when {@code firstByte} starts a ChannelData message (0x40-0x7F, see {@link #MAX_CHANNEL}). */
+  static boolean isChannelData(int firstByte) {
+    return (firstByte & 0xC0) == 0x40;
+  }
 
   private Stun() {
   }

@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * The one framing rule shared by UDP and TCP/TLS (RFC 8656 §12.5): a frame is a STUN message (first
- * two bits 00, 20-byte header + length) or a ChannelData message (first byte 0x40–0x4F, 4-byte header
+ * two bits 00, 20-byte header + length) or a ChannelData message (first byte 0x40–0x7F, see {@link Stun#MAX_CHANNEL}; 4-byte header
  * + length, padded to a multiple of 4 on streams). Stateless.
  */
 final class StunFraming {
@@ -39,7 +39,7 @@ final class StunFraming {
       if (!stream && frame != readable) {
         return INVALID;
       }
-    } else if (first >= 0x40 && first <= 0x4F) {
+    } else if (Stun.isChannelData(first)) {
       frame = 4 + length;
       if (stream) {
         // RFC 8656 §12.5: over TCP/TLS ChannelData is padded to a multiple of four bytes.

@@ -162,9 +162,8 @@ public final class TurnServer implements AutoCloseable {
 
   private static BindException bindException(String name, InetAddress address, int port, Throwable cause) {
     String reason = cause == null || cause.getMessage() == null ? "bind failed" : cause.getMessage();
-    if (reason.startsWith("bind(..) failed: ")) {
-      reason = reason.substring("bind(..) failed: ".length());
-    }
+    // Epoll says "bind(..) failed with error(-98): Address already in use"; keep the errno text only.
+    reason = reason.replaceFirst("^bind\\(\\.\\.\\) failed( with error\\(-?\\d+\\))?: ", "");
     BindException e = new BindException("TURN " + name + " " + address.getHostAddress() + ":" + port + ": " + reason);
     e.initCause(cause);
     return e;

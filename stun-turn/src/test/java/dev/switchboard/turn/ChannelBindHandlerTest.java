@@ -41,10 +41,16 @@ class ChannelBindHandlerTest {
 
   @Test
   void channelNumbersOutsideRangeAre400() {
-    for (int bad : new int[] {0x3FFF, 0x5000, 0x7FFF}) {
+    for (int bad : new int[] {0x3FFF, 0x8000, 0xFFFF, 0x0001}) {
       assertThatThrownBy(() -> f.handle(handler, link, channelBind(bad, PEER).build(null, false)))
           .extracting("code").isEqualTo(400);
     }
+  }
+
+  @Test
+  void acceptsTheRfc5766RangeCoturnClientsUse() throws Exception {
+    assertThat(StunCodec.decode(f.handle(handler, link, channelBind(0x7FFF, PEER).build(null, false))).cls())
+        .isEqualTo(Stun.SUCCESS);
   }
 
   @Test
@@ -65,7 +71,7 @@ class ChannelBindHandlerTest {
     long now = f.clock.millis();
     assertThat(link.allocation().channel(0x4000, now)).isNotNull();
     assertThat(link.allocation().hasPermission(PEER.getAddress(), now)).isTrue();
-    f.advance(Duration.ofSeconds(311));
+    f.advance(Duration.ofSeconds(11));
     now = f.clock.millis();
     assertThat(link.allocation().channel(0x4000, now)).isNotNull();
     assertThat(link.allocation().hasPermission(PEER.getAddress(), now)).isFalse();

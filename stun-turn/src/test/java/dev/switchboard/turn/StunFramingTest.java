@@ -33,7 +33,7 @@ class StunFramingTest {
   void rejectsWhatCannotStartAFrame() {
     assertThat(StunFraming.frameLength(Unpooled.wrappedBuffer(new byte[] {(byte) 0x80, 0, 0, 0}), true))
         .isEqualTo(StunFraming.INVALID);
-    assertThat(StunFraming.frameLength(Unpooled.wrappedBuffer(new byte[] {0x50, 0, 0, 0}), false))
+    assertThat(StunFraming.frameLength(Unpooled.wrappedBuffer(new byte[] {(byte) 0x80, 0, 0, 0}), false))
         .isEqualTo(StunFraming.INVALID);
     assertThat(StunFraming.frameLength(Unpooled.wrappedBuffer(new byte[] {0, 1, 0, 3}), true))
         .isEqualTo(StunFraming.INVALID);
