@@ -13,6 +13,7 @@ final class Cidr {
 
   private static final Pattern DOTTED_QUAD =
       Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+  private static final Pattern IPV6_CHARS = Pattern.compile("[0-9A-Fa-f:.]+");
 
   private final byte[] network;
   private final int prefix;
@@ -103,8 +104,9 @@ final class Cidr {
       }
       return out;
     }
-    // Only strings with ':' go to InetAddress: it parses IPv6 literals without a DNS lookup.
-    if (host.indexOf(':') < 0 || host.indexOf('%') >= 0 || host.startsWith("[")) {
+    // Only IPv6-literal characters reach InetAddress, which then parses without a DNS lookup (a
+    // string like "zz::1" would otherwise be looked up as a host name).
+    if (host.indexOf(':') < 0 || !IPV6_CHARS.matcher(host).matches()) {
       throw invalid(original, "not an IPv4 or IPv6 address");
     }
     try {

@@ -2,8 +2,6 @@ package dev.switchboard.turn;
 
 import java.net.InetAddress;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Which peer addresses a TURN allocation may relay to (DESIGN.md "Security defaults"; RFC 8656 §21.3
@@ -24,11 +22,10 @@ import org.slf4j.LoggerFactory;
  * <p>Deny CIDRs also match the IPv4 address embedded in any of those forms, so denying 8.8.8.8
  * denies ::ffff:8.8.8.8 and 2002:808:808::1 too. Allow CIDRs match the address itself and, for an
  * IPv4-mapped address, its IPv4 address (the same destination); opening 192.168/16 for a LAN does
- * not open the NAT64 or 6to4 spellings of it.
+ * not open the NAT64 or 6to4 spellings of it. (The server logs the loopback switch as a warning;
+ * permitting its own relay addresses is the server's job too.)
  */
 public final class PeerPolicy {
-
-  private static final Logger LOG = LoggerFactory.getLogger(PeerPolicy.class);
 
   private final Cidr[] allow;
   private final Cidr[] deny;
@@ -47,9 +44,6 @@ public final class PeerPolicy {
   public static PeerPolicy of(TurnConfig.Peers config) {
     Cidr[] allow = parseAll(config.allow(), "turn.peers.allow");
     Cidr[] deny = parseAll(config.deny(), "turn.peers.deny");
-    if (config.allowLoopback()) {
-      LOG.warn("TURN relays to loopback peers (allowLoopback): for local testing only");
-    }
     return new PeerPolicy(allow, deny, config.allowLoopback());
   }
 

@@ -146,7 +146,7 @@ class PeerPolicyTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"10.0.0.0/33", "10.0.0/8", "256.0.0.0/8", "fd00::/129", "example.com",
-      "localhost/8", "10.0.0.0/x", "", "fe80::1%eth0", "::ffff:10.0.0.0/95", "fd00::zz/8", "10.0.0.0/-1"})
+      "localhost/8", "10.0.0.0/x", "", "fe80::1%eth0", "::ffff:10.0.0.0/95", "fd00::zz/8", "10.0.0.0/-1", "zz::1/8", "[::1]/128", "1.2.3.4/8/8"})
   void unparseableCidrNamesIt(String cidr) {
     assertThatThrownBy(() -> PeerPolicy.of(new TurnConfig.Peers(List.of(), List.of(cidr), false)))
         .isInstanceOf(IllegalArgumentException.class)
