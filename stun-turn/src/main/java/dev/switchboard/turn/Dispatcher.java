@@ -89,6 +89,7 @@ final class Dispatcher {
       }
       checkUnknownAttributes(message);
       reply(link, handler.handle(new TurnRequest(link, message, auth, now, ctx)));
+      log.debug("{} {} method {}: ok", link.protocol(), link.remote(), message.method());
     } catch (StunException e) {
       log.debug("{} {} method {}: {}", link.protocol(), link.remote(), message.method(), e.getMessage());
       replyError(link, message, auth, e);
