@@ -36,7 +36,7 @@ class BindingHandlerTest {
 
   @Test
   void addsSoftwareOnlyWhenConfigured() throws Exception {
-    TurnConfig base = TurnFixture.config(50000, 50999, TurnConfig.Quotas.defaults(), true);
+    TurnConfig base = TurnFixture.config(23000, 23999, TurnConfig.Quotas.defaults(), true);
     TurnConfig withSoftware = new TurnConfig(base.realm(), base.listeners(), base.relay(), base.lifetimes(),
         base.quotas(), base.peers(), "switchboard");
     try (TurnFixture sw = new TurnFixture(withSoftware)) {

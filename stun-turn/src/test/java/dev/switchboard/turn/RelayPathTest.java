@@ -127,7 +127,7 @@ class RelayPathTest {
 
   @Test
   void bandwidthCapDropsWhatExceedsTheBucketUntilItRefills() throws Exception {
-    try (TurnFixture capped = new TurnFixture(TurnFixture.config(50000, 50999,
+    try (TurnFixture capped = new TurnFixture(TurnFixture.config(23000, 23999,
         new TurnConfig.Quotas(12, 100, 64, 1000, 20), true))) {
       RecordingLink link = capped.newLink();
       capped.handle(new AllocateHandler(), link, StunRequests.allocate().build(null, false));

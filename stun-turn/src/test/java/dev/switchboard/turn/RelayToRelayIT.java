@@ -22,7 +22,7 @@ class RelayToRelayIT {
 
   @Test
   void relayToRelayWorksWhileOtherLoopbackPeersAreRefused() throws Exception {
-    try (LoopbackTurnServer turn = new LoopbackTurnServer(dir, 54700, 54799, Clock.systemUTC(), false);
+    try (LoopbackTurnServer turn = new LoopbackTurnServer(dir, 27100, 27199, Clock.systemUTC(), false);
          StunTestClient a = StunTestClient.udp(turn.server.udpPort());
          StunTestClient b = StunTestClient.udp(turn.server.udpPort())) {
       InetSocketAddress relayA = address(a.authenticated(StunRequests::allocate, "alice", "secret"), Stun.XOR_RELAYED_ADDRESS);

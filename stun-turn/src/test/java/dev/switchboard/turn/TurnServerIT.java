@@ -30,7 +30,7 @@ class TurnServerIT {
 
   @BeforeEach
   void start() throws Exception {
-    turn = new LoopbackTurnServer(dir, 53000, 53499, Clock.systemUTC());
+    turn = new LoopbackTurnServer(dir, 25000, 25499, Clock.systemUTC());
   }
 
   @AfterEach
@@ -117,7 +117,7 @@ class TurnServerIT {
       int port = taken.getLocalPort();
       InetAddress lo = InetAddress.getByName("127.0.0.1");
       TurnConfig config = new TurnConfig("r", new TurnConfig.Listeners(lo, port, 0, true, false, false),
-          new TurnConfig.Relay(lo, lo, 53500, 53599), TurnConfig.Lifetimes.defaults(), TurnConfig.Quotas.defaults(),
+          new TurnConfig.Relay(lo, lo, 25500, 25599), TurnConfig.Lifetimes.defaults(), TurnConfig.Quotas.defaults(),
           TurnConfig.Peers.defaults(), "");
       assertThatThrownBy(() -> TurnServer.start(config, turn.group, Clock.systemUTC(), (u, r) -> List.of(), null))
           .isInstanceOf(BindException.class)

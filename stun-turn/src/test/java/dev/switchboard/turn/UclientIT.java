@@ -44,7 +44,7 @@ class UclientIT {
   static void start() throws Exception {
     uclient = ExternalTools.require("turnutils_uclient");
     Path peerTool = ExternalTools.require("turnutils_peer");
-    turn = new LoopbackTurnServer(dir, 53600, 54599, Clock.systemUTC());
+    turn = new LoopbackTurnServer(dir, 26000, 26999, Clock.systemUTC());
     try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
       peerPort = probe.getLocalPort();
     }
