@@ -119,6 +119,8 @@ public final class TurnServer implements AutoCloseable {
     }
     if (!transports.epoll()) {
       loops = loops.subList(0, 1);
+    } else if (port != 0) {
+      probeExclusive(address, port);
     }
     int bound = port;
     for (int i = 0; i < loops.size(); i++) {
@@ -145,6 +147,19 @@ public final class TurnServer implements AutoCloseable {
       bound = ((InetSocketAddress) f.channel().localAddress()).getPort();
     }
     udpPort = bound;
+  }
+
+  /**
+   * SO_REUSEPORT would let us share the port with any other process of the same user that also set
+   * it (another instance, or coturn, which does): a plain bind first makes "port taken" an error.
+   */
+  private static void probeExclusive(InetAddress address, int port) throws BindException {
+    try (java.net.DatagramSocket probe = new java.net.DatagramSocket(null)) {
+      probe.setReuseAddress(false);
+      probe.bind(new InetSocketAddress(address, port));
+    } catch (java.net.SocketException e) {
+      throw bindException("UDP", address, port, e);
+    }
   }
 
   private int bindStream(String name, InetAddress address, int port, Supplier<SslContext> tls) throws BindException {

@@ -112,6 +112,17 @@ class TurnServerIT {
   }
 
   @Test
+  void secondServerOnTheSamePortFailsDespiteReusePort() throws Exception {
+    InetAddress lo = InetAddress.getByName("127.0.0.1");
+    TurnConfig config = new TurnConfig("r", new TurnConfig.Listeners(lo, turn.server.udpPort(), 0, true, false, false),
+        new TurnConfig.Relay(lo, lo, 25500, 25599), TurnConfig.Lifetimes.defaults(), TurnConfig.Quotas.defaults(),
+        TurnConfig.Peers.defaults(), "");
+    assertThatThrownBy(() -> TurnServer.start(config, turn.group, Clock.systemUTC(), (u, r) -> List.of(), null))
+        .isInstanceOf(BindException.class)
+        .hasMessage("TURN UDP 127.0.0.1:" + turn.server.udpPort() + ": Address already in use");
+  }
+
+  @Test
   void takenPortIsABindExceptionNamingTheListener() throws Exception {
     try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
       int port = taken.getLocalPort();
