@@ -55,7 +55,11 @@ record RelayAddresses(InetAddress v4Bind, InetAddress v4Advertised, InetAddress 
     return bind(ipv6) != null;
   }
 
+  /** True when {@code ip} is an address our relays are reached at (never a wildcard). */
   boolean isAdvertised(InetAddress ip) {
+    if (ip.isAnyLocalAddress()) {
+      return false;
+    }
     return ip.equals(v4Advertised) || ip.equals(v6Advertised) || ip.equals(v4Bind) || ip.equals(v6Bind);
   }
 
