@@ -41,13 +41,13 @@ public final class TurnServer implements AutoCloseable {
   private final EventLoopGroup group;
   private final Dispatcher dispatcher;
   private final Sweeper sweeper;
-  private final List<Channel> listeners = new ArrayList<>();
+  private final List<Channel> listeners = new ArrayList<>(); // written in start(), then only by close()
   private final ChannelGroup connections = new DefaultChannelGroup("turn-connections", GlobalEventExecutor.INSTANCE);
   private int udpPort = -1;
   private int tcpPort = -1;
   private int tlsPort = -1;
   private int udpSockets;
-  private ScheduledFuture<?> sweeping;
+  private volatile ScheduledFuture<?> sweeping;
 
   private TurnServer(TurnContext ctx, EventLoopGroup group) {
     this.ctx = ctx;
@@ -225,9 +225,9 @@ public final class TurnServer implements AutoCloseable {
     }
   }
 
-  /** Closes every listener and relay socket and waits until they are closed. */
+  /** Closes every listener and relay socket and waits until they are closed. Not from an event loop. */
   @Override
-  public void close() {
+  public synchronized void close() {
     if (sweeping != null) {
       sweeping.cancel(false);
     }
