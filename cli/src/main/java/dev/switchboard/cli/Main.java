@@ -8,7 +8,9 @@ import picocli.CommandLine.Command;
 @Command(name = "switchboard", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "WebRTC signaling, STUN and TURN in one process.",
     footer = {"", "Start with:  switchboard serve", "Help on a command:  switchboard help COMMAND"},
-    subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, CertCommand.class, UserCommand.class, SecretCommand.class,
+        CredentialsCommand.class, ProbeCommand.class, ImportCoturnCommand.class, ConfigCommand.class, TokenCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

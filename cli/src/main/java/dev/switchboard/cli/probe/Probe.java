@@ -1,0 +1,198 @@
+package dev.switchboard.cli.probe;
+
+import dev.switchboard.cli.config.PublicAddress;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * Runs every check on one URL: reachability and reflexive address (Binding), then for TURN
+ * authentication, two allocations, permissions and channels relay to relay, and a relayed round trip.
+ * Sends traffic only to the server and to relay addresses it has checked. Confined to one thread.
+ */
+public final class Probe {
+
+  private static final int CHANNEL = 0x4000;
+  private static final int MAX_WAIT_PER_DATAGRAM_MILLIS = 1000;
+
+  private final Credentials credentials;
+  private final Duration timeout;
+  private final int count;
+  private final SSLContext tls;
+  private final boolean verifyHostname;
+  private final Clock clock;
+
+  /**
+   * @param tls            trust for turns:/stuns: URLs
+   * @param verifyHostname check that the server certificate names the URL's host
+   */
+  public Probe(Credentials credentials, Duration timeout, int count, SSLContext tls, boolean verifyHostname,
+               Clock clock) {
+    this.credentials = credentials;
+    this.timeout = timeout;
+    this.count = count;
+    this.tls = tls;
+    this.verifyHostname = verifyHostname;
+    this.clock = clock;
+  }
+
+  public ProbeReport run(StunUrl url) {
+    ProbeReport report = new ProbeReport(url.text());
+    try {
+      check(url, report);
+    } catch (ProbeFailure e) {
+      report.failure = e.getMessage();
+    } catch (IOException e) {
+      report.failure = url.transportName() + " to " + report.server + " failed: " + e.getMessage();
+    }
+    return report;
+  }
+
+  private void check(StunUrl url, ProbeReport report) throws IOException, ProbeFailure {
+    InetAddress address;
+    try {
+      address = InetAddress.getByName(url.host());
+    } catch (UnknownHostException e) {
+      throw new ProbeFailure("cannot resolve host '" + url.host() + "' (check the name or use an IP address)");
+    }
+    InetSocketAddress server = new InetSocketAddress(address, url.port());
+    String serverName = address.getHostAddress() + ":" + url.port() + "/" + url.transportName();
+    report.server = serverName;
+    try (TurnClient a = new TurnClient(connect(url, server, serverName), serverName, credentials, clock, timeout)) {
+      Instant start = clock.instant();
+      InetSocketAddress reflexive = a.binding();
+      report.bindingRttMicros = Duration.between(start, clock.instant()).toNanos() / 1000;
+      InetSocketAddress local = a.connection().localAddress();
+      report.local = format(local);
+      report.reflexive = format(reflexive);
+      report.nat = !reflexive.equals(local);
+      if (!url.turn()) {
+        return;
+      }
+      TurnClient.Allocation first = a.allocate();
+      report.realm = a.realm();
+      report.auth = a.realm() == null ? "none required (the server relays for anyone!)"
+          : "ok (user '" + credentials.username() + "', realm '" + a.realm() + "')";
+      report.relay = format(first.relayed());
+      checkRelayAddress(first.relayed().getAddress(), address);
+      try (TurnClient b = new TurnClient(connect(url, server, serverName), serverName, credentials, clock, timeout)) {
+        TurnClient.Allocation second = b.allocate();
+        checkRelayAddress(second.relayed().getAddress(), address);
+        report.relay += ", " + format(second.relayed());
+        a.createPermission(second.relayed());
+        b.createPermission(first.relayed());
+        a.channelBind(CHANNEL, second.relayed());
+        b.channelBind(CHANNEL, first.relayed());
+        roundTrips(a.connection(), b.connection(), report);
+        b.release();
+      } finally {
+        a.release();
+      }
+      if (report.received == 0) {
+        throw new ProbeFailure("relayed round trip: none of " + report.sent + " datagrams came back through the relays "
+            + "(relay ports filtered by a firewall, or relay-ip/publicAddress not reachable from the server itself)");
+      }
+    }
+  }
+
+  /**
+   * A relay address clients cannot reach is the classic TURN misconfiguration. Loopback is fine when
+   * the server itself was reached on loopback, and any address the server was reached on is fine.
+   */
+  static void checkRelayAddress(InetAddress relay, InetAddress server) throws ProbeFailure {
+    boolean reachable = !new PublicAddress(relay.getHostAddress(), relay, false).isPrivate()
+        || relay.equals(server) || (relay.isLoopbackAddress() && server.isLoopbackAddress());
+    if (!reachable) {
+      throw new ProbeFailure("relay address " + relay.getHostAddress()
+          + " is private: set publicAddress (coturn: external-ip) to an address clients can reach");
+    }
+  }
+
+  /** Each datagram goes client A → relay A → relay B → client B, which echoes it back the same way. */
+  private void roundTrips(ProbeConnection a, ProbeConnection b, ProbeReport report) throws IOException {
+    int wait = (int) Math.min(timeout.toMillis(), MAX_WAIT_PER_DATAGRAM_MILLIS);
+    for (int i = 0; i < count; i++) {
+      byte[] payload = ByteBuffer.allocate(16).putLong(0x5357424450524f42L).putLong(i).array();
+      Instant sentAt = clock.instant();
+      report.sent++;
+      a.sendChannelData(CHANNEL, payload);
+      if (!await(b, payload, wait)) {
+        continue;
+      }
+      b.sendChannelData(CHANNEL, payload);
+      if (await(a, payload, wait)) {
+        report.received++;
+        report.rttMicros.add(Duration.between(sentAt, clock.instant()).toNanos() / 1000);
+      }
+    }
+  }
+
+  /** Waits for {@code payload} on the channel, skipping anything else (late echoes, stray STUN). */
+  private boolean await(ProbeConnection connection, byte[] payload, int waitMillis) throws IOException {
+    long deadline = clock.millis() + waitMillis;
+    long left;
+    while ((left = deadline - clock.millis()) > 0) {
+      ProbeConnection.Received received = connection.receive((int) left);
+      if (received == null) {
+        return false;
+      }
+      if (received.data() != null && Arrays.equals(received.data(), payload)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private ProbeConnection connect(StunUrl url, InetSocketAddress server, String serverName)
+      throws IOException, ProbeFailure {
+    if (!url.tcp()) {
+      return new UdpProbeConnection(server);
+    }
+    Socket socket = new Socket();
+    try {
+      socket.connect(server, (int) timeout.toMillis());
+      socket.setTcpNoDelay(true);
+      if (url.secure()) {
+        SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(socket, url.host(), url.port(), true);
+        if (verifyHostname) {
+          SSLParameters params = ssl.getSSLParameters();
+          params.setEndpointIdentificationAlgorithm("HTTPS");
+          ssl.setSSLParameters(params);
+        }
+        ssl.setSoTimeout((int) timeout.toMillis());
+        ssl.startHandshake();
+        socket = ssl;
+      }
+      return new StreamProbeConnection(socket);
+    } catch (ConnectException e) {
+      socket.close();
+      throw new ProbeFailure("port closed: TCP connect to " + serverName + " refused (is the server running?)");
+    } catch (SocketTimeoutException e) {
+      socket.close();
+      throw new ProbeFailure("no answer from " + serverName + " within " + timeout.toMillis()
+          + " ms (server down or filtered by a firewall)");
+    } catch (SSLException e) {
+      socket.close();
+      throw new ProbeFailure("TLS handshake with " + serverName + " failed: " + e.getMessage()
+          + " (for a private CA pass --ca FILE; --insecure skips the check)");
+    }
+  }
+
+  private static String format(InetSocketAddress address) {
+    String host = address.getAddress().getHostAddress();
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+  }
+}
