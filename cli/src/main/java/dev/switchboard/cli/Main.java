@@ -19,7 +19,18 @@ public final class Main {
 
   /** Runs the command line and returns the exit code; tests call this in-process. */
   static int run(String... args) {
+    return run(new CommandLine(new Main()), args);
+  }
+
+  /** Runs with the given output streams; tests capture stdout and stderr this way. */
+  static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
+    return run(cli, args);
+  }
+
+  private static int run(CommandLine cli, String... args) {
     cli.setExecutionExceptionHandler(Main::handle);
     return cli.execute(args);
   }
