@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 public record StunUrl(String text, boolean turn, boolean secure, String host, int port, boolean tcp) {
 
   private static final Pattern URL = Pattern.compile(
-      "(stuns?|turns?):(\\[[0-9A-Fa-f:.]+\\]|[^:?\\[\\]/@]+)(?::(\\d{1,5}))?(?:\\?transport=([A-Za-z]+))?");
+      "(stuns?|turns?):(\\[[0-9A-Fa-f:.]+\\]|[^:?\\[\\]/@]+)(?::(\\d{1,5}))?(?:\\?transport=([A-Za-z]+))?", Pattern.CASE_INSENSITIVE);
 
   /** @throws IllegalArgumentException naming what is wrong and the expected form */
   public static StunUrl parse(String text) {
