@@ -113,12 +113,25 @@ public final class Probe {
    * the server itself was reached on loopback, and any address the server was reached on is fine.
    */
   static void checkRelayAddress(InetAddress relay, InetAddress server) throws ProbeFailure {
+    if (isDocumentation(relay)) {
+      throw new ProbeFailure("relay address " + relay.getHostAddress() + " is a documentation address (RFC 5737/3849) "
+          + "copied from an example: set publicAddress to the server's real public IP");
+    }
     boolean reachable = !new PublicAddress(relay.getHostAddress(), relay, false).isPrivate()
         || relay.equals(server) || (relay.isLoopbackAddress() && server.isLoopbackAddress());
     if (!reachable) {
       throw new ProbeFailure("relay address " + relay.getHostAddress()
           + " is private: set publicAddress (coturn: external-ip) to an address clients can reach");
     }
+  }
+
+  private static boolean isDocumentation(InetAddress a) {
+    byte[] b = a.getAddress();
+    if (b.length == 4) {
+      int prefix = ((b[0] & 0xFF) << 16) | ((b[1] & 0xFF) << 8) | (b[2] & 0xFF);
+      return prefix == 0xC00002 || prefix == 0xC63364 || prefix == 0xCB0071;
+    }
+    return (b[0] & 0xFF) == 0x20 && (b[1] & 0xFF) == 0x01 && (b[2] & 0xFF) == 0x0d && (b[3] & 0xFF) == 0xb8;
   }
 
   /** Each datagram goes client A → relay A → relay B → client B, which echoes it back the same way. */
