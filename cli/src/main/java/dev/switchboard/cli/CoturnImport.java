@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  */
 final class CoturnImport {
 
+  private static final Pattern FALSE = Pattern.compile("(?i)0|off|no|false|f");
   private static final Pattern HEX_KEY = Pattern.compile("0x[0-9a-fA-F]{32}");
 
   /** The mapped config keys (dotted), the notes, user lines for a users file and REST secrets. */
@@ -50,6 +51,9 @@ final class CoturnImport {
       String[] kv = line.split("\\s*=\\s*|\\s+", 2);
       String key = kv[0].replaceFirst("^--?", "");
       String value = kv.length > 1 ? unquote(kv[1].trim()) : "";
+      if (FALSE.matcher(value).matches() && !key.endsWith("port")) {
+        continue; // coturn: "fingerprint=0", "no-tcp=off" switch a flag off, i.e. leave coturn's default
+      }
       im.option(key, value, i + 1);
     }
     return im.finish();

@@ -51,7 +51,7 @@ class CoturnImportTest {
   void transportSwitchesAndUnknownOptions() {
     CoturnImport.Result r = CoturnImport.map("t.conf", List.of("no-udp", "no-tcp", "no-tls", "allow-loopback-peers",
         "frobnicate=1", "listening-ip=10.0.0.1", "listening-ip=10.0.0.2", "no-auth", "userdb=/var/lib/turn/turndb",
-        "external-ip=198.51.100.1"));
+        "external-ip=198.51.100.1", "no-dtls=false", "fingerprint=off"));
     assertThat(r.keys()).containsEntry("turn.udp", false).containsEntry("turn.tcp", false).containsEntry("turn.tls", false)
         .containsEntry("turn.peers.allowLoopback", true).containsEntry("turn.listen", "10.0.0.1")
         .containsEntry("publicAddress", "198.51.100.1").doesNotContainKey("turn.relay.advertisedAddress");
@@ -59,6 +59,7 @@ class CoturnImportTest {
         .anyMatch(n -> n.contains("dropped 10.0.0.2"))
         .anyMatch(n -> n.contains("no-auth not carried over: Switchboard always authenticates"))
         .anyMatch(n -> n.contains("turnadmin -l"));
+    assertThat(r.notes()).hasSize(4);
   }
 
   @Test
