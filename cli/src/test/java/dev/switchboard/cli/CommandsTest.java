@@ -86,6 +86,7 @@ class CommandsTest {
     } catch (UnsupportedOperationException e) {
       System.err.println("*** Tokens is still the signaling skeleton on this branch: token test not run ***");
       Assumptions.abort("Tokens not implemented on this branch");
+      return;
     }
     Cli cli = Cli.run("token", "--user", "u1", "--name", "Una", "--room", "standup", "--ttl", "2h", "--data-dir", dir.toString());
     assertThat(cli.exitCode()).as(cli.toString()).isZero();
