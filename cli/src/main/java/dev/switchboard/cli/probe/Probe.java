@@ -87,23 +87,34 @@ public final class Probe {
       report.auth = a.realm() == null ? "none required (the server relays for anyone!)"
           : "ok (user '" + credentials.username() + "', realm '" + a.realm() + "')";
       report.relay = format(first.relayed());
-      checkRelayAddress(first.relayed().getAddress(), address);
-      try (TurnClient b = new TurnClient(connect(url, server, serverName), serverName, credentials, clock, timeout)) {
-        TurnClient.Allocation second = b.allocate();
-        checkRelayAddress(second.relayed().getAddress(), address);
-        report.relay += ", " + format(second.relayed());
-        a.createPermission(second.relayed());
-        b.createPermission(first.relayed());
-        a.channelBind(CHANNEL, second.relayed());
-        b.channelBind(CHANNEL, first.relayed());
-        roundTrips(a.connection(), b.connection(), report);
-        b.release();
+      try {
+        checkRelayAddress(first.relayed().getAddress(), address);
+        relayedRoundTrip(url, server, serverName, a, first, report);
       } finally {
         a.release();
       }
       if (report.received == 0) {
         throw new ProbeFailure("relayed round trip: none of " + report.sent + " datagrams came back through the relays "
             + "(relay ports filtered by a firewall, or relay-ip/publicAddress not reachable from the server itself)");
+      }
+    }
+  }
+
+  /** A second allocation, permissions and channels both ways, then the datagrams. */
+  private void relayedRoundTrip(StunUrl url, InetSocketAddress server, String serverName, TurnClient a,
+                                TurnClient.Allocation first, ProbeReport report) throws IOException, ProbeFailure {
+    try (TurnClient b = new TurnClient(connect(url, server, serverName), serverName, credentials, clock, timeout)) {
+      TurnClient.Allocation second = b.allocate();
+      try {
+        checkRelayAddress(second.relayed().getAddress(), server.getAddress());
+        report.relay += ", " + format(second.relayed());
+        a.createPermission(second.relayed());
+        b.createPermission(first.relayed());
+        a.channelBind(CHANNEL, second.relayed());
+        b.channelBind(CHANNEL, first.relayed());
+        roundTrips(a.connection(), b.connection(), report);
+      } finally {
+        b.release();
       }
     }
   }

@@ -35,15 +35,19 @@ final class UdpProbeConnection extends ProbeConnection {
   @Override
   Received receive(int timeoutMillis) throws IOException {
     socket.setSoTimeout(Math.max(1, timeoutMillis));
-    DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
-    try {
-      socket.receive(packet);
-    } catch (SocketTimeoutException e) {
-      return null;
+    while (true) {
+      DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+      try {
+        socket.receive(packet);
+      } catch (SocketTimeoutException e) {
+        return null;
+      }
+      // A datagram that is neither STUN nor ChannelData is dropped; the caller's deadline bounds the wait.
+      Received received = decode(buffer, packet.getLength());
+      if (received != null) {
+        return received;
+      }
     }
-    // A datagram that is neither STUN nor ChannelData is dropped: read the next one.
-    Received received = decode(buffer, packet.getLength());
-    return received != null ? received : receive(timeoutMillis);
   }
 
   @Override
