@@ -79,6 +79,28 @@ class UserAndCredentialsIT {
   }
 
   @Test
+  void rotatedSecretIsPickedUpAndTheOldOneStaysValidForTheGrace() throws Exception {
+    String old = Cli.run("secret", "--data-dir", dataDir.toString()).out().trim();
+    assertThat(old).isEqualTo(turn.secret());
+    Cli rotated = Cli.run("secret", "--rotate", "--grace", "1h", "--data-dir", dataDir.toString());
+    assertThat(rotated.exitCode()).as(rotated.toString()).isZero();
+    String fresh = rotated.out().trim();
+    assertThat(fresh).isNotEqualTo(old);
+    Cli probe = null;
+    for (int i = 0; i < 30 && (probe == null || probe.exitCode() != 0); i++) {
+      if (probe != null) {
+        TimeUnit.MILLISECONDS.sleep(100); // the server re-reads the secret file at most once a second
+      }
+      probe = Cli.run("probe", turn.url("turn", false), "--secret", fresh, "--count", "2");
+    }
+    assertThat(probe.exitCode()).as(probe.toString()).isZero();
+    Cli withOld = Cli.run("probe", turn.url("turn", false), "--secret", old, "--count", "2");
+    assertThat(withOld.exitCode()).as(withOld.toString()).isZero();
+    Cli wrong = Cli.run("probe", turn.url("turn", false), "--secret", "not-the-secret");
+    assertThat(wrong.out()).contains("bad credentials");
+  }
+
+  @Test
   void iceOutputIsAnRtcConfiguration() throws Exception {
     Cli cli = Cli.run("credentials", "--ice", "--data-dir", dataDir.toString(), "--config",
         writeConfig("publicAddress: 203.0.113.7\n").toString());
