@@ -68,6 +68,9 @@ final class ProbeCommand implements Callable<Integer> {
   @Option(names = "--insecure", description = "Do not verify the TLS certificate of turns:/stuns: servers.")
   boolean insecure;
 
+  @Option(names = "--send-indications", description = "Relay with Send/Data indications instead of ChannelBind + ChannelData.")
+  boolean sendIndications;
+
   @Option(names = "--json", description = "Print a JSON array, one object per URL.")
   boolean json;
 
@@ -86,7 +89,7 @@ final class ProbeCommand implements Callable<Integer> {
       }
     }
     Clock clock = Clock.systemUTC();
-    Probe probe = new Probe(credentials(clock), perRequest, count, sslContext(), !insecure, clock);
+    Probe probe = new Probe(credentials(clock), perRequest, count, sslContext(), !insecure, sendIndications, clock);
     List<ProbeReport> reports = new ArrayList<>();
     PrintWriter out = spec.commandLine().getOut();
     for (StunUrl url : parsed) {

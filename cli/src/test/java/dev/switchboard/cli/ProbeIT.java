@@ -68,6 +68,14 @@ class ProbeIT {
   }
 
   @Test
+  void sendIndicationsRelayToo() throws Exception {
+    Cli cli = Cli.run("probe", turn.url("turn", false), turn.url("turn", true), "--secret", turn.secret(), "--count", "3",
+        "--send-indications");
+    assertThat(cli.exitCode()).as(cli.toString()).isZero();
+    assertThat(cli.out()).contains("3/3 datagrams back");
+  }
+
+  @Test
   void wrongPasswordIsNamedAsBadCredentials() throws Exception {
     assertThat(Cli.run("user", "add", "alice", "--password", "right", "--data-dir", dataDir.toString()).exitCode()).isZero();
     Cli cli = Cli.run("probe", turn.url("turn", false), "--user", "alice", "--password", "wrong");
@@ -151,6 +159,8 @@ class ProbeIT {
           "--realm", "coturn.test", "--count", "5");
       assertThat(cli.exitCode()).as(cli.toString()).isZero();
       assertThat(cli.out()).contains("realm 'coturn.test'", "5/5 datagrams back");
+      cli = Cli.run("probe", url, "--user", "carol", "--password", "pa55", "--count", "3", "--send-indications");
+      assertThat(cli.exitCode()).as(cli.toString()).isZero();
       cli = Cli.run("probe", url, "--user", "carol", "--password", "nope");
       assertThat(cli.exitCode()).isEqualTo(1);
       assertThat(cli.out()).contains("bad credentials");

@@ -33,14 +33,17 @@ public final class Probe {
   private final int count;
   private final SSLContext tls;
   private final boolean verifyHostname;
+  private final boolean sendIndications;
   private final Clock clock;
 
   /**
    * @param tls            trust for turns:/stuns: URLs
    * @param verifyHostname check that the server certificate names the URL's host
+   * @param sendIndications relay with Send/Data indications instead of channels
    */
   public Probe(Credentials credentials, Duration timeout, int count, SSLContext tls, boolean verifyHostname,
-               Clock clock) {
+               boolean sendIndications, Clock clock) {
+    this.sendIndications = sendIndications;
     this.credentials = credentials;
     this.timeout = timeout;
     this.count = count;
@@ -110,9 +113,11 @@ public final class Probe {
         report.relay += ", " + format(second.relayed());
         a.createPermission(second.relayed());
         b.createPermission(first.relayed());
-        a.channelBind(CHANNEL, second.relayed());
-        b.channelBind(CHANNEL, first.relayed());
-        roundTrips(a.connection(), b.connection(), report);
+        if (!sendIndications) {
+          a.channelBind(CHANNEL, second.relayed());
+          b.channelBind(CHANNEL, first.relayed());
+        }
+        roundTrips(a, second.relayed(), b, first.relayed(), report);
       } finally {
         b.release();
       }
@@ -146,25 +151,34 @@ public final class Probe {
   }
 
   /** Each datagram goes client A → relay A → relay B → client B, which echoes it back the same way. */
-  private void roundTrips(ProbeConnection a, ProbeConnection b, ProbeReport report) throws IOException {
+  private void roundTrips(TurnClient a, InetSocketAddress relayB, TurnClient b, InetSocketAddress relayA,
+                          ProbeReport report) throws IOException {
     int wait = (int) Math.min(timeout.toMillis(), MAX_WAIT_PER_DATAGRAM_MILLIS);
     for (int i = 0; i < count; i++) {
       byte[] payload = ByteBuffer.allocate(16).putLong(0x5357424450524f42L).putLong(i).array();
       Instant sentAt = clock.instant();
       report.sent++;
-      a.sendChannelData(CHANNEL, payload);
-      if (!await(b, payload, wait)) {
+      send(a, relayB, payload);
+      if (!await(b.connection(), payload, wait)) {
         continue;
       }
-      b.sendChannelData(CHANNEL, payload);
-      if (await(a, payload, wait)) {
+      send(b, relayA, payload);
+      if (await(a.connection(), payload, wait)) {
         report.received++;
         report.rttMicros.add(Duration.between(sentAt, clock.instant()).toNanos() / 1000);
       }
     }
   }
 
-  /** Waits for {@code payload} on the channel, skipping anything else (late echoes, stray STUN). */
+  private void send(TurnClient client, InetSocketAddress peer, byte[] payload) throws IOException {
+    if (sendIndications) {
+      client.sendIndication(peer, payload);
+    } else {
+      client.connection().sendChannelData(CHANNEL, payload);
+    }
+  }
+
+  /** Waits for {@code payload} on the channel or in a Data indication, skipping anything else (late echoes, stray STUN). */
   private boolean await(ProbeConnection connection, byte[] payload, int waitMillis) throws IOException {
     long deadline = clock.millis() + waitMillis;
     long left;
@@ -174,6 +188,12 @@ public final class Probe {
         return false;
       }
       if (received.data() != null && Arrays.equals(received.data(), payload)) {
+        return true;
+      }
+      StunMessage stun = received.stun();
+      if (stun != null && stun.method() == StunMessage.DATA_INDICATION
+          && stun.messageClass() == StunMessage.CLASS_INDICATION
+          && Arrays.equals(stun.attribute(StunMessage.DATA), payload)) {
         return true;
       }
     }

@@ -28,6 +28,9 @@ final class StunMessage {
   static final int REFRESH = 0x004;
   static final int CREATE_PERMISSION = 0x008;
   static final int CHANNEL_BIND = 0x009;
+  static final int SEND = 0x006;
+  static final int DATA_INDICATION = 0x007;
+  static final int CLASS_INDICATION = 0x010;
   static final int CLASS_REQUEST = 0x000;
   static final int CLASS_SUCCESS = 0x100;
   static final int CLASS_ERROR = 0x110;
@@ -39,6 +42,7 @@ final class StunMessage {
   static final int CHANNEL_NUMBER = 0x000C;
   static final int LIFETIME = 0x000D;
   static final int XOR_PEER_ADDRESS = 0x0012;
+  static final int DATA = 0x0013;
   static final int REALM = 0x0014;
   static final int NONCE = 0x0015;
   static final int XOR_RELAYED_ADDRESS = 0x0016;

@@ -96,6 +96,14 @@ final class TurnClient implements Closeable {
     }
   }
 
+  /** A Send indication (RFC 8656 §10.1): unauthenticated, unanswered. */
+  void sendIndication(InetSocketAddress peer, byte[] data) throws IOException {
+    byte[] tid = new byte[12];
+    random.nextBytes(tid);
+    connection.send(new StunMessage(StunMessage.type(StunMessage.SEND, StunMessage.CLASS_INDICATION), tid)
+        .addXorAddress(StunMessage.XOR_PEER_ADDRESS, peer).add(StunMessage.DATA, data).encode(null));
+  }
+
   /** Frees the allocation at once (Refresh with LIFETIME 0, RFC 8656 §7.2); failures do not matter. */
   void release() {
     try {
