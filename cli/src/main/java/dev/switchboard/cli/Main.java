@@ -38,11 +38,11 @@ public final class Main {
   private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
     PrintWriter err = cmd.getErr();
     if (e instanceof UserError user) {
-      err.println("switchboard " + cmd.getCommandName() + ": " + user.getMessage());
+      err.println(cmd.getCommandSpec().qualifiedName() + ": " + user.getMessage());
       err.flush();
       return user.exitCode();
     }
-    err.println("switchboard " + cmd.getCommandName() + ": unexpected failure: " + e);
+    err.println(cmd.getCommandSpec().qualifiedName() + ": unexpected failure: " + e);
     e.printStackTrace(err);
     err.flush();
     return UserError.RUNTIME;
