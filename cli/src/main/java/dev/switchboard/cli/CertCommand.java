@@ -16,7 +16,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code switchboard cert}: a local CA, leaf and self-signed certificates with BouncyCastle, no openssl. */
+/**
+ * {@code switchboard cert}: a local CA, leaf and self-signed certificates with BouncyCastle, no openssl.
+ * One instance per invocation, confined to the calling thread.
+ */
 @Command(name = "cert", mixinStandardHelpOptions = true,
     description = "Make TLS certificates (ECDSA P-256 by default) and inspect them.",
     footer = {"", "Examples:",

@@ -26,7 +26,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code switchboard cert show}: subject, SANs, validity and fingerprint, with warnings. */
+/**
+ * {@code switchboard cert show}: subject, SANs, validity and fingerprint, with warnings. One instance
+ * per invocation, confined to the calling thread.
+ */
 @Command(name = "show", mixinStandardHelpOptions = true,
     description = {"Print subject, SANs, validity and SHA-256 fingerprint of each certificate in a PEM file;",
         "warn when the chain does not match the key, is out of order or expires within 30 days."},

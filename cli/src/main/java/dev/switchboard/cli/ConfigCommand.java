@@ -16,7 +16,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code switchboard config check}: validate the config and show what clients will get. */
+/**
+ * {@code switchboard config check}: validate the config and show what clients will get. One instance per
+ * invocation, confined to the calling thread.
+ */
 @Command(name = "config", mixinStandardHelpOptions = true, description = "Inspect the configuration.",
     footer = {"", "Example:", "  switchboard config check --config /etc/switchboard.yaml"},
     subcommands = {ConfigCommand.Check.class})

@@ -18,7 +18,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code switchboard credentials}: time-limited TURN REST credentials, as text, JSON or iceServers. */
+/**
+ * {@code switchboard credentials}: time-limited TURN REST credentials, as text, JSON or iceServers. One
+ * instance per invocation, confined to the calling thread.
+ */
 @Command(name = "credentials", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Print a TURN REST username/password (username <expiry>:<user>, password",
         "base64(HMAC-SHA1(secret, username))), valid for --ttl, with the TURN URLs of the configured public address."},

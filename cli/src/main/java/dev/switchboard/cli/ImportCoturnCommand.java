@@ -21,7 +21,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code switchboard import-coturn}: turnserver.conf to switchboard.yaml, reporting what does not carry over. */
+/**
+ * {@code switchboard import-coturn}: turnserver.conf to switchboard.yaml, reporting what does not carry
+ * over. One instance per invocation, confined to the calling thread.
+ */
 @Command(name = "import-coturn", mixinStandardHelpOptions = true,
     description = {"Convert coturn's turnserver.conf into Switchboard YAML. Users (user=) go to a users file and",
         "static-auth-secret to a turn-secret file next to the output (0600), never into the YAML. Every option that",

@@ -28,7 +28,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code switchboard probe}: a NAT traversal check for any STUN/TURN server, from a shell. */
+/**
+ * {@code switchboard probe}: a NAT traversal check for any STUN/TURN server, from a shell. One instance
+ * per invocation, confined to the calling thread.
+ */
 @Command(name = "probe", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Check STUN/TURN servers: reachability, reflexive address (NAT or not), authentication,",
         "relay address and a relayed round trip through two allocations. Exit 0 when every URL works."},

@@ -22,7 +22,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code switchboard secret [--rotate]}: shows, creates or rotates the TURN REST shared secret. */
+/**
+ * {@code switchboard secret [--rotate]}: shows, creates or rotates the TURN REST shared secret. One
+ * instance per invocation, confined to the calling thread.
+ */
 @Command(name = "secret", mixinStandardHelpOptions = true,
     description = {"Show the TURN REST shared secret (DATA_DIR/turn-secret), creating it when missing.",
         "--rotate makes a new one; the old one stays valid for --grace, so credentials already handed out keep",

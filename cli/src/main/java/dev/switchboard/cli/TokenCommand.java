@@ -14,7 +14,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code switchboard token}: a signaling JWT (HS256) signed with DATA_DIR/token-key. */
+/**
+ * {@code switchboard token}: a signaling JWT (HS256) signed with DATA_DIR/token-key. One instance per
+ * invocation, confined to the calling thread.
+ */
 @Command(name = "token", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Print a signaling token (HS256 JWT with sub, name, exp and optional room) signed with",
         "DATA_DIR/token-key, for hello{token} when signaling.auth is token."},

@@ -19,7 +19,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code switchboard user add|remove|list}: static TURN users in DATA_DIR/users (never clear passwords). */
+/**
+ * {@code switchboard user add|remove|list}: static TURN users in DATA_DIR/users (never clear passwords).
+ * One instance per invocation, confined to the calling thread.
+ */
 @Command(name = "user", mixinStandardHelpOptions = true,
     description = {"Manage static TURN users (long-term credentials) in DATA_DIR/users, as user:realm:0x<md5key>",
         "(coturn's turnadmin -k format). A running server picks changes up within a second."},
