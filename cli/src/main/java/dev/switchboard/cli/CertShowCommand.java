@@ -31,8 +31,9 @@ import picocli.CommandLine.Spec;
  * per invocation, confined to the calling thread.
  */
 @Command(name = "show", mixinStandardHelpOptions = true,
-    description = {"Print subject, SANs, validity and SHA-256 fingerprint of each certificate in a PEM file;",
-        "warn when the chain does not match the key, is out of order or expires within 30 days."},
+    description = {"Show the certificates in a PEM file and warn about problems.",
+        "Prints subject, SANs, validity and SHA-256 fingerprint of each certificate; warns when the",
+        "chain does not match the key, is out of order or expires within 30 days."},
     footer = {"", "Examples:", "  switchboard cert show switchboard-data/tls/cert.pem",
         "  switchboard cert show /etc/letsencrypt/live/call.example.org/fullchain.pem --key privkey.pem --json"})
 final class CertShowCommand implements Callable<Integer> {

@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
 final class ConfigCommand {
 
   @Command(name = "check", mixinStandardHelpOptions = true,
-      description = {"Validate the config (every problem at once, exit 2), print the effective settings (secrets are",
+      description = {"Validate the config and show what clients will get.",
+          "Reports every problem at once (exit 2), prints the effective settings (secrets are",
           "never printed: only the files they come from), the URLs clients will get, and warnings."},
       footer = {"", "Examples:", "  switchboard config check --config switchboard.yaml",
           "  switchboard config check --json | jq .urls"})

@@ -23,8 +23,9 @@ import picocli.CommandLine.Spec;
  * instance per invocation, confined to the calling thread.
  */
 @Command(name = "credentials", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Print a TURN REST username/password (username <expiry>:<user>, password",
-        "base64(HMAC-SHA1(secret, username))), valid for --ttl, with the TURN URLs of the configured public address."},
+    description = {"Print time-limited TURN REST credentials and the TURN URLs.",
+        "Username <expiry>:<user>, password base64(HMAC-SHA1(secret, username)), valid for --ttl;",
+        "URLs on the configured public address."},
     footer = {"", "Examples:",
         "  switchboard credentials --user alice --ttl 24h",
         "  switchboard credentials --json          # {\"username\",\"password\",\"ttl\",\"uris\"}",

@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
  * over. One instance per invocation, confined to the calling thread.
  */
 @Command(name = "import-coturn", mixinStandardHelpOptions = true,
-    description = {"Convert coturn's turnserver.conf into Switchboard YAML. Users (user=) go to a users file and",
+    description = {"Convert coturn's turnserver.conf into Switchboard YAML.", "Users (user=) go to a users file and",
         "static-auth-secret to a turn-secret file next to the output (0600), never into the YAML. Every option that",
         "cannot be carried over is listed with the reason."},
     footer = {"", "Examples:",

@@ -33,8 +33,9 @@ import picocli.CommandLine.Spec;
  * per invocation, confined to the calling thread.
  */
 @Command(name = "probe", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Check STUN/TURN servers: reachability, reflexive address (NAT or not), authentication,",
-        "relay address and a relayed round trip through two allocations. Exit 0 when every URL works."},
+    description = {"Check that STUN/TURN servers work, like the Trickle ICE page.",
+        "Reports reachability, the reflexive address (NAT or not), authentication, the relay address",
+        "and a relayed round trip through two allocations. Exit 0 when every URL works."},
     footer = {"", "Examples:",
         "  switchboard probe stun:stun.example.org",
         "  switchboard probe turn:turn.example.org:3478?transport=udp turns:turn.example.org:5349 --user alice --password s3cret",

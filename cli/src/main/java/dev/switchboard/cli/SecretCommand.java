@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
  * instance per invocation, confined to the calling thread.
  */
 @Command(name = "secret", mixinStandardHelpOptions = true,
-    description = {"Show the TURN REST shared secret (DATA_DIR/turn-secret), creating it when missing.",
+    description = {"Show, create or rotate the TURN REST shared secret (DATA_DIR/turn-secret).",
         "--rotate makes a new one; the old one stays valid for --grace, so credentials already handed out keep",
         "working. A running server picks the change up within a second."},
     footer = {"", "Examples:",

@@ -19,8 +19,8 @@ import picocli.CommandLine.Spec;
  * invocation, confined to the calling thread.
  */
 @Command(name = "token", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Print a signaling token (HS256 JWT with sub, name, exp and optional room) signed with",
-        "DATA_DIR/token-key, for hello{token} when signaling.auth is token."},
+    description = {"Print a signaling token (JWT) for hello{token} when signaling.auth is token.",
+        "HS256 with claims sub, name, exp and optional room, signed with DATA_DIR/token-key."},
     footer = {"", "Examples:",
         "  switchboard token --user alice --name Alice --room standup --ttl 8h",
         "  curl -H \"Authorization: Bearer $(switchboard token --user ops)\" https://call.example.org:8443/api/v1/ice-servers"})

@@ -24,8 +24,9 @@ import picocli.CommandLine.Spec;
  * One instance per invocation, confined to the calling thread.
  */
 @Command(name = "user", mixinStandardHelpOptions = true,
-    description = {"Manage static TURN users (long-term credentials) in DATA_DIR/users, as user:realm:0x<md5key>",
-        "(coturn's turnadmin -k format). A running server picks changes up within a second."},
+    description = {"Add, remove and list static TURN users (long-term credentials).",
+        "They live in DATA_DIR/users as user:realm:0x<md5key> (coturn's turnadmin -k format);",
+        "a running server picks changes up within a second."},
     footer = {"", "Examples:",
         "  switchboard user add alice --password s3cret",
         "  printf '%s\\n' \"$PASS\" | switchboard user add bob --password-stdin --realm example.org",
