@@ -8,7 +8,9 @@ import picocli.CommandLine.Command;
 @Command(name = "switchboard", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "WebRTC signaling, STUN and TURN in one process.",
     footer = {"", "Start with:  switchboard serve", "Help on a command:  switchboard help COMMAND"},
-    subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, CertCommand.class, UserCommand.class, SecretCommand.class,
+        CredentialsCommand.class, ProbeCommand.class, ImportCoturnCommand.class, ConfigCommand.class, TokenCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main {
 
   public static void main(String[] args) {
@@ -17,7 +19,18 @@ public final class Main {
 
   /** Runs the command line and returns the exit code; tests call this in-process. */
   static int run(String... args) {
+    return run(new CommandLine(new Main()), args);
+  }
+
+  /** Runs with the given output streams; tests capture stdout and stderr this way. */
+  static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
+    return run(cli, args);
+  }
+
+  private static int run(CommandLine cli, String... args) {
     cli.setExecutionExceptionHandler(Main::handle);
     return cli.execute(args);
   }
@@ -25,11 +38,11 @@ public final class Main {
   private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
     PrintWriter err = cmd.getErr();
     if (e instanceof UserError user) {
-      err.println("switchboard " + cmd.getCommandName() + ": " + user.getMessage());
+      err.println(cmd.getCommandSpec().qualifiedName() + ": " + user.getMessage());
       err.flush();
       return user.exitCode();
     }
-    err.println("switchboard " + cmd.getCommandName() + ": unexpected failure: " + e);
+    err.println(cmd.getCommandSpec().qualifiedName() + ": unexpected failure: " + e);
     e.printStackTrace(err);
     err.flush();
     return UserError.RUNTIME;

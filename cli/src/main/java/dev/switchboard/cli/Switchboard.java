@@ -123,7 +123,7 @@ final class Switchboard implements AutoCloseable {
     }
   }
 
-  private static String secretFromEnv(SwitchboardConfig config) {
+  static String secretFromEnv(SwitchboardConfig config) {
     String name = config.turnAuth().secretEnv();
     if (name.isEmpty()) {
       return "";
@@ -135,7 +135,7 @@ final class Switchboard implements AutoCloseable {
     return value.trim();
   }
 
-  private static byte[] readTokenKey(Path file) throws IOException {
+  static byte[] readTokenKey(Path file) throws IOException {
     String text = Files.readString(file, StandardCharsets.UTF_8).trim();
     try {
       byte[] key = Base64.getUrlDecoder().decode(text);

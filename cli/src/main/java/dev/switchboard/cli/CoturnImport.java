@@ -1,0 +1,229 @@
+package dev.switchboard.cli;
+
+import dev.switchboard.cli.config.ConfigSyntax;
+import dev.switchboard.turn.UsersFileStore;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Maps coturn's turnserver.conf onto Switchboard's config keys. Every option either maps, is already
+ * Switchboard's behaviour, or is reported with the reason it cannot be carried over. Secrets are not
+ * put into the YAML: they come back separately for files next to it. Not thread-safe; one import.
+ */
+final class CoturnImport {
+
+  private static final Pattern FALSE = Pattern.compile("(?i)0|off|no|false|f");
+  private static final Pattern HEX_KEY = Pattern.compile("0x[0-9a-fA-F]{32}");
+
+  /** The mapped config keys (dotted), the notes, user lines for a users file and REST secrets. */
+  record Result(Map<String, Object> keys, List<String> notes, List<String> userLines, List<String> secrets) {}
+
+  private final Map<String, Object> keys = new LinkedHashMap<>();
+  private final List<String> notes = new ArrayList<>();
+  private final List<String[]> users = new ArrayList<>();
+  private final List<String> secrets = new ArrayList<>();
+  private final List<String> deny = new ArrayList<>();
+  private final List<String> allow = new ArrayList<>();
+  private String minPort = "49152";
+  private String maxPort = "65535";
+  private boolean portsSet;
+  private String realm = "switchboard";
+  private final String source;
+
+  private CoturnImport(String source) {
+    this.source = source;
+  }
+
+  /** @param source the file name, for notes such as "turnserver.conf line 12: ..." */
+  static Result map(String source, List<String> lines) {
+    CoturnImport im = new CoturnImport(source);
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).trim();
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      String[] kv = line.split("\\s*=\\s*|\\s+", 2);
+      String key = kv[0].replaceFirst("^--?", "");
+      String value = kv.length > 1 ? unquote(kv[1].trim()) : "";
+      if (FALSE.matcher(value).matches() && !key.endsWith("port")) {
+        continue; // coturn: "fingerprint=0", "no-tcp=off" switch a flag off, i.e. leave coturn's default
+      }
+      im.option(key, value, i + 1);
+    }
+    return im.finish();
+  }
+
+  private void option(String key, String value, int line) {
+    switch (key) {
+      case "listening-port" -> keys.put("turn.port", integer(value, line, key));
+      case "tls-listening-port" -> keys.put("turn.tlsPort", integer(value, line, key));
+      case "listening-ip" -> {
+        if (keys.containsKey("turn.listen")) {
+          note(line, key, "only one listen address is supported; kept " + keys.get("turn.listen") + ", dropped " + value);
+        } else {
+          keys.put("turn.listen", value);
+        }
+      }
+      case "relay-ip" -> {
+        if (keys.containsKey("turn.relay.address")) {
+          note(line, key, "one relay address is supported; kept " + keys.get("turn.relay.address") + ", dropped " + value);
+        } else {
+          keys.put("turn.relay.address", value);
+        }
+      }
+      case "external-ip" -> externalIp(value, line);
+      case "min-port" -> { minPort = String.valueOf(integer(value, line, key)); portsSet = true; }
+      case "max-port" -> { maxPort = String.valueOf(integer(value, line, key)); portsSet = true; }
+      case "realm" -> { realm = value; keys.put("turn.realm", value); }
+      case "lt-cred-mech", "fingerprint", "no-loopback-peers", "no-multicast-peers", "no-dtls", "no-tlsv1",
+           "no-tlsv1_1", "no-sslv3", "no-sslv2" -> { } // Switchboard's behaviour already; nothing to write.
+      case "use-auth-secret" -> keys.putIfAbsent("turn.auth.secretFiles", "turn-secret");
+      case "static-auth-secret" -> secrets.add(value);
+      case "user" -> user(value, line);
+      case "cert" -> keys.put("tls.cert", value);
+      case "pkey" -> keys.put("tls.key", value);
+      case "denied-peer-ip" -> deny.addAll(cidrs(value, line, key));
+      case "allowed-peer-ip" -> allow.addAll(cidrs(value, line, key));
+      case "allow-loopback-peers" -> keys.put("turn.peers.allowLoopback", true);
+      case "no-udp" -> keys.put("turn.udp", false);
+      case "no-tcp" -> keys.put("turn.tcp", false);
+      case "no-tls" -> keys.put("turn.tls", false);
+      case "total-quota" -> keys.put("turn.quotas.totalAllocations", integer(value, line, key));
+      case "user-quota" -> keys.put("turn.quotas.userAllocations", integer(value, line, key));
+      case "max-bps" -> keys.put("turn.quotas.bytesPerSecond", integer(value, line, key));
+      case "stale-nonce" -> keys.put("turn.lifetimes.nonce", (value.isEmpty() ? 600 : integer(value, line, key)) + "s");
+      case "max-allocate-lifetime" -> keys.put("turn.lifetimes.allocationMax", integer(value, line, key) + "s");
+      case "channel-lifetime" -> keys.put("turn.lifetimes.channel", integer(value, line, key) + "s");
+      case "permission-lifetime" -> keys.put("turn.lifetimes.permission", integer(value, line, key) + "s");
+      case "userdb" -> note(line, key, "the user database is SQLite; export it with 'turnadmin -l' and add each user "
+          + "with 'switchboard user add' (or as user= lines)");
+      case "no-auth" -> note(line, key, "Switchboard always authenticates TURN (an open relay is abused within hours)");
+      case "no-cli", "cli-ip", "cli-port", "cli-password" -> note(line, key, "Switchboard has no telnet CLI");
+      case "log-file", "syslog", "simple-log", "new-log-timestamp", "pidfile", "verbose", "Verbose" ->
+          note(line, key, "logging goes to stderr (journald under systemd); set logLevel instead");
+      case "server-name" -> note(line, key, "not needed: the realm identifies the server");
+      case "dh2066", "dh566", "cipher-list", "ec-curve-name", "dh-file", "CA-file" ->
+          note(line, key, "TLS parameters are Netty's secure defaults (TLS 1.2+)");
+      case "mobility", "secure-stun", "no-stun", "stun-only", "check-origin-consistency", "prometheus",
+           "redis-userdb", "redis-statsdb", "psql-userdb", "mysql-userdb", "mongo-userdb", "alt-listening-port",
+           "alt-tls-listening-port", "aux-server", "udp-self-balance", "rest-api-separator", "oauth" ->
+          note(line, key, "not supported by Switchboard");
+      default -> note(line, key, "unknown or unsupported coturn option");
+    }
+  }
+
+  private void externalIp(String value, int line) {
+    String[] parts = value.split("/", 2);
+    if (keys.containsKey("publicAddress")) {
+      note(line, "external-ip", "one public address is supported; kept " + keys.get("publicAddress") + ", dropped " + value);
+      return;
+    }
+    keys.put("publicAddress", parts[0]);
+    if (parts.length == 2) {
+      // public/private: relay sockets bind the private address, clients are told the public one.
+      keys.put("turn.relay.address", parts[1]);
+      keys.put("turn.relay.advertisedAddress", parts[0]);
+    }
+  }
+
+  private void user(String value, int line) {
+    int colon = value.lastIndexOf(':');
+    if (colon <= 0) {
+      note(line, "user", "expected user=name:password or user=name:0xkey");
+      return;
+    }
+    users.add(new String[] {value.substring(0, colon), value.substring(colon + 1), String.valueOf(line)});
+  }
+
+  private Result finish() {
+    if (portsSet) {
+      keys.put("turn.relay.ports", minPort + "-" + maxPort);
+    }
+    if (!deny.isEmpty()) {
+      keys.put("turn.peers.deny", deny);
+    }
+    if (!allow.isEmpty()) {
+      keys.put("turn.peers.allow", allow);
+    }
+    List<String> userLines = new ArrayList<>();
+    for (String[] u : users) {
+      // A 0x key was made for coturn's realm; it stays valid only with the same realm.
+      String key = HEX_KEY.matcher(u[1]).matches() ? u[1].toLowerCase() : "0x" + UsersFileStore.keyHex(u[0], realm, u[1]);
+      userLines.add(u[0] + ":" + realm + ":" + key);
+    }
+    if (!userLines.isEmpty()) {
+      keys.put("turn.auth.usersFile", "users");
+    }
+    if (!secrets.isEmpty()) {
+      keys.put("turn.auth.secretFiles", "turn-secret");
+    }
+    return new Result(keys, notes, userLines, secrets);
+  }
+
+  private void note(int line, String key, String why) {
+    notes.add(source + " line " + line + ": " + key + " not carried over: " + why);
+  }
+
+  private Integer integer(String value, int line, String key) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      note(line, key, "'" + value + "' is not a number");
+      return null;
+    }
+  }
+
+  private static String unquote(String value) {
+    return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"") ? value.substring(1, value.length() - 1) : value;
+  }
+
+  /** coturn takes an address, a CIDR or a range "A-B"; Switchboard takes CIDRs. */
+  private List<String> cidrs(String value, int line, String key) {
+    if (!value.contains("-")) {
+      return List.of(value);
+    }
+    String[] ends = value.split("-", 2);
+    InetAddress from = ConfigSyntax.ip(ends[0].trim());
+    InetAddress to = ConfigSyntax.ip(ends[1].trim());
+    if (from == null || to == null || from.getAddress().length != to.getAddress().length) {
+      note(line, key, "'" + value + "' is not an address range");
+      return List.of();
+    }
+    return rangeToCidrs(from, to);
+  }
+
+  /** The smallest list of CIDR blocks covering exactly [from, to]. */
+  static List<String> rangeToCidrs(InetAddress from, InetAddress to) {
+    int bits = from.getAddress().length * 8;
+    BigInteger start = new BigInteger(1, from.getAddress());
+    BigInteger end = new BigInteger(1, to.getAddress());
+    List<String> out = new ArrayList<>();
+    while (start.compareTo(end) <= 0) {
+      int size = start.signum() == 0 ? bits : start.getLowestSetBit();
+      while (size > 0 && start.add(BigInteger.ONE.shiftLeft(size)).subtract(BigInteger.ONE).compareTo(end) > 0) {
+        size--;
+      }
+      out.add(address(start, bits).getHostAddress() + "/" + (bits - size));
+      start = start.add(BigInteger.ONE.shiftLeft(size));
+    }
+    return out;
+  }
+
+  private static InetAddress address(BigInteger value, int bits) {
+    byte[] raw = value.toByteArray();
+    byte[] fixed = new byte[bits / 8];
+    int copy = Math.min(raw.length, fixed.length);
+    System.arraycopy(raw, raw.length - copy, fixed, fixed.length - copy, copy);
+    try {
+      return InetAddress.getByAddress(fixed);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package dev.switchboard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The commands as a user runs them: dist/switchboard as a process. stdout must be clean JSON (logs go
+ * to stderr) and a failure is a message, never a stack trace.
+ */
+class DistIT {
+
+  private static final Path DIST = Path.of("..", "dist", "switchboard").toAbsolutePath().normalize();
+
+  @TempDir
+  Path dir;
+
+  record Run(int exitCode, String out, String err) {}
+
+  @Test
+  void jsonOnStdoutAndPlainErrorsFromTheRealBinary() throws Exception {
+    assertThat(DIST).as("built by mvn package before the ITs").isExecutable();
+    Path data = dir.resolve("data");
+    try (LoopbackTurn turn = LoopbackTurn.start(data, Map.of("turn.relay.ports", ProbeIT.relayRange(10)))) {
+      Run credentials = run("credentials", "--json", "--user", "zoe", "--data-dir", data.toString());
+      assertThat(credentials.exitCode()).as(credentials.err()).isZero();
+      assertThat(new ObjectMapper().readTree(credentials.out()).get("username").asText()).endsWith(":zoe");
+
+      Run probe = run("probe", turn.url("turn", false), "--secret", turn.secret(), "--count", "3", "--json");
+      assertThat(probe.exitCode()).as(probe.out() + probe.err()).isZero();
+      JsonNode report = new ObjectMapper().readTree(probe.out()).get(0);
+      assertThat(report.get("ok").asBoolean()).isTrue();
+      assertThat(report.get("received").asInt()).isEqualTo(3);
+    }
+    int closed;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    Run failed = run("probe", "turn:127.0.0.1:" + closed + "?transport=tcp");
+    assertThat(failed.exitCode()).isEqualTo(1);
+    assertThat(failed.err()).contains("port closed: TCP connect to 127.0.0.1:" + closed + "/TCP refused").doesNotContain("\tat ");
+    Run usage = run("cert", "issue", "--ca", dir.resolve("none").toString(), "--host", "h", "--out", dir.toString());
+    assertThat(usage.exitCode()).isEqualTo(2);
+    assertThat(usage.err()).contains("switchboard cert issue: --ca").doesNotContain("\tat ", "Exception");
+  }
+
+  private Run run(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(DIST.toString()));
+    command.addAll(List.of(args));
+    Path out = Files.createTempFile(dir, "out", ".txt");
+    Path err = Files.createTempFile(dir, "err", ".txt");
+    Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      throw new AssertionError("dist/switchboard " + String.join(" ", args) + " did not finish within 60 s");
+    }
+    return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+  }
+}

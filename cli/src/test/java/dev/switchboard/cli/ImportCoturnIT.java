@@ -1,0 +1,79 @@
+package dev.switchboard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.cli.config.ConfigLoader;
+import dev.switchboard.cli.config.ConfigOverrides;
+import dev.switchboard.cli.config.SwitchboardConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** import-coturn on a realistic turnserver.conf → config check accepts it → the server runs on it. */
+class ImportCoturnIT {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void importedConfigPassesConfigCheckAndServes() throws Exception {
+    // The realistic file points at Let's Encrypt paths; give them real files here.
+    Path certs = dir.resolve("le");
+    assertThat(Cli.run("cert", "self-signed", "--host", "call.example.org", "--out", certs.toString()).exitCode()).isZero();
+    String conf = String.join("\n", CoturnImportTest.realisticConf())
+        .replace("/etc/letsencrypt/live/call.example.org/fullchain.pem", certs.resolve("cert.pem").toString())
+        .replace("/etc/letsencrypt/live/call.example.org/privkey.pem", certs.resolve("key.pem").toString());
+    Path coturn = dir.resolve("turnserver.conf");
+    Files.writeString(coturn, conf);
+    Path yaml = dir.resolve("etc/switchboard.yaml");
+    Files.createDirectories(yaml.getParent());
+
+    Cli imported = Cli.run("import-coturn", coturn.toString(), "--out", yaml.toString());
+    assertThat(imported.exitCode()).as(imported.toString()).isZero();
+    assertThat(imported.err()).contains("note: turnserver.conf line 10: verbose not carried over");
+    assertThat(Files.readString(yaml)).contains("realm: call.example.org", "advertisedAddress: 203.0.113.7")
+        .doesNotContain("north-wind-42", "alicepass");
+    assertThat(Files.readString(dir.resolve("etc/turn-secret")).trim()).isEqualTo("north-wind-42");
+    assertThat(Cli.run("import-coturn", coturn.toString(), "--out", yaml.toString()).exitCode()).isEqualTo(1);
+
+    Path dataDir = dir.resolve("data");
+    Cli check = Cli.run("config", "check", "--config", yaml.toString(), "--data-dir", dataDir.toString(), "--json");
+    assertThat(check.exitCode()).as(check.toString()).isZero();
+    JsonNode result = new ObjectMapper().readTree(check.out());
+    assertThat(result.get("urls").toString()).contains("turn:203.0.113.7:3478?transport=udp", "turns:203.0.113.7:5349?transport=tcp");
+    assertThat(result.get("warnings").toString()).contains("signaling.auth is none on a public address");
+    assertThat(check.out()).doesNotContain("north-wind-42");
+
+    // serve on the imported config (ports moved to free ones, as --turn-port 0 etc. would).
+    ConfigOverrides overrides = new ConfigOverrides().set("dataDir", dataDir, "--data-dir")
+        .set("turn.port", 0, "--turn-port").set("turn.tlsPort", 0, "--turns-port").set("signaling.port", 0, "--https-port")
+        .set("signaling.listen", "127.0.0.1", "test")
+        // Relay to relay stays on this host: 203.0.113.7 is a documentation address, never a target.
+        .set("turn.relay.advertisedAddress", "127.0.0.1", "test").set("turn.peers.allowLoopback", true, "test");
+    SwitchboardConfig config = ConfigLoader.load(Optional.of(yaml), overrides, "test");
+    try (LoopbackTurn turn = LoopbackTurn.start(config)) {
+      // Imported user alice (clear password hashed for the realm) and bob (coturn key kept) both authenticate,
+      // and so does REST with the imported static-auth-secret.
+      for (String[] creds : new String[][] {{"alice", "alicepass"}, {"bob", "bobpass"}}) {
+        Cli probe = Cli.run("probe", "turn:127.0.0.1:" + turn.server.udpPort(), "--user", creds[0], "--password", creds[1],
+            "--count", "3");
+        assertThat(probe.out()).as(probe.toString()).contains("auth         ok (user '" + creds[0] + "', realm 'call.example.org')",
+            "3/3 datagrams back", "  OK");
+      }
+      Cli rest = Cli.run("probe", "turn:127.0.0.1:" + turn.server.udpPort(), "--secret", "north-wind-42");
+      assertThat(rest.exitCode()).as(rest.toString()).isZero();
+    }
+    try (Switchboard server = Switchboard.start(config, Clock.systemUTC())) {
+      assertThat(server.signalingPort()).isPositive();
+    } catch (UnsupportedOperationException e) {
+      System.err.println("*** SignalingServer is still the skeleton on this branch: full serve not started ***");
+      Assumptions.abort("signaling server not implemented on this branch");
+    }
+  }
+}
