@@ -37,7 +37,8 @@ class ImportCoturnIT {
     Cli imported = Cli.run("import-coturn", coturn.toString(), "--out", yaml.toString());
     assertThat(imported.exitCode()).as(imported.toString()).isZero();
     assertThat(imported.err()).contains("note: turnserver.conf line 10: verbose not carried over");
-    assertThat(Files.readString(yaml)).contains("realm: call.example.org", "advertisedAddress: 203.0.113.7")
+    assertThat(Files.readString(yaml)).contains("realm: call.example.org", "advertisedAddress: 203.0.113.7",
+        "#   turnserver.conf line 37: mobility not carried over")
         .doesNotContain("north-wind-42", "alicepass");
     assertThat(Files.readString(dir.resolve("etc/turn-secret")).trim()).isEqualTo("north-wind-42");
     assertThat(Cli.run("import-coturn", coturn.toString(), "--out", yaml.toString()).exitCode()).isEqualTo(1);
