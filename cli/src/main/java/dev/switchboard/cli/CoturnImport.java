@@ -105,7 +105,9 @@ final class CoturnImport {
           + "with 'switchboard user add' (or as user= lines)");
       case "no-auth" -> note(line, key, "Switchboard always authenticates TURN (an open relay is abused within hours)");
       case "no-cli", "cli-ip", "cli-port", "cli-password" -> note(line, key, "Switchboard has no telnet CLI");
-      case "log-file", "syslog", "simple-log", "new-log-timestamp", "pidfile", "verbose", "Verbose" ->
+      case "pidfile", "daemon", "proc-user", "proc-group" ->
+          note(line, key, "run Switchboard under systemd (conf/switchboard.service), which tracks the process and user");
+      case "log-file", "syslog", "simple-log", "new-log-timestamp", "verbose", "Verbose" ->
           note(line, key, "logging goes to stderr (journald under systemd); set logLevel instead");
       case "server-name" -> note(line, key, "not needed: the realm identifies the server");
       case "dh2066", "dh566", "cipher-list", "ec-curve-name", "dh-file", "CA-file" ->

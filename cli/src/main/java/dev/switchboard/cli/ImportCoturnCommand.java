@@ -80,7 +80,13 @@ final class ImportCoturnCommand implements Callable<Integer> {
     if (!result.secrets().isEmpty()) {
       SecureFiles.write(secretFile, String.join("\n", result.secrets()) + "\n");
     }
-    SecureFiles.write(out, "# Imported by switchboard import-coturn from " + file.toAbsolutePath() + "\n" + yaml(nest(keys)));
+    StringBuilder text = new StringBuilder("# Imported by switchboard import-coturn from " + file.toAbsolutePath() + "\n");
+    text.append(yaml(nest(keys)));
+    if (!result.notes().isEmpty()) {
+      text.append("\n# Not carried over:\n");
+      result.notes().forEach(n -> text.append("#   ").append(n).append('\n'));
+    }
+    SecureFiles.write(out, text.toString());
     PrintWriter stdout = spec.commandLine().getOut();
     stdout.println("wrote " + out + (result.userLines().isEmpty() ? "" : ", " + usersFile + " (" + result.userLines().size()
         + " users)") + (result.secrets().isEmpty() ? "" : ", " + secretFile));

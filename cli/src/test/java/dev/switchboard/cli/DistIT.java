@@ -57,12 +57,28 @@ class DistIT {
     assertThat(usage.err()).contains("switchboard cert issue: --ca").doesNotContain("\tat ", "Exception");
   }
 
+  @Test
+  void userAddReadsThePasswordFromStdin() throws Exception {
+    Path data = dir.resolve("data");
+    Run add = runWithInput("s3cret-from-stdin\n", "user", "add", "fay", "--password-stdin", "--realm", "r.example",
+        "--data-dir", data.toString());
+    assertThat(add.exitCode()).as(add.err()).isZero();
+    assertThat(Files.readString(data.resolve("users")).trim())
+        .isEqualTo("fay:r.example:0x" + dev.switchboard.turn.UsersFileStore.keyHex("fay", "r.example", "s3cret-from-stdin"));
+  }
+
   private Run run(String... args) throws IOException, InterruptedException {
+    return runWithInput("", args);
+  }
+
+  private Run runWithInput(String input, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(DIST.toString()));
     command.addAll(List.of(args));
     Path out = Files.createTempFile(dir, "out", ".txt");
     Path err = Files.createTempFile(dir, "err", ".txt");
-    Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    Path in = Files.writeString(Files.createTempFile(dir, "in", ".txt"), input);
+    Process p = new ProcessBuilder(command).redirectInput(in.toFile()).redirectOutput(out.toFile())
+        .redirectError(err.toFile()).start();
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
       throw new AssertionError("dist/switchboard " + String.join(" ", args) + " did not finish within 60 s");

@@ -22,7 +22,36 @@ class ImportCoturnIT {
   Path dir;
 
   @Test
-  void importedConfigPassesConfigCheckAndServes() throws Exception {
+  void importedConfigPassesConfigCheckAndTurnServesOnIt() throws Exception {
+    SwitchboardConfig config = importAndCheck();
+    try (LoopbackTurn turn = LoopbackTurn.start(config)) {
+      // Imported user alice (clear password hashed for the realm) and bob (coturn key kept) both authenticate,
+      // and so does REST with the imported static-auth-secret.
+      for (String[] creds : new String[][] {{"alice", "alicepass"}, {"bob", "bobpass"}}) {
+        Cli probe = Cli.run("probe", "turn:127.0.0.1:" + turn.server.udpPort(), "--user", creds[0], "--password", creds[1],
+            "--count", "3");
+        assertThat(probe.out()).as(probe.toString()).contains("auth         ok (user '" + creds[0] + "', realm 'call.example.org')",
+            "3/3 datagrams back", "  OK");
+      }
+      Cli rest = Cli.run("probe", "turn:127.0.0.1:" + turn.server.udpPort(), "--secret", "north-wind-42");
+      assertThat(rest.exitCode()).as(rest.toString()).isZero();
+    }
+  }
+
+  @Test
+  void fullServeStartsOnTheImportedConfig() throws Exception {
+    SwitchboardConfig config = importAndCheck();
+    try (Switchboard server = Switchboard.start(config, Clock.systemUTC())) {
+      assertThat(server.signalingPort()).isPositive();
+      assertThat(server.turn().udpPort()).isPositive();
+    } catch (UnsupportedOperationException e) {
+      System.err.println("*** SignalingServer is still the skeleton on this branch: full serve not started ***");
+      Assumptions.abort("signaling server not implemented on this branch");
+    }
+  }
+
+  /** Imports the realistic file, checks it with config check, and loads it as serve would (free ports). */
+  private SwitchboardConfig importAndCheck() throws Exception {
     // The realistic file points at Let's Encrypt paths; give them real files here.
     Path certs = dir.resolve("le");
     assertThat(Cli.run("cert", "self-signed", "--host", "call.example.org", "--out", certs.toString()).exitCode()).isZero();
@@ -37,8 +66,8 @@ class ImportCoturnIT {
     Cli imported = Cli.run("import-coturn", coturn.toString(), "--out", yaml.toString());
     assertThat(imported.exitCode()).as(imported.toString()).isZero();
     assertThat(imported.err()).contains("note: turnserver.conf line 10: verbose not carried over");
-    assertThat(Files.readString(yaml)).contains("realm: call.example.org", "advertisedAddress: 203.0.113.7")
-        .doesNotContain("north-wind-42", "alicepass");
+    assertThat(Files.readString(yaml)).contains("realm: call.example.org", "advertisedAddress: 203.0.113.7",
+        "#   turnserver.conf line 37: mobility not carried over").doesNotContain("north-wind-42", "alicepass");
     assertThat(Files.readString(dir.resolve("etc/turn-secret")).trim()).isEqualTo("north-wind-42");
     assertThat(Cli.run("import-coturn", coturn.toString(), "--out", yaml.toString()).exitCode()).isEqualTo(1);
 
@@ -50,30 +79,11 @@ class ImportCoturnIT {
     assertThat(result.get("warnings").toString()).contains("signaling.auth is none on a public address");
     assertThat(check.out()).doesNotContain("north-wind-42");
 
-    // serve on the imported config (ports moved to free ones, as --turn-port 0 etc. would).
     ConfigOverrides overrides = new ConfigOverrides().set("dataDir", dataDir, "--data-dir")
         .set("turn.port", 0, "--turn-port").set("turn.tlsPort", 0, "--turns-port").set("signaling.port", 0, "--https-port")
         .set("signaling.listen", "127.0.0.1", "test")
         // Relay to relay stays on this host: 203.0.113.7 is a documentation address, never a target.
         .set("turn.relay.advertisedAddress", "127.0.0.1", "test").set("turn.peers.allowLoopback", true, "test");
-    SwitchboardConfig config = ConfigLoader.load(Optional.of(yaml), overrides, "test");
-    try (LoopbackTurn turn = LoopbackTurn.start(config)) {
-      // Imported user alice (clear password hashed for the realm) and bob (coturn key kept) both authenticate,
-      // and so does REST with the imported static-auth-secret.
-      for (String[] creds : new String[][] {{"alice", "alicepass"}, {"bob", "bobpass"}}) {
-        Cli probe = Cli.run("probe", "turn:127.0.0.1:" + turn.server.udpPort(), "--user", creds[0], "--password", creds[1],
-            "--count", "3");
-        assertThat(probe.out()).as(probe.toString()).contains("auth         ok (user '" + creds[0] + "', realm 'call.example.org')",
-            "3/3 datagrams back", "  OK");
-      }
-      Cli rest = Cli.run("probe", "turn:127.0.0.1:" + turn.server.udpPort(), "--secret", "north-wind-42");
-      assertThat(rest.exitCode()).as(rest.toString()).isZero();
-    }
-    try (Switchboard server = Switchboard.start(config, Clock.systemUTC())) {
-      assertThat(server.signalingPort()).isPositive();
-    } catch (UnsupportedOperationException e) {
-      System.err.println("*** SignalingServer is still the skeleton on this branch: full serve not started ***");
-      Assumptions.abort("signaling server not implemented on this branch");
-    }
+    return ConfigLoader.load(Optional.of(yaml), overrides, "test");
   }
 }

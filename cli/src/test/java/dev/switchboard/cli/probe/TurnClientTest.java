@@ -1,5 +1,6 @@
 package dev.switchboard.cli.probe;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.DatagramPacket;
@@ -34,6 +35,25 @@ class TurnClientTest {
   @Test
   void silenceIsATimeoutNamingTheServer() throws Exception {
     assertFailure(request -> null, "no answer from 127.0.0.1 within 300 ms");
+  }
+
+  @Test
+  void reflexiveAddressThatDiffersFromTheLocalOneMeansNat() throws Exception {
+    InetSocketAddress mapped = new InetSocketAddress(InetAddress.getByName("198.51.100.9"), 4242);
+    try (DatagramSocket server = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      Thread responder = new Thread(() -> serve(server, request -> new StunMessage(
+          StunMessage.type(StunMessage.BINDING, StunMessage.CLASS_SUCCESS), request.transactionId)
+          .addXorAddress(StunMessage.XOR_MAPPED_ADDRESS, mapped).encode(null)));
+      responder.setDaemon(true);
+      responder.start();
+      Probe probe = new Probe(Credentials.NONE, Duration.ofSeconds(2), 1, javax.net.ssl.SSLContext.getDefault(), true,
+          false, Clock.systemUTC());
+      ProbeReport report = probe.run(StunUrl.parse("stun:127.0.0.1:" + server.getLocalPort()));
+      assertThat(report.ok()).isTrue();
+      assertThat(report.nat).isTrue();
+      assertThat(String.join("\n", report.lines())).contains("reflexive    198.51.100.9:4242 (differs from local 127.0.0.1:",
+          "a NAT is in the way");
+    }
   }
 
   private static void assertFailure(Function<StunMessage, byte[]> script, String message) throws Exception {
