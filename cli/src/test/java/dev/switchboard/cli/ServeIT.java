@@ -64,10 +64,11 @@ class ServeIT {
       String log = server.output();
       assertThat(log).contains("STUN/TURN UDP listening on", "STUN/TURN TCP listening on", "STUN/TURN TLS listening on");
       int turn = server.port("STUN/TURN UDP");
+      int turnTcp = server.port("STUN/TURN TCP");
       int turns = server.port("STUN/TURN TLS");
       assertThat(log).contains("https://127.0.0.1:" + https + "/", "wss://127.0.0.1:" + https + "/ws",
           "stun:127.0.0.1:" + turn, "turn:127.0.0.1:" + turn + "?transport=udp",
-          "turn:127.0.0.1:" + turn + "?transport=tcp", "turns:127.0.0.1:" + turns + "?transport=tcp");
+          "turn:127.0.0.1:" + turnTcp + "?transport=tcp", "turns:127.0.0.1:" + turns + "?transport=tcp");
       assertThat(log).doesNotContain(Files.readString(DataDir.turnSecret(dataDir)).trim());
       assertThat(log).doesNotContain("Exception");
     }

@@ -1,15 +1,52 @@
 package dev.switchboard.signaling;
 
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.BindException;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /** The HTTPS/WSS signaling server. Thread-safe. */
 public final class SignalingServer implements AutoCloseable {
+
+  /** Largest HTTP request accepted (headers and body); the endpoints take no bodies. */
+  private static final int MAX_HTTP_REQUEST = 16 * 1024;
+
+  private final Hub hub;
+  private final Channel serverChannel;
+  private final ChannelGroup connections;
+  private final ScheduledFuture<?> ticker;
+  private final EventLoopGroup group;
+
+  private SignalingServer(Hub hub, Channel serverChannel, ChannelGroup connections, ScheduledFuture<?> ticker,
+                          EventLoopGroup group) {
+    this.hub = hub;
+    this.serverChannel = serverChannel;
+    this.connections = connections;
+    this.ticker = ticker;
+    this.group = group;
+  }
 
   /**
    * Binds the listener and returns once it is bound.
@@ -23,12 +60,49 @@ public final class SignalingServer implements AutoCloseable {
   public static SignalingServer start(SignalingConfig config, EventLoopGroup group, Clock clock,
                                       Supplier<SslContext> tls, IceServersProvider ice, Tokens tokens,
                                       MetricsSource extraMetrics) throws BindException {
-    throw new UnsupportedOperationException("implemented by the signaling issue");
+    Hub hub = new Hub(config, clock, ice, tokens);
+    hub.router(new Router(hub));
+    StaticFiles files = new StaticFiles();
+    WebSocketUpgrade upgrade = new WebSocketUpgrade(hub, tls != null);
+    ChannelGroup connections = new DefaultChannelGroup("signaling", GlobalEventExecutor.INSTANCE);
+    Class<? extends ServerChannel> channelClass = Epoll.isAvailable()
+        ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    ServerBootstrap bootstrap = new ServerBootstrap()
+        .group(group)
+        .channel(channelClass)
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            connections.add(ch);
+            ChannelPipeline p = ch.pipeline();
+            if (tls != null) {
+              p.addLast("tls", tls.get().newHandler(ch.alloc()));
+            }
+            p.addLast("http", new HttpServerCodec());
+            p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST));
+            p.addLast("http-handler", new HttpRequestHandler(hub, files, extraMetrics, upgrade));
+          }
+        });
+    String what = "signaling " + (tls != null ? "HTTPS " : "HTTP ") + config.address().getHostAddress() + ":" + config.port();
+    Channel serverChannel;
+    try {
+      serverChannel = bootstrap.bind(new InetSocketAddress(config.address(), config.port())).sync().channel();
+    } catch (Exception e) {
+      BindException bind = new BindException(what + ": " + e.getMessage());
+      bind.initCause(e);
+      throw bind;
+    }
+    long period = Math.max(50, Math.min(1000, config.heartbeatInterval().toMillis() / 4));
+    ScheduledFuture<?> ticker = group.next().scheduleAtFixedRate(hub::tick, period, period, TimeUnit.MILLISECONDS);
+    return new SignalingServer(hub, serverChannel, connections, ticker, group);
   }
 
   /** The bound port. */
   public int port() {
-    return -1;
+    return ((InetSocketAddress) serverChannel.localAddress()).getPort();
   }
 
   /**
@@ -37,11 +111,25 @@ public final class SignalingServer implements AutoCloseable {
    * {@code deadline} has passed, whichever is first.
    */
   public CompletableFuture<Void> drain(Duration deadline) {
-    return CompletableFuture.completedFuture(null);
+    CompletableFuture<Void> drained = hub.drain(hub.clock.millis() + deadline.toMillis(), deadline.toMillis());
+    group.next().schedule(() -> drained.complete(null), deadline.toMillis(), TimeUnit.MILLISECONDS);
+    return drained;
+  }
+
+  /** Runs the periodic checks once (heartbeat, resume windows, ICE refresh); for tests with a moved clock. */
+  void tick() {
+    hub.tick();
+  }
+
+  Hub hub() {
+    return hub;
   }
 
   /** Closes the listener and every connection. */
   @Override
   public void close() {
+    ticker.cancel(false);
+    serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
   }
 }

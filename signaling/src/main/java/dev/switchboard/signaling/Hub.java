@@ -1,0 +1,273 @@
+package dev.switchboard.signaling;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The signaling state: sessions, rooms and the lifecycle rules around them (connect, unclean close,
+ * resume window, heartbeat, ICE refresh, drain). Message rules live in {@link Router}. Thread-safe.
+ */
+final class Hub {
+
+  private static final Logger log = LoggerFactory.getLogger(Hub.class);
+  /** When auth is on, the first message must come within this long. */
+  static final long HELLO_DEADLINE_MILLIS = 10_000;
+  /** A connection whose writes stay blocked this long is a slow consumer and is dropped. */
+  static final long SLOW_CONSUMER_MILLIS = 5_000;
+
+  final SignalingConfig config;
+  final Clock clock;
+  final RoomRegistry rooms;
+  final IceServersProvider ice;
+  final Tokens tokens;
+  final Metrics metrics = new Metrics();
+  private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, AtomicInteger> perIp = new ConcurrentHashMap<>();
+  private final SecureRandom random = new SecureRandom();
+  private final CompletableFuture<Void> drained = new CompletableFuture<>();
+  private volatile boolean draining;
+  private volatile long drainDeadlineMillis = Long.MAX_VALUE;
+  private Router router;
+
+  Hub(SignalingConfig config, Clock clock, IceServersProvider ice, Tokens tokens) {
+    this.config = config;
+    this.clock = clock;
+    this.rooms = new RoomRegistry(config.rooms());
+    this.ice = ice;
+    this.tokens = tokens;
+  }
+
+  void router(Router router) {
+    this.router = router;
+  }
+
+  Router router() {
+    return router;
+  }
+
+  boolean draining() {
+    return draining;
+  }
+
+  /** Counts a new connection from {@code ip}; false (and nothing counted) when over the limit. */
+  boolean admit(String ip) {
+    AtomicInteger count = perIp.computeIfAbsent(ip, k -> new AtomicInteger());
+    if (count.incrementAndGet() > config.connectionsPerIp()) {
+      release(ip);
+      return false;
+    }
+    return true;
+  }
+
+  void release(String ip) {
+    perIp.computeIfPresent(ip, (k, count) -> count.decrementAndGet() <= 0 ? null : count);
+  }
+
+  /** A WebSocket is open: a new session and its {@code welcome}. */
+  Session connect(Channel channel) {
+    long now = clock.millis();
+    Session session = new Session("s_" + randomId(), "p_" + randomId(), randomId() + randomId(),
+        new RateLimiter(config.messagesPerSecond(), now), channel, now);
+    session.authenticated = config.auth() == SignalingConfig.Auth.NONE;
+    sessions.put(session.id, session);
+    metrics.connections.increment();
+    ObjectNode welcome = Json.message("welcome", null);
+    welcome.put("sessionId", session.id);
+    welcome.put("peerId", session.peerId);
+    welcome.put("resumeToken", session.resumeToken);
+    welcome.put("authRequired", config.auth() == SignalingConfig.Auth.TOKEN);
+    ObjectNode heartbeat = welcome.putObject("heartbeat");
+    heartbeat.put("intervalMs", config.heartbeatInterval().toMillis());
+    heartbeat.put("timeoutMs", config.heartbeatTimeout().toMillis());
+    ObjectNode limits = welcome.putObject("limits");
+    limits.put("maxMessageBytes", config.maxMessageBytes());
+    limits.put("messagesPerSecond", config.messagesPerSecond());
+    welcome.put("server", config.serverName());
+    send(session, welcome);
+    return session;
+  }
+
+  void onText(Session session, String text) {
+    session.lastSeenMillis = clock.millis();
+    router.handle(session, text);
+  }
+
+  /** Any frame from the client counts as a sign of life (pongs to our pings included). */
+  void touch(Session session) {
+    session.lastSeenMillis = clock.millis();
+  }
+
+  /**
+   * The connection of {@code session} closed. Unless the session ended cleanly (bye) or the server is
+   * draining, it waits for a resume; others in its rooms see it reconnecting.
+   */
+  void disconnected(Session session, Channel channel, String reason) {
+    if (session.channel() != channel) {
+      return; // an old connection of a session that resumed elsewhere
+    }
+    if (session.ended || draining || config.resumeWindow().isZero()) {
+      end(session, session.ended ? "leave" : reason);
+      return;
+    }
+    session.detach(clock.millis(), reason);
+    for (String roomId : session.rooms) {
+      ObjectNode updated = Json.message("peer.updated", null);
+      updated.put("room", roomId);
+      updated.put("peerId", session.peerId);
+      updated.put("state", "reconnecting");
+      broadcast(roomId, updated, session.peerId);
+    }
+  }
+
+  /** The session is gone for good: it leaves every room with {@code reason}. */
+  void end(Session session, String reason) {
+    session.ended = true;
+    if (sessions.remove(session.id, session)) {
+      for (String roomId : session.rooms) {
+        router.leave(session, roomId, reason);
+      }
+      checkDrained();
+    }
+  }
+
+  Session session(String id) {
+    return sessions.get(id);
+  }
+
+  /** Replaces the throwaway session of a new connection by the resumed one. */
+  void forget(Session throwaway) {
+    sessions.remove(throwaway.id, throwaway);
+  }
+
+  Collection<Session> sessions() {
+    return sessions.values();
+  }
+
+  void send(Session session, ObjectNode message) {
+    metrics.out(message.get("type").asText());
+    session.send(message);
+  }
+
+  void reply(Session session, ObjectNode message) {
+    metrics.out(message.get("type").asText());
+    session.reply(message);
+  }
+
+  /** Sends {@code message} (a copy each, as seq differs) to every member of a room but {@code exceptPeerId}. */
+  void broadcast(String roomId, ObjectNode message, String exceptPeerId) {
+    Room room = rooms.get(roomId);
+    if (room == null) {
+      return;
+    }
+    for (Room.Member member : room.others(exceptPeerId)) {
+      send(member.session(), message.deepCopy());
+    }
+  }
+
+  /**
+   * One pass of the periodic checks; {@link SignalingServer} runs it on a timer, tests call it after
+   * moving their clock.
+   */
+  void tick() {
+    long now = clock.millis();
+    long interval = config.heartbeatInterval().toMillis();
+    long timeout = config.heartbeatTimeout().toMillis();
+    for (Session session : sessions.values()) {
+      Channel channel = session.channel();
+      if (channel == null) {
+        if (now - session.detachedAtMillis >= config.resumeWindow().toMillis()) {
+          end(session, session.detachReason);
+        }
+        continue;
+      }
+      if (!session.authenticated && now - session.connectedAtMillis >= HELLO_DEADLINE_MILLIS) {
+        router.refuse(session, null, new SignalingException("unauthorized", "send hello with a token first", 0, 4001));
+        continue;
+      }
+      if (now - session.lastSeenMillis >= timeout) {
+        log.debug("session {} silent for {} ms: dropped", session.id, now - session.lastSeenMillis);
+        disconnected(session, channel, "timeout");
+        channel.close();
+        continue;
+      }
+      if (now - session.lastSeenMillis >= interval) {
+        channel.writeAndFlush(new PingWebSocketFrame(), channel.voidPromise());
+      }
+      slowConsumerCheck(session, channel, now);
+      if (now >= session.iceRefreshAtMillis) {
+        router.pushIceServers(session, null);
+      }
+    }
+    if (draining && now >= drainDeadlineMillis) {
+      drained.complete(null);
+    }
+  }
+
+  private void slowConsumerCheck(Session session, Channel channel, long now) {
+    if (channel.isWritable()) {
+      session.unwritableSinceMillis = 0;
+    } else if (session.unwritableSinceMillis == 0) {
+      session.unwritableSinceMillis = now;
+    } else if (now - session.unwritableSinceMillis >= SLOW_CONSUMER_MILLIS) {
+      log.info("session {} is a slow consumer (writes blocked {} ms): dropped", session.id,
+          now - session.unwritableSinceMillis);
+      channel.close();
+    }
+  }
+
+  /** Tells every session the server is going away; completes when all are gone or at the deadline. */
+  CompletableFuture<Void> drain(long deadlineMillis, long reconnectInMs) {
+    draining = true;
+    drainDeadlineMillis = deadlineMillis;
+    for (Session session : sessions.values()) {
+      if (session.channel() == null) {
+        end(session, session.detachReason);
+        continue;
+      }
+      ObjectNode notice = Json.message("server.draining", null);
+      notice.put("reconnectInMs", reconnectInMs);
+      send(session, notice);
+    }
+    checkDrained();
+    return drained;
+  }
+
+  private void checkDrained() {
+    if (draining && sessions.isEmpty()) {
+      drained.complete(null);
+    }
+  }
+
+  /** Counts for /metrics. */
+  void appendMetrics(StringBuilder out) {
+    int connected = 0;
+    for (Session session : sessions.values()) {
+      if (session.connected()) {
+        connected++;
+      }
+    }
+    metrics.append(out, sessions.size(), connected, rooms.size());
+  }
+
+  String randomId() {
+    byte[] bytes = new byte[9];
+    random.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  /** A JSON field of a request as a string, or null. */
+  static String text(JsonNode node, String field) {
+    return Json.text(node, field);
+  }
+}

@@ -1,0 +1,110 @@
+package dev.switchboard.signaling;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.security.MessageDigest;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A room: its members in join order, its capacity, its password hash and its chat history. Every
+ * change happens under the room's monitor, so two joiners racing for the last seat cannot both get
+ * in. Thread-safe.
+ */
+final class Room {
+
+  /** A member as others see it. */
+  record Member(Session session, String name, JsonNode meta) {}
+
+  final String id;
+  final int capacity;
+  private final byte[] passwordSalt;
+  private final byte[] passwordHash;
+  private final int historySize;
+  private final Map<String, Member> members = new LinkedHashMap<>();
+  private final ArrayDeque<ObjectNode> history = new ArrayDeque<>();
+  private boolean closed;
+
+  Room(String id, int capacity, String password, int historySize) {
+    this.id = id;
+    this.capacity = capacity;
+    this.historySize = historySize;
+    if (password == null || password.isEmpty()) {
+      passwordSalt = null;
+      passwordHash = null;
+    } else {
+      passwordSalt = Passwords.salt();
+      passwordHash = Passwords.hash(password, passwordSalt);
+    }
+  }
+
+  boolean locked() {
+    return passwordHash != null;
+  }
+
+  /** Checks the password in constant time; true when the room has none. */
+  boolean passwordMatches(String password) {
+    if (passwordHash == null) {
+      return true;
+    }
+    return password != null && MessageDigest.isEqual(passwordHash, Passwords.hash(password, passwordSalt));
+  }
+
+  /** True while the room is in the registry; a closed room takes no members. */
+  synchronized boolean isClosed() {
+    return closed;
+  }
+
+  synchronized int size() {
+    return members.size();
+  }
+
+  /** The members other than {@code peerId}, in join order. */
+  synchronized List<Member> others(String peerId) {
+    List<Member> others = new ArrayList<>(members.size());
+    for (Member m : members.values()) {
+      if (!m.session().peerId.equals(peerId)) {
+        others.add(m);
+      }
+    }
+    return others;
+  }
+
+  synchronized Member member(String peerId) {
+    return members.get(peerId);
+  }
+
+  synchronized boolean add(Member member) {
+    if (closed || members.size() >= capacity) {
+      return false;
+    }
+    members.put(member.session().peerId, member);
+    return true;
+  }
+
+  /** Removes the member; closes the room when it becomes empty and returns true then. */
+  synchronized boolean remove(String peerId) {
+    members.remove(peerId);
+    if (members.isEmpty()) {
+      closed = true;
+    }
+    return closed;
+  }
+
+  synchronized void remember(ObjectNode chat) {
+    if (historySize == 0) {
+      return;
+    }
+    history.addLast(chat);
+    while (history.size() > historySize) {
+      history.removeFirst();
+    }
+  }
+
+  synchronized List<ObjectNode> history() {
+    return new ArrayList<>(history);
+  }
+}

@@ -1,0 +1,72 @@
+package dev.switchboard.signaling;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The live rooms by id. Creation, joining and the removal of an emptied room are atomic, so a room
+ * never loses a member to a race and an empty room never lingers. Thread-safe.
+ */
+final class RoomRegistry {
+
+  enum Mode { AUTO, CREATE, JOIN }
+
+  private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
+  private final SignalingConfig.Rooms limits;
+
+  RoomRegistry(SignalingConfig.Rooms limits) {
+    this.limits = limits;
+  }
+
+  /**
+   * Puts {@code member} into room {@code id}, creating it when the mode allows.
+   *
+   * @param capacity the capacity asked for by a creator, or 0 for the default
+   */
+  Room join(String id, Mode mode, int capacity, String password, Room.Member member) throws SignalingException {
+    while (true) {
+      Room room = rooms.get(id);
+      if (room == null) {
+        if (mode == Mode.JOIN) {
+          throw new SignalingException("room_not_found", "room " + id + " does not exist");
+        }
+        Room created = new Room(id, capacity == 0 ? limits.defaultCapacity() : capacity, password, limits.history());
+        created.add(member);
+        if (rooms.putIfAbsent(id, created) == null) {
+          return created;
+        }
+        continue;
+      }
+      if (mode == Mode.CREATE) {
+        throw new SignalingException("room_exists", "room " + id + " exists already");
+      }
+      if (room.member(member.session().peerId) != null) {
+        return room;
+      }
+      if (!room.passwordMatches(password)) {
+        throw new SignalingException("wrong_password", "wrong password for room " + id);
+      }
+      if (room.add(member)) {
+        return room;
+      }
+      if (!room.isClosed()) {
+        throw new SignalingException("room_full", "room " + id + " is full (" + room.size() + "/" + room.capacity + ")");
+      }
+      rooms.remove(id, room); // emptied meanwhile: retry on a fresh room
+    }
+  }
+
+  Room get(String id) {
+    return rooms.get(id);
+  }
+
+  /** Removes {@code peerId} from the room; the room goes away when it becomes empty. */
+  void leave(Room room, String peerId) {
+    if (room.remove(peerId)) {
+      rooms.remove(room.id, room);
+    }
+  }
+
+  int size() {
+    return rooms.size();
+  }
+}

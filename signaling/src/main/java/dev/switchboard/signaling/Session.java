@@ -1,0 +1,135 @@
+package dev.switchboard.signaling;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.channel.ChannelFutureListener;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One signaling session: its identity, its rooms, its connection (absent while it waits for a
+ * resume), and the numbered events sent to it, kept so a resume can replay what the client missed.
+ * Sends are serialised on the session's monitor so sequence numbers and the wire agree. Thread-safe.
+ */
+final class Session {
+
+  /** Events kept for a resume; a client that missed more gets resume_failed. */
+  static final int REPLAY_BUFFER = 4096;
+
+  private record Event(long seq, String json) {}
+
+  final String id;
+  final String peerId;
+  final String resumeToken;
+  final Set<String> rooms = ConcurrentHashMap.newKeySet();
+  final RateLimiter rate;
+
+  private final ArrayDeque<Event> sent = new ArrayDeque<>();
+  private long seq;
+  private long oldestDroppedSeq;
+  private Channel channel;
+
+  volatile String name = "";
+  volatile String userId;
+  volatile String tokenRoom;
+  volatile boolean authenticated;
+  volatile long lastSeenMillis;
+  volatile long connectedAtMillis;
+  volatile long detachedAtMillis;
+  volatile String detachReason = "disconnect";
+  volatile long iceRefreshAtMillis = Long.MAX_VALUE;
+  volatile long unwritableSinceMillis;
+  volatile boolean ended;
+  volatile int passwordFailures;
+  volatile long passwordRetryAtMillis;
+
+  Session(String id, String peerId, String resumeToken, RateLimiter rate, Channel channel, long nowMillis) {
+    this.id = id;
+    this.peerId = peerId;
+    this.resumeToken = resumeToken;
+    this.rate = rate;
+    this.channel = channel;
+    this.lastSeenMillis = nowMillis;
+    this.connectedAtMillis = nowMillis;
+  }
+
+  /** Numbers {@code message}, keeps it for a resume and writes it when connected. */
+  synchronized void send(ObjectNode message) {
+    message.put("seq", ++seq);
+    String json = serialize(message);
+    sent.addLast(new Event(seq, json));
+    if (sent.size() > REPLAY_BUFFER) {
+      oldestDroppedSeq = sent.removeFirst().seq();
+    }
+    if (channel != null) {
+      channel.writeAndFlush(new TextWebSocketFrame(json), channel.voidPromise());
+    }
+  }
+
+  /** Writes a direct reply that is not an event (error, pong, resumed): no seq, not replayed. */
+  synchronized void reply(ObjectNode message) {
+    if (channel != null) {
+      channel.writeAndFlush(new TextWebSocketFrame(serialize(message)), channel.voidPromise());
+    }
+  }
+
+  synchronized Channel channel() {
+    return channel;
+  }
+
+  synchronized boolean connected() {
+    return channel != null;
+  }
+
+  /** The connection went away; the session waits for a resume. */
+  synchronized void detach(long nowMillis, String reason) {
+    channel = null;
+    detachedAtMillis = nowMillis;
+    detachReason = reason;
+  }
+
+  /**
+   * Moves the session onto {@code newChannel} and replays every event after {@code lastSeq}, after
+   * {@code first} (the resumed reply).
+   *
+   * @return false when events after lastSeq were already dropped from the buffer
+   */
+  synchronized boolean resume(Channel newChannel, long lastSeq, ObjectNode first, long nowMillis) {
+    if (lastSeq < oldestDroppedSeq || lastSeq > seq) {
+      return false;
+    }
+    channel = newChannel;
+    lastSeenMillis = nowMillis;
+    newChannel.write(new TextWebSocketFrame(serialize(first)), newChannel.voidPromise());
+    Iterator<Event> it = sent.iterator();
+    while (it.hasNext()) {
+      Event event = it.next();
+      if (event.seq() > lastSeq) {
+        newChannel.write(new TextWebSocketFrame(event.json()), newChannel.voidPromise());
+      }
+    }
+    newChannel.flush();
+    return true;
+  }
+
+  /** Closes the connection, if any, with a WebSocket close code. */
+  synchronized void close(int code, String reason) {
+    if (channel != null) {
+      Channel ch = channel;
+      ch.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  private static String serialize(ObjectNode message) {
+    try {
+      return Json.MAPPER.writeValueAsString(message);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise a server message", e);
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package dev.switchboard.signaling;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/** hello (token or resume), ping and bye. Thread-safe. */
+final class SessionMessages {
+
+  /** The session a WebSocket speaks for; replaced when the connection resumes another session. */
+  static final AttributeKey<Session> SESSION = AttributeKey.valueOf("switchboard.session");
+
+  private final Hub hub;
+  private final Router router;
+
+  SessionMessages(Hub hub, Router router) {
+    this.hub = hub;
+    this.router = router;
+  }
+
+  void hello(Session session, String id, ObjectNode message) throws SignalingException {
+    JsonNode resume = message.get("resume");
+    if (resume != null && resume.isObject()) {
+      resume(session, id, resume);
+      return;
+    }
+    String token = Json.text(message, "token");
+    if (token == null) {
+      throw new SignalingException("bad_request", "hello needs a token or a resume");
+    }
+    Tokens.Claims claims;
+    try {
+      claims = hub.tokens.verify(token);
+    } catch (Tokens.InvalidTokenException e) {
+      throw e.expired()
+          ? new SignalingException("token_expired", "the token has expired: get a new one", 0, 4001)
+          : new SignalingException("unauthorized", "the token is not valid: " + e.getMessage(), 0, 4001);
+    }
+    session.authenticated = true;
+    session.userId = claims.userId();
+    session.name = claims.name() == null ? claims.userId() : claims.name();
+    session.tokenRoom = claims.room();
+    ObjectNode ok = Json.message("hello.ok", id);
+    ok.put("userId", claims.userId());
+    ok.put("name", session.name);
+    hub.send(session, ok);
+  }
+
+  private void resume(Session current, String id, JsonNode resume) throws SignalingException {
+    String sessionId = Json.text(resume, "sessionId");
+    String token = Json.text(resume, "resumeToken");
+    JsonNode lastSeqNode = resume.get("lastSeq");
+    if (sessionId == null || token == null || lastSeqNode == null || !lastSeqNode.canConvertToLong()) {
+      throw new SignalingException("bad_request", "resume needs sessionId, resumeToken and lastSeq");
+    }
+    Session old = hub.session(sessionId);
+    if (old == null || old == current || old.ended
+        || !MessageDigest.isEqual(old.resumeToken.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
+      throw new SignalingException("resume_failed", "no session to resume: start a new one");
+    }
+    Channel channel = current.channel();
+    ObjectNode reply = Json.message("resumed", id);
+    reply.put("peerId", old.peerId);
+    reply.set("rooms", Json.strings(old.rooms.stream().sorted().toList()));
+    Channel previous = old.channel();
+    if (!router.resume(old, channel, lastSeqNode.asLong(), reply)) {
+      throw new SignalingException("resume_failed", "events after seq " + lastSeqNode.asLong()
+          + " are no longer kept: start a new session");
+    }
+    hub.metrics.out("resumed");
+    channel.attr(SESSION).set(old);
+    hub.forget(current);
+    if (previous != null && previous != channel) {
+      previous.close(); // a half-open connection the client gave up on
+    }
+    for (String roomId : old.rooms) {
+      ObjectNode updated = Json.message("peer.updated", null);
+      updated.put("room", roomId);
+      updated.put("peerId", old.peerId);
+      updated.put("state", "connected");
+      hub.broadcast(roomId, updated, old.peerId);
+    }
+  }
+
+  void ping(Session session, String id, ObjectNode message) {
+    ObjectNode pong = Json.message("pong", id);
+    JsonNode t = message.get("t");
+    if (t != null) {
+      pong.set("t", t);
+    }
+    hub.reply(session, pong);
+  }
+
+  /** Ends the session at once: no resume window; the others see it leave. */
+  void bye(Session session) {
+    session.ended = true;
+    hub.end(session, "leave");
+    session.close(1000, "bye");
+  }
+}
