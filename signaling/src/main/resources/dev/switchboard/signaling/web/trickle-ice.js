@@ -6,6 +6,7 @@ import { filterIceServers } from '/ice.js';
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 const GATHER_TIMEOUT_MS = 15000;
+const rows = new WeakMap();
 
 const result = { running: false, done: false, candidates: [], errors: [], verdict: [], ok: false };
 window.trickleIce = { result, gather: () => gather(), load: () => loadServers(), done: null };
@@ -71,13 +72,16 @@ function gather() {
   const elapsed = () => Math.round(performance.now() - started);
   pc.createDataChannel('trickle-ice');
   return new Promise((resolve) => {
-    const finish = () => {
-      if (result.done) return;
+    const finish = async () => {
+      if (result.done || result.finishing) return;
+      result.finishing = true;
       clearTimeout(timer);
+      $('elapsed').textContent = `gathering finished after ${elapsed()} ms`;
+      await enrichFromStats(pc).catch(() => {});
+      pc.close();
       result.running = false;
       result.done = true;
-      $('elapsed').textContent = `gathering finished after ${elapsed()} ms`;
-      pc.close();
+      result.finishing = false;
       result.verdict = verdict({ stun, turn, policy });
       result.ok = result.verdict.some((v) => v.ok) && !result.verdict.some((v) => v.ok === false);
       renderVerdict(result.verdict);
@@ -92,8 +96,8 @@ function gather() {
       if (!ev.candidate.candidate) return;
       const c = describe(ev.candidate, ev.url, elapsed());
       result.candidates.push(c);
-      addRow($('candidates'), [c.ms, c.type, c.protocol, c.address, c.port, c.priority,
-        c.relayProtocol || '', c.url || ''], c.type);
+      rows.set(c, addRow($('candidates'), [c.ms, c.type, c.protocol, c.address, c.port, c.priority,
+        c.relayProtocol || '', c.url || ''], c.type));
     };
     pc.onicecandidateerror = (ev) => {
       const e = {
@@ -110,6 +114,26 @@ function gather() {
       showError(`Could not start gathering: ${e.message}`);
       finish();
     });
+  });
+}
+
+/**
+ * Chromium leaves RTCIceCandidate.relayProtocol and the event's url empty for some candidates;
+ * the local-candidate stats carry both, so fill them in from there.
+ */
+async function enrichFromStats(pc) {
+  const stats = await pc.getStats();
+  stats.forEach((s) => {
+    if (s.type !== 'local-candidate') return;
+    const c = result.candidates.find((x) => x.address === (s.address ?? s.ip) && x.port === s.port
+      && x.type === s.candidateType);
+    if (!c) return;
+    if (!c.relayProtocol && s.relayProtocol) c.relayProtocol = s.relayProtocol;
+    if (!c.url && s.url) c.url = s.url;
+    if (c.type === 'relay' && !c.relayProtocol && c.url) c.relayProtocol = turnTransport(c.url);
+    const cells = rows.get(c).cells;
+    cells[6].textContent = c.relayProtocol || '';
+    cells[7].textContent = c.url || '';
   });
 }
 
@@ -197,6 +221,7 @@ function addRow(table, cells, cls) {
     tr.append(td);
   }
   table.tBodies[0].append(tr);
+  return tr;
 }
 
 $('reload').addEventListener('click', () => loadServers());
