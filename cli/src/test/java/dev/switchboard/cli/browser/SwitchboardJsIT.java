@@ -29,7 +29,8 @@ class SwitchboardJsIT {
     // No server: Chromium gets a namespace of its own (a sleeping holder process) and no network use.
     Process holder = new ProcessBuilder(LoopbackNamespace.command(List.of("sleep", "300"))).start();
     try (Chromium chromium = Chromium.launch(holder.pid(), work, List.of())) {
-      BrowserContext context = chromium.newContextWithoutMedia();
+      // Media permission makes Chromium show host candidates (127.0.0.1) instead of hiding them.
+      BrowserContext context = chromium.newContext();
       context.route("http://sdk.test/**", SwitchboardJsIT::serve);
       Page page = context.newPage();
       page.navigate("http://sdk.test/");

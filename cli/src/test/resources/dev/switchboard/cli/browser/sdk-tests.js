@@ -1,6 +1,6 @@
 // Unit tests of switchboard.js against a scripted fake WebSocket server, run in Chromium by
 // SwitchboardJsIT. Each test returns nothing or throws; run() returns {name: 'ok' | error}.
-import { SwitchboardClient, backoffDelay, filterIceServers } from '/switchboard.js';
+import { SwitchboardClient, PeerMesh, backoffDelay, filterIceServers } from '/switchboard.js';
 
 class FakeSocket {
   constructor(server, url, protocol) {
@@ -73,6 +73,39 @@ function memoryStorage() {
   const m = new Map();
   return { getItem: (k) => (m.has(k) ? m.get(k) : null), setItem: (k, v) => m.set(k, String(v)), removeItem: (k) => m.delete(k) };
 }
+
+
+/** A fake server with one room: join replies with peers/offerTo, signal is forwarded to its target. */
+function roomServer() {
+  const members = new Map();
+  let seq = 10;
+  const server = fakeServer({
+    join: (ws, msg) => {
+      const me = ws.peerId;
+      const peers = [...members.keys()].map((id) => ({ peerId: id, name: id }));
+      for (const other of members.values()) other.push({ type: 'peer.joined', seq: seq++, room: msg.room, peer: { peerId: me, name: me } });
+      members.set(me, ws);
+      ws.push({ type: 'joined', re: msg.id, seq: seq++, room: { id: msg.room, capacity: 4, size: members.size },
+        self: { peerId: me }, peers, offerTo: peers.map((p) => p.peerId), iceServers: [], iceTtl: 3600, history: [] });
+    },
+    signal: (ws, msg) => {
+      server.signals.push(msg.kind);
+      members.get(msg.to)?.push({ type: 'signal', seq: seq++, room: msg.room, from: ws.peerId, kind: msg.kind, payload: msg.payload });
+    },
+  });
+  server.signals = [];
+  const connect = server.onConnect;
+  server.onConnect = (ws) => {
+    connect(ws);
+    ws.peerId = `p_${server.connections}`;
+  };
+  return server;
+}
+
+const connectedAndOpen = (mesh, peerId) => {
+  const link = mesh.links.get(peerId);
+  return link && link.pc.connectionState === 'connected' && link.dc.readyState === 'open';
+};
 
 const tests = {
   'backoff grows, is capped and jittered'() {
@@ -190,6 +223,56 @@ const tests = {
     assert(r.type === 'resumed' && second.peerId === 'p_1', 'resumed as p_1');
     second.close();
     assert(reloaded.getItem('switchboard.session') === null, 'bye forgets the ticket');
+  },
+
+  async 'two meshes negotiate, survive simultaneous ICE restarts and a reload'() {
+    const server = roomServer();
+    const a = new SwitchboardClient({ url: 'wss://x/ws', WebSocket: server.WebSocket });
+    const b = new SwitchboardClient({ url: 'wss://x/ws', WebSocket: server.WebSocket });
+    await a.connect();
+    await b.connect();
+    const meshA = new PeerMesh(a, 'm');
+    meshA.start(await a.join('m'));
+    const meshB = new PeerMesh(b, 'm');
+    const joinedB = await b.join('m');
+    assert(joinedB.offerTo.join() === 'p_1', 'B offers to A');
+    meshB.start(joinedB);
+    await until(() => connectedAndOpen(meshA, 'p_2') && connectedAndOpen(meshB, 'p_1'), 'A and B connected', 10000);
+    assert(server.signals.filter((k) => k === 'offer').length >= 1, 'an offer was relayed');
+    const gotB = [];
+    meshB.addEventListener('data', (e) => gotB.push(`${e.detail.peerId}:${e.detail.data}`));
+    meshA.send('hi');
+    await until(() => gotB.includes('p_1:hi'), 'data A to B');
+    assert(meshA.links.get('p_2').polite === false && meshB.links.get('p_1').polite === true, 'polite is the greater peerId');
+
+    // Both sides restart at once: perfect negotiation must settle the offer collision.
+    const offersBefore = server.signals.filter((k) => k === 'offer').length;
+    meshA.restartIce();
+    meshB.restartIce();
+    await until(() => server.signals.filter((k) => k === 'offer').length >= offersBefore + 2, 'two restart offers', 5000);
+    await until(() => meshA.links.get('p_2').pc.signalingState === 'stable'
+      && meshB.links.get('p_1').pc.signalingState === 'stable', 'stable after glare', 10000);
+    meshA.send('after restart');
+    await until(() => gotB.includes('p_1:after restart'), 'data after restart');
+
+    // B reloads: its connections are gone; the new page sends restart and both start over.
+    meshB.close(true);
+    const meshB2 = new PeerMesh(b, 'm');
+    meshB2.members.set('p_1', { peerId: 'p_1', name: 'p_1' });
+    const gotB2 = [];
+    meshB2.addEventListener('data', (e) => gotB2.push(e.detail.data));
+    meshB2._onResumed({ rooms: ['m'] });
+    assert(server.signals.includes('restart'), 'restart signal sent');
+    await until(() => connectedAndOpen(meshA, 'p_2') && connectedAndOpen(meshB2, 'p_1'), 'reconnected after reload', 10000);
+    meshA.send('welcome back');
+    await until(() => gotB2.includes('welcome back'), 'data after reload');
+
+    // A says bye: B drops the connection.
+    meshA.close();
+    await until(() => !meshB2.links.has('p_1'), 'bye removes the link');
+    meshB2.close(true);
+    a.close();
+    b.close();
   },
 
   async 'ice.servers updates the rooms ICE servers'() {
