@@ -1,15 +1,60 @@
 package dev.switchboard.turn;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The STUN/TURN server: UDP, TCP and TLS listeners on a shared event loop group. Thread-safe.
  */
 public final class TurnServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(TurnServer.class);
+  /** Datagrams read per recvmmsg batch on epoll UDP listeners. */
+  private static final int UDP_BATCH = 16;
+
+  private final TurnContext ctx;
+  private final EventLoopGroup group;
+  private final Dispatcher dispatcher;
+  private final Sweeper sweeper;
+  private final List<Channel> listeners = new ArrayList<>();
+  private final ChannelGroup connections = new DefaultChannelGroup("turn-connections", GlobalEventExecutor.INSTANCE);
+  private int udpPort = -1;
+  private int tcpPort = -1;
+  private int tlsPort = -1;
+  private int udpSockets;
+  private ScheduledFuture<?> sweeping;
+
+  private TurnServer(TurnContext ctx, EventLoopGroup group) {
+    this.ctx = ctx;
+    this.group = group;
+    this.dispatcher = new Dispatcher(ctx);
+    this.sweeper = new Sweeper(ctx);
+  }
 
   /**
    * Binds every configured listener and returns once all are bound.
@@ -20,30 +65,163 @@ public final class TurnServer implements AutoCloseable {
    */
   public static TurnServer start(TurnConfig config, EventLoopGroup group, Clock clock,
                                  CredentialStore credentials, Supplier<SslContext> tls) throws BindException {
-    throw new UnsupportedOperationException("implemented by the TURN issue");
+    if (config.listeners().tls() && tls == null) {
+      throw new IllegalArgumentException("TURN TLS listener is on but no TLS context was given");
+    }
+    RelayAddresses addresses = RelayAddresses.of(config.relay());
+    RelayPortPool ports = new RelayPortPool(config.relay().minPort(), config.relay().maxPort());
+    AllocationRegistry registry = new AllocationRegistry(config.quotas(), addresses);
+    byte[] nonceKey = new byte[32];
+    new SecureRandom().nextBytes(nonceKey);
+    TurnContext ctx = new TurnContext(config, clock, new TurnMetrics(registry::count), registry, ports,
+        new PortReservations(ports), addresses, new RelaySockets(NettyTransports.of(group)),
+        PeerPolicy.of(config.peers()), credentials, new Nonces(nonceKey, clock, config.lifetimes().nonce()),
+        new UnauthorizedLimiter(config.quotas().unauthorizedPerSecond(), clock));
+    if (config.peers().allowLoopback()) {
+      log.warn("TURN relays to loopback peers: for local testing only");
+    }
+    TurnServer server = new TurnServer(ctx, group);
+    try {
+      server.bindAll(tls);
+    } catch (BindException | RuntimeException e) {
+      server.close();
+      throw e;
+    }
+    server.sweeping = group.next().scheduleAtFixedRate(server::sweepQuietly, 1, 1, TimeUnit.SECONDS);
+    return server;
+  }
+
+  private void bindAll(Supplier<SslContext> tls) throws BindException {
+    TurnConfig.Listeners l = ctx.config().listeners();
+    if (l.udp()) {
+      bindUdp(l.address(), l.port());
+    }
+    if (l.tcp()) {
+      tcpPort = bindStream("TCP", l.address(), l.port(), null);
+    }
+    if (l.tls()) {
+      tlsPort = bindStream("TLS", l.address(), l.tlsPort(), tls);
+    }
+    log.info("TURN listening on {} (UDP {} x{}, TCP {}, TLS {}), relay ports {}-{}, realm {}",
+        l.address().getHostAddress(), udpPort, udpSockets, tcpPort, tlsPort, ctx.config().relay().minPort(),
+        ctx.config().relay().maxPort(), ctx.config().realm());
+  }
+
+  /**
+   * One socket per event loop on the same port with SO_REUSEPORT (epoll), so the kernel spreads
+   * clients across loops; one socket with NIO or when the kernel refuses the shared port.
+   */
+  private void bindUdp(InetAddress address, int port) throws BindException {
+    NettyTransports transports = NettyTransports.of(group);
+    List<EventLoop> loops = new ArrayList<>();
+    for (EventExecutor e : group) {
+      loops.add((EventLoop) e);
+    }
+    if (!transports.epoll()) {
+      loops = loops.subList(0, 1);
+    }
+    int bound = port;
+    for (int i = 0; i < loops.size(); i++) {
+      Bootstrap b = new Bootstrap().group(loops.get(i)).channel(transports.datagramChannelClass())
+          .handler(new UdpListenerHandler(dispatcher));
+      if (transports.epoll()) {
+        b.option(EpollChannelOption.SO_REUSEPORT, true)
+            .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, RelaySockets.MAX_DATAGRAM)
+            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RelaySockets.MAX_DATAGRAM * UDP_BATCH));
+      } else {
+        b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RelaySockets.MAX_DATAGRAM));
+      }
+      ChannelFuture f = b.bind(address, bound).awaitUninterruptibly();
+      if (!f.isSuccess()) {
+        if (i == 0) {
+          throw bindException("UDP", address, bound, f.cause());
+        }
+        log.warn("TURN UDP: SO_REUSEPORT refused for socket {} on port {} ({}); using {} UDP socket(s)",
+            i + 1, bound, f.cause().getMessage(), i);
+        break;
+      }
+      listeners.add(f.channel());
+      udpSockets++;
+      bound = ((InetSocketAddress) f.channel().localAddress()).getPort();
+    }
+    udpPort = bound;
+  }
+
+  private int bindStream(String name, InetAddress address, int port, Supplier<SslContext> tls) throws BindException {
+    ServerBootstrap b = new ServerBootstrap().group(group)
+        .channel(NettyTransports.of(group).serverChannelClass())
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new StreamChannelInitializer(dispatcher, tls, connections));
+    ChannelFuture f = b.bind(address, port).awaitUninterruptibly();
+    if (!f.isSuccess()) {
+      throw bindException(name, address, port, f.cause());
+    }
+    listeners.add(f.channel());
+    return ((InetSocketAddress) f.channel().localAddress()).getPort();
+  }
+
+  private static BindException bindException(String name, InetAddress address, int port, Throwable cause) {
+    String reason = cause == null || cause.getMessage() == null ? "bind failed" : cause.getMessage();
+    // Epoll says "bind(..) failed with error(-98): Address already in use"; keep the errno text only.
+    reason = reason.replaceFirst("^bind\\(\\.\\.\\) failed( with error\\(-?\\d+\\))?: ", "");
+    BindException e = new BindException("TURN " + name + " " + address.getHostAddress() + ":" + port + ": " + reason);
+    e.initCause(cause);
+    return e;
   }
 
   /** The bound UDP port, or -1 when UDP is off. */
   public int udpPort() {
-    return -1;
+    return udpPort;
   }
 
   /** The bound TCP port, or -1 when TCP is off. */
   public int tcpPort() {
-    return -1;
+    return tcpPort;
   }
 
   /** The bound TLS port, or -1 when TLS is off. */
   public int tlsPort() {
-    return -1;
+    return tlsPort;
   }
 
   /** Appends this server's metrics in Prometheus text format (allocations, relayed bytes/packets, auth failures). */
   public void appendPrometheus(StringBuilder out) {
+    ctx.metrics().appendPrometheus(out);
+  }
+
+  /** Runs one expiry cycle now (tests move their clock, then call this). */
+  CompletableFuture<Void> sweepNow() {
+    return sweeper.sweepOnce();
+  }
+
+  TurnContext context() {
+    return ctx;
+  }
+
+  int udpSocketCount() {
+    return udpSockets;
+  }
+
+  private void sweepQuietly() {
+    try {
+      sweeper.sweepOnce();
+    } catch (RuntimeException e) {
+      log.warn("TURN expiry sweep failed", e);
+    }
   }
 
   /** Closes every listener and relay socket and waits until they are closed. */
   @Override
   public void close() {
+    if (sweeping != null) {
+      sweeping.cancel(false);
+    }
+    for (Channel ch : listeners) {
+      ch.close().awaitUninterruptibly();
+    }
+    listeners.clear();
+    connections.close().awaitUninterruptibly();
+    sweeper.closeAll().join();
+    log.info("TURN server closed");
   }
 }

@@ -1,0 +1,74 @@
+package dev.switchboard.turn;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Every live allocation, indexed by relay port, with the per-user and total quotas. The only state
+ * shared between event loops, hence concurrent structures. Thread-safe.
+ */
+final class AllocationRegistry {
+
+  private final Map<Integer, Allocation> byPort = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
+  private final AtomicInteger total = new AtomicInteger();
+  private final TurnConfig.Quotas quotas;
+  private final RelayAddresses addresses;
+
+  AllocationRegistry(TurnConfig.Quotas quotas, RelayAddresses addresses) {
+    this.quotas = quotas;
+    this.addresses = addresses;
+  }
+
+  /**
+   * Counts one more allocation for {@code user}: 0 when within quota, else the error code (RFC 8656
+   * §7.2: 486 when the user's quota is reached, 508 when the server is full).
+   */
+  int reserveQuota(String user) {
+    if (total.incrementAndGet() > quotas.totalAllocations()) {
+      total.decrementAndGet();
+      return 508;
+    }
+    AtomicInteger count = perUser.computeIfAbsent(user, u -> new AtomicInteger());
+    if (count.incrementAndGet() > quotas.userAllocations()) {
+      count.decrementAndGet();
+      total.decrementAndGet();
+      return 486;
+    }
+    return 0;
+  }
+
+  void releaseQuota(String user) {
+    total.decrementAndGet();
+    perUser.computeIfPresent(user, (u, count) -> count.decrementAndGet() <= 0 ? null : count);
+  }
+
+  void add(Allocation allocation) {
+    byPort.put(allocation.port(), allocation);
+  }
+
+  void remove(Allocation allocation) {
+    if (byPort.remove(allocation.port(), allocation)) {
+      releaseQuota(allocation.username());
+    }
+  }
+
+  /** True when {@code peer} is one of this server's live relay addresses (relay to relay is always allowed). */
+  boolean isOwnRelay(InetSocketAddress peer) {
+    InetAddress ip = peer.getAddress();
+    return addresses.isAdvertised(ip) && byPort.containsKey(peer.getPort());
+  }
+
+  int count() {
+    return total.get();
+  }
+
+  List<Allocation> snapshot() {
+    return new ArrayList<>(byPort.values());
+  }
+}

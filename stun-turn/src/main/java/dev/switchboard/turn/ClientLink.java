@@ -1,0 +1,35 @@
+package dev.switchboard.turn;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import java.net.InetSocketAddress;
+
+/**
+ * The client side of one 5-tuple (RFC 8656 §2): how to answer it and which allocation it owns.
+ * Confined to {@link #eventLoop()}.
+ */
+interface ClientLink {
+
+  InetSocketAddress remote();
+
+  InetSocketAddress local();
+
+  /** TCP or TLS: ChannelData must be padded to four bytes. */
+  boolean stream();
+
+  EventLoop eventLoop();
+
+  ByteBufAllocator alloc();
+
+  /** Sends {@code frame} to the client; takes ownership of it. */
+  void send(ByteBuf frame);
+
+  /** The allocation of this 5-tuple, or null. */
+  Allocation allocation();
+
+  void allocation(Allocation allocation);
+
+  /** "UDP", "TCP" or "TLS", for logs. */
+  String protocol();
+}

@@ -1,0 +1,151 @@
+package dev.switchboard.turn;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes one framed message from any transport: ChannelData to the allocation, STUN requests to the
+ * handler of their method, Send indications to the relay. The one place where {@link StunException}
+ * becomes an error response. Unparseable input is dropped, never answered. Thread-safe; each call
+ * runs on the client's event loop.
+ */
+final class Dispatcher {
+
+  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
+  private final TurnContext ctx;
+  private final Authenticator authenticator;
+  private final BindingHandler binding = new BindingHandler();
+  private final AllocateHandler allocate = new AllocateHandler();
+  private final RefreshHandler refresh = new RefreshHandler();
+  private final CreatePermissionHandler createPermission = new CreatePermissionHandler();
+  private final ChannelBindHandler channelBind = new ChannelBindHandler();
+  private final SendIndicationHandler send = new SendIndicationHandler();
+
+  Dispatcher(TurnContext ctx) {
+    this.ctx = ctx;
+    this.authenticator = new Authenticator(ctx);
+  }
+
+  /** Handles one frame (as delimited by {@link StunFraming}); does not release it. */
+  void onFrame(ClientLink link, ByteBuf frame) {
+    int first = frame.getUnsignedByte(frame.readerIndex());
+    if (Stun.isChannelData(first)) {
+      onChannelData(link, frame);
+      return;
+    }
+    StunMessage message = StunCodec.decode(frame);
+    if (message == null) {
+      log.trace("dropped unparseable frame from {} {}", link.protocol(), link.remote());
+      return;
+    }
+    onStun(link, message);
+  }
+
+  /** ChannelData (RFC 8656 §12.4): the relay fast path, no decoding beyond the 4-byte header. */
+  private void onChannelData(ClientLink link, ByteBuf frame) {
+    Allocation allocation = link.allocation();
+    int start = frame.readerIndex();
+    int length = frame.getUnsignedShort(start + 2);
+    if (allocation == null || 4 + length > frame.readableBytes()) {
+      ctx.metrics().droppedPackets.increment();
+      return;
+    }
+    allocation.onChannelData(frame.getUnsignedShort(start), frame.retainedSlice(start + 4, length));
+  }
+
+  void onStun(ClientLink link, StunMessage message) {
+    ctx.metrics().request(message.method());
+    if (message.isIndication()) {
+      // RFC 8489 §6.3.2: indications are never answered; a Binding indication is a keep-alive.
+      if (message.method() == Stun.SEND) {
+        send.handle(link, message, ctx);
+      }
+      return;
+    }
+    if (!message.isRequest()) {
+      return;
+    }
+    Auth auth = null;
+    try {
+      long now = ctx.clock().millis();
+      StunMethodHandler handler = switch (message.method()) {
+        case Stun.BINDING -> binding;
+        case Stun.ALLOCATE -> allocate;
+        case Stun.REFRESH -> refresh;
+        case Stun.CREATE_PERMISSION -> createPermission;
+        case Stun.CHANNEL_BIND -> channelBind;
+        default -> null;
+      };
+      if (handler == null) {
+        throw new StunException(400, "unsupported method " + message.method());
+      }
+      if (handler != binding) {
+        auth = authenticator.authenticate(message, link.remote().getAddress());
+      }
+      checkUnknownAttributes(message);
+      reply(link, handler.handle(new TurnRequest(link, message, auth, now, ctx)));
+    } catch (StunException e) {
+      log.debug("{} {} method {}: {}", link.protocol(), link.remote(), message.method(), e.getMessage());
+      replyError(link, message, auth, e);
+    } catch (RuntimeException e) {
+      log.warn("{} {} -> {}: request failed", link.protocol(), link.remote(), link.local(), e);
+      replyError(link, message, auth, new StunException(500, "internal error"));
+    }
+  }
+
+  /** RFC 8489 §6.3.1.1: unknown comprehension-required attributes (0x0000-0x7FFF) -> 420 listing them. */
+  private static void checkUnknownAttributes(StunMessage message) throws StunException {
+    List<Integer> unknown = null;
+    for (StunAttribute a : message.attributes()) {
+      if (a.type() < 0x8000 && !Stun.isKnownRequired(a.type())) {
+        if (unknown == null) {
+          unknown = new ArrayList<>(2);
+        }
+        if (!unknown.contains(a.type())) {
+          unknown.add(a.type());
+        }
+      }
+    }
+    if (unknown != null) {
+      throw new StunException(420, "unknown attributes " + unknown, unknown);
+    }
+  }
+
+  private void replyError(ClientLink link, StunMessage request, Auth auth, StunException e) {
+    if (e.challenge() && !ctx.unauthorizedLimiter().tryAcquire(link.remote().getAddress())) {
+      // Rate limit on 401/438 per source: a spoofed source must not turn us into a reflector.
+      return;
+    }
+    StunMessageBuilder b = StunMessageBuilder.responseTo(request, Stun.ERROR)
+        .addError(e.code(), Stun.reason(e.code()));
+    if (!ctx.config().software().isEmpty()) {
+      b.addText(Stun.SOFTWARE, ctx.config().software());
+    }
+    if (!e.unknownAttributes().isEmpty()) {
+      List<Integer> types = e.unknownAttributes();
+      byte[] value = new byte[types.size() * 2];
+      for (int i = 0; i < types.size(); i++) {
+        value[2 * i] = (byte) (types.get(i) >> 8);
+        value[2 * i + 1] = (byte) (int) types.get(i);
+      }
+      b.add(Stun.UNKNOWN_ATTRIBUTES, value);
+    }
+    byte[] key = auth == null ? null : auth.key();
+    if (e.challenge()) {
+      // RFC 8489 §9.2.4: 401 and 438 carry REALM and a fresh NONCE, and are not signed.
+      b.addText(Stun.REALM, ctx.config().realm());
+      b.addText(Stun.NONCE, ctx.nonces().issue(link.remote().getAddress()));
+      key = null;
+    }
+    reply(link, b.build(key, true));
+  }
+
+  private static void reply(ClientLink link, byte[] response) {
+    link.send(Unpooled.wrappedBuffer(response));
+  }
+}

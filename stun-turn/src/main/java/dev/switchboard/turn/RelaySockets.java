@@ -1,0 +1,71 @@
+package dev.switchboard.turn;
+
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.socket.DatagramChannel;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
+/**
+ * Opens an allocation's relay socket on its client's event loop (DESIGN.md "Threading": the proxy
+ * pattern of registering the outbound channel on the inbound channel's loop). Thread-safe.
+ */
+final class RelaySockets {
+
+  /**
+   * Largest datagram read in one piece. WebRTC keeps media and DTLS datagrams below the path MTU
+   * (~1200-1500 bytes); anything longer than this is truncated by the kernel.
+   */
+  static final int MAX_DATAGRAM = 8192;
+
+  private final NettyTransports transports;
+
+  RelaySockets(NettyTransports transports) {
+    this.transports = transports;
+  }
+
+  /**
+   * Binds a UDP socket on {@code address:port} registered on {@code loop}, whose peer datagrams go to
+   * {@code allocation}. Called on {@code loop}, where register and bind complete before returning.
+   *
+   * @throws IOException when the port cannot be bound
+   */
+  DatagramChannel open(EventLoop loop, InetAddress address, int port, Allocation allocation) throws IOException {
+    DatagramChannel ch = transports.newDatagramChannel(address instanceof java.net.Inet6Address);
+    ch.config().setOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM));
+    ch.pipeline().addLast("peer", new RelayPeerHandler(allocation));
+    ChannelFuture registered = loop.register(ch);
+    await(registered, loop);
+    if (!registered.isSuccess()) {
+      ch.unsafe().closeForcibly();
+      throw new IOException("relay socket registration failed", registered.cause());
+    }
+    ChannelFuture bound = ch.bind(new InetSocketAddress(address, port));
+    await(bound, loop);
+    if (!bound.isSuccess()) {
+      ch.close();
+      Throwable cause = bound.cause();
+      BindException e = new BindException("relay " + address.getHostAddress() + ":" + port + ": "
+          + (cause == null ? "bind failed" : cause.getMessage()));
+      e.initCause(cause);
+      throw e;
+    }
+    return ch;
+  }
+
+  private static void await(ChannelFuture future, EventLoop loop) throws IOException {
+    if (future.isDone()) {
+      return;
+    }
+    if (loop.inEventLoop()) {
+      // Registration and bind run inline on the channel's own loop; if they ever did not, waiting
+      // here would deadlock the loop.
+      throw new IOException("relay socket did not bind synchronously on its event loop");
+    }
+    future.awaitUninterruptibly();
+  }
+}

@@ -1,0 +1,138 @@
+package dev.switchboard.turn;
+
+import static dev.switchboard.turn.StunRequests.address;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** ChannelData, Send and Data indications between a recording client and real peer sockets on loopback. */
+class RelayPathTest {
+
+  private final TurnFixture f = new TurnFixture();
+  private final DatagramSocket peer = socket();
+  private final DatagramSocket otherPeer = socket();
+
+  @AfterEach
+  void close() {
+    peer.close();
+    otherPeer.close();
+    f.close();
+  }
+
+  private static DatagramSocket socket() {
+    try {
+      DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+      s.setSoTimeout(3000);
+      return s;
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private InetSocketAddress allocate(RecordingLink link) throws Exception {
+    StunMessage r = StunCodec.decode(f.handle(new AllocateHandler(), link, StunRequests.allocate().build(null, false)));
+    return address(r, Stun.XOR_RELAYED_ADDRESS);
+  }
+
+  private static byte[] channelData(int channel, byte[] data) {
+    return ByteBuffer.allocate(4 + data.length).putShort((short) channel).putShort((short) data.length).put(data).array();
+  }
+
+  private static byte[] receive(DatagramSocket s) throws Exception {
+    DatagramPacket p = new DatagramPacket(new byte[2048], 2048);
+    s.receive(p);
+    return java.util.Arrays.copyOf(p.getData(), p.getLength());
+  }
+
+  @Test
+  void channelDataBothWays() throws Exception {
+    RecordingLink link = f.newLink();
+    InetSocketAddress relay = allocate(link);
+    InetSocketAddress peerAddr = (InetSocketAddress) peer.getLocalSocketAddress();
+    f.handle(new ChannelBindHandler(), link, StunRequests.channelBind(0x4001, peerAddr).build(null, false));
+    link.clear();
+
+    f.dispatch(link, channelData(0x4001, "to peer".getBytes(StandardCharsets.UTF_8)));
+    DatagramPacket got = new DatagramPacket(new byte[2048], 2048);
+    peer.receive(got);
+    assertThat(new String(got.getData(), 0, got.getLength(), StandardCharsets.UTF_8)).isEqualTo("to peer");
+    assertThat(got.getPort()).isEqualTo(relay.getPort());
+
+    byte[] back = "to client".getBytes(StandardCharsets.UTF_8);
+    peer.send(new DatagramPacket(back, back.length, relay));
+    List<byte[]> sent = link.awaitSent(1, 3000);
+    assertThat(sent.get(0)).isEqualTo(channelData(0x4001, back));
+    assertThat(f.ctx.metrics().relayedPackets.sum()).isEqualTo(2);
+  }
+
+  @Test
+  void streamClientsGetChannelDataPaddedToFourBytes() throws Exception {
+    RecordingLink link = f.newStreamLink();
+    InetSocketAddress relay = allocate(link);
+    f.handle(new ChannelBindHandler(), link,
+        StunRequests.channelBind(0x4002, (InetSocketAddress) peer.getLocalSocketAddress()).build(null, false));
+    link.clear();
+    peer.send(new DatagramPacket(new byte[] {1, 2, 3, 4, 5}, 5, relay));
+    byte[] frame = link.awaitSent(1, 3000).get(0);
+    assertThat(frame).containsExactly(0x40, 0x02, 0, 5, 1, 2, 3, 4, 5, 0, 0, 0);
+  }
+
+  @Test
+  void sendIndicationAndDataIndication() throws Exception {
+    RecordingLink link = f.newLink();
+    InetSocketAddress relay = allocate(link);
+    InetSocketAddress peerAddr = (InetSocketAddress) otherPeer.getLocalSocketAddress();
+    f.handle(new CreatePermissionHandler(), link, StunRequests.createPermission(peerAddr).build(null, false));
+    link.clear();
+
+    f.dispatch(link, new StunMessageBuilder(Stun.type(Stun.SEND, Stun.INDICATION), StunRequests.tid())
+        .addXorAddress(Stun.XOR_PEER_ADDRESS, peerAddr).add(Stun.DATA_ATTR, new byte[] {9, 8, 7}).build(null, true));
+    assertThat(receive(otherPeer)).containsExactly(9, 8, 7);
+
+    otherPeer.send(new DatagramPacket(new byte[] {6, 5}, 2, relay));
+    StunMessage data = StunCodec.decode(link.awaitSent(1, 3000).get(0));
+    assertThat(data.type()).isEqualTo(Stun.type(Stun.DATA, Stun.INDICATION));
+    assertThat(address(data, Stun.XOR_PEER_ADDRESS)).isEqualTo(peerAddr);
+    assertThat(data.attribute(Stun.DATA_ATTR).value()).containsExactly(6, 5);
+  }
+
+  @Test
+  void withoutPermissionNothingIsRelayed() throws Exception {
+    RecordingLink link = f.newLink();
+    InetSocketAddress relay = allocate(link);
+    InetSocketAddress peerAddr = (InetSocketAddress) peer.getLocalSocketAddress();
+    // Send indication to a peer without permission: dropped.
+    f.dispatch(link, new StunMessageBuilder(Stun.type(Stun.SEND, Stun.INDICATION), StunRequests.tid())
+        .addXorAddress(Stun.XOR_PEER_ADDRESS, peerAddr).add(Stun.DATA_ATTR, new byte[] {1}).build(null, true));
+    // ChannelData on an unbound channel: dropped.
+    f.dispatch(link, channelData(0x4005, new byte[] {1}));
+    // Peer datagram without permission: dropped.
+    peer.send(new DatagramPacket(new byte[] {1}, 1, relay));
+    long deadline = System.nanoTime() + 3_000_000_000L;
+    while (f.ctx.metrics().droppedPackets.sum() < 3 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(f.ctx.metrics().droppedPackets.sum()).isEqualTo(3);
+    assertThat(f.ctx.metrics().relayedPackets.sum()).isZero();
+    assertThat(link.sent()).hasSize(0);
+  }
+
+  @Test
+  void expiredPermissionStopsRelayWithoutSweep() throws Exception {
+    RecordingLink link = f.newLink();
+    allocate(link);
+    InetSocketAddress peerAddr = (InetSocketAddress) peer.getLocalSocketAddress();
+    f.handle(new CreatePermissionHandler(), link, StunRequests.createPermission(peerAddr).build(null, false));
+    f.advance(java.time.Duration.ofSeconds(301));
+    assertThat(f.onLoop(() -> link.allocation().hasPermission(InetAddress.getByName("127.0.0.1"), f.clock.millis())))
+        .isFalse();
+  }
+}

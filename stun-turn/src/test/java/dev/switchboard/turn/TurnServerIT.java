@@ -1,0 +1,127 @@
+package dev.switchboard.turn;
+
+import static dev.switchboard.turn.StunRequests.address;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netty.channel.epoll.Epoll;
+import java.net.BindException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real server on loopback: listeners, Binding on every transport, TCP allocations, metrics. */
+class TurnServerIT {
+
+  @TempDir
+  Path dir;
+  private LoopbackTurnServer turn;
+
+  @BeforeEach
+  void start() throws Exception {
+    turn = new LoopbackTurnServer(dir, 53000, 53499, Clock.systemUTC());
+  }
+
+  @AfterEach
+  void stop() {
+    turn.close();
+  }
+
+  @Test
+  void bindingOverUdpAndTcp() throws Exception {
+    try (StunTestClient udp = StunTestClient.udp(turn.server.udpPort());
+         StunTestClient tcp = StunTestClient.tcp(turn.server.tcpPort())) {
+      StunMessage r = udp.exchange(StunRequests.request(Stun.BINDING).build(null, true));
+      assertThat(address(r, Stun.XOR_MAPPED_ADDRESS)).isEqualTo(udp.localAddress());
+      StunMessage t = tcp.exchange(StunRequests.request(Stun.BINDING).build(null, true));
+      assertThat(address(t, Stun.XOR_MAPPED_ADDRESS)).isEqualTo(tcp.localAddress());
+    }
+    StringBuilder metrics = new StringBuilder();
+    turn.server.appendPrometheus(metrics);
+    assertThat(metrics.toString()).contains("switchboard_turn_requests_total{method=\"binding\"} 2")
+        .contains("switchboard_turn_allocations 0").contains("switchboard_turn_relayed_bytes_total 0");
+  }
+
+  @Test
+  void bindingOverTls() throws Exception {
+    SSLContext ssl = SSLContext.getInstance("TLS");
+    ssl.init(null, new TrustManager[] {new X509TrustManager() {
+      @Override
+      public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {
+      }
+
+      @Override
+      public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {
+      }
+
+      @Override
+      public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+        return new java.security.cert.X509Certificate[0];
+      }
+    }}, null);
+    try (SSLSocket s = (SSLSocket) ssl.getSocketFactory().createSocket("127.0.0.1", turn.server.tlsPort())) {
+      s.setSoTimeout(3000);
+      s.getOutputStream().write(StunRequests.request(Stun.BINDING).build(null, true));
+      byte[] head = s.getInputStream().readNBytes(20);
+      int len = ((head[2] & 0xFF) << 8) | (head[3] & 0xFF);
+      byte[] body = s.getInputStream().readNBytes(len);
+      byte[] all = java.util.Arrays.copyOf(head, 20 + len);
+      System.arraycopy(body, 0, all, 20, len);
+      StunMessage r = StunCodec.decode(all);
+      assertThat(address(r, Stun.XOR_MAPPED_ADDRESS).getPort()).isEqualTo(s.getLocalPort());
+    }
+  }
+
+  @Test
+  void tcpAllocationFromSplitFramesIsDeletedWhenTheConnectionCloses() throws Exception {
+    try (StunTestClient tcp = StunTestClient.tcp(turn.server.tcpPort())) {
+      // One Allocate written in two pieces: the stream decoder must reassemble it.
+      byte[] first = StunRequests.allocate().build(null, true);
+      tcp.send(java.util.Arrays.copyOf(first, 7));
+      tcp.send(java.util.Arrays.copyOfRange(first, 7, first.length));
+      assertThat(StunRequests.errorCode(StunCodec.decode(tcp.receive()))).isEqualTo(401);
+      StunMessage ok = tcp.authenticated(StunRequests::allocate, "alice", "secret");
+      assertThat(ok.cls()).isEqualTo(Stun.SUCCESS);
+      assertThat(turn.server.context().registry().count()).isEqualTo(1);
+    }
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (turn.server.context().registry().count() > 0 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(turn.server.context().registry().count()).isZero();
+  }
+
+  @Test
+  void udpListenerPerEventLoopWithReusePort() {
+    if (Epoll.isAvailable()) {
+      assertThat(turn.server.udpSocketCount()).isEqualTo(2);
+    } else {
+      assertThat(turn.server.udpSocketCount()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void takenPortIsABindExceptionNamingTheListener() throws Exception {
+    try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      int port = taken.getLocalPort();
+      InetAddress lo = InetAddress.getByName("127.0.0.1");
+      TurnConfig config = new TurnConfig("r", new TurnConfig.Listeners(lo, port, 0, true, false, false),
+          new TurnConfig.Relay(lo, lo, 53500, 53599), TurnConfig.Lifetimes.defaults(), TurnConfig.Quotas.defaults(),
+          TurnConfig.Peers.defaults(), "");
+      assertThatThrownBy(() -> TurnServer.start(config, turn.group, Clock.systemUTC(), (u, r) -> List.of(), null))
+          .isInstanceOf(BindException.class)
+          .hasMessage("TURN UDP 127.0.0.1:" + port + ": Address already in use");
+    }
+  }
+}
