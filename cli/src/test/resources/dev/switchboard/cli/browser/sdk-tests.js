@@ -90,10 +90,13 @@ function roomServer() {
     },
     signal: (ws, msg) => {
       server.signals.push(msg.kind);
+      server.trace.push(`${Math.round(performance.now())} ${ws.peerId}>${msg.to}:${msg.kind}${msg.payload?.type ? '(' + msg.payload.type + ')' : ''}`);
       members.get(msg.to)?.push({ type: 'signal', seq: seq++, room: msg.room, from: ws.peerId, kind: msg.kind, payload: msg.payload });
     },
   });
   server.signals = [];
+  server.nextSeq = () => seq++;
+  server.trace = [];
   const connect = server.onConnect;
   server.onConnect = (ws) => {
     connect(ws);
@@ -246,14 +249,23 @@ const tests = {
     assert(meshA.links.get('p_2').polite === false && meshB.links.get('p_1').polite === true, 'polite is the greater peerId');
 
     // Both sides restart at once: perfect negotiation must settle the offer collision.
+    const errors = [];
+    for (const m of [meshA, meshB]) m.addEventListener('error', (e) => errors.push(String(e.detail.error)));
     const offersBefore = server.signals.filter((k) => k === 'offer').length;
     meshA.restartIce();
     meshB.restartIce();
     await until(() => server.signals.filter((k) => k === 'offer').length >= offersBefore + 2, 'two restart offers', 5000);
     await until(() => meshA.links.get('p_2').pc.signalingState === 'stable'
-      && meshB.links.get('p_1').pc.signalingState === 'stable', 'stable after glare', 10000);
+      && meshB.links.get('p_1').pc.signalingState === 'stable', 'stable after glare', 10000)
+      .catch((e) => { throw new Error(`${e.message}: A ${meshA.links.get('p_2').pc.signalingState}, B ${meshB.links.get('p_1').pc.signalingState}, signals ${server.signals.filter((k) => k !== 'candidate').join(' ')}, errors ${errors.join(' | ')}`); });
     meshA.send('after restart');
     await until(() => gotB.includes('p_1:after restart'), 'data after restart');
+
+    // A fresh ice.servers reaches the live connection through setConfiguration.
+    const aSocket = server.sockets.find((ws) => ws.peerId === 'p_1');
+    aSocket.push({ type: 'ice.servers', seq: server.nextSeq(), iceServers: [{ urls: ['stun:127.0.0.1:9'] }], iceTtl: 60 });
+    const live = meshA.links.get('p_2').pc.getConfiguration().iceServers;
+    assert(live.length === 1 && live[0].urls.includes('stun:127.0.0.1:9'), `live config updated: ${JSON.stringify(live)}`);
 
     // B reloads: its connections are gone; the new page sends restart and both start over.
     meshB.close(true);
@@ -263,7 +275,10 @@ const tests = {
     meshB2.addEventListener('data', (e) => gotB2.push(e.detail.data));
     meshB2._onResumed({ rooms: ['m'] });
     assert(server.signals.includes('restart'), 'restart signal sent');
-    await until(() => connectedAndOpen(meshA, 'p_2') && connectedAndOpen(meshB2, 'p_1'), 'reconnected after reload', 10000);
+    const describePc = (pc) => pc && `${pc.signalingState}/${pc.iceConnectionState}/${pc.connectionState}/${pc.iceGatheringState}`;
+    const mark = server.signals.length;
+    await until(() => connectedAndOpen(meshA, 'p_2') && connectedAndOpen(meshB2, 'p_1'), 'reconnected after reload', 10000)
+      .catch((e) => { throw new Error(`${e.message}: A ${describePc(meshA.links.get('p_2')?.pc)} dc ${meshA.links.get('p_2')?.dc.readyState}, B ${describePc(meshB2.links.get('p_1')?.pc)}, mark ${mark} trace ${server.trace.slice(-30).join(", ")}, errors ${errors.join(' | ')}`); });
     meshA.send('welcome back');
     await until(() => gotB2.includes('welcome back'), 'data after reload');
 

@@ -153,8 +153,8 @@ export class PeerMesh extends EventTarget {
       return;
     }
     if (m.kind === 'restart') {
-      // The peer lost its connection state (page reload): start over with a fresh connection;
-      // its tracks trigger onnegotiationneeded and perfect negotiation settles who offers.
+      // The peer lost its connection state (page reload): start over with a fresh connection,
+      // which offers (onnegotiationneeded) while the peer waits for that offer.
       this._dropLink(m.from);
       this._link(m.from);
       return;
@@ -183,9 +183,9 @@ export class PeerMesh extends EventTarget {
     for (const peerId of this.members.keys()) {
       const link = this.links.get(peerId);
       if (!link) {
-        // A reloaded page: the peer still holds a connection to our old page.
+        // A reloaded page: the peer still holds a connection to our old page. It starts over and
+        // offers; our side is created by its offer, so the two never offer at once.
         this.client.signal(this.room, peerId, 'restart', {});
-        this._link(peerId);
       } else if (link.pc.connectionState !== 'connected') {
         link.pc.restartIce();
       }
@@ -280,6 +280,7 @@ class PeerLink {
   async _handle(kind, payload) {
     const pc = this.pc;
     if (kind === 'offer' || kind === 'answer') {
+      kind = payload?.type === 'answer' ? 'answer' : payload?.type === 'offer' ? 'offer' : kind;
       const offerCollision = kind === 'offer' && (this.makingOffer || pc.signalingState !== 'stable');
       this.ignoreOffer = !this.polite && offerCollision;
       if (this.ignoreOffer) return;
@@ -294,16 +295,20 @@ class PeerLink {
       } catch (e) {
         if (!this.ignoreOffer) throw e;
       }
-    } else if (kind === 'end-of-candidates') {
-      if (pc.remoteDescription) await pc.addIceCandidate().catch(() => {});
     }
+    // end-of-candidates needs no action: Chromium ignores it, and an addIceCandidate() for it can
+    // stay pending across an ICE restart, which would stall this queue.
   }
 
   async _negotiate() {
     try {
       this.makingOffer = true;
       await this.pc.setLocalDescription();
-      this._signal('offer', this.pc.localDescription.toJSON());
+      // negotiationneeded can fire while a remote offer is being applied; setLocalDescription()
+      // then makes the answer, which the offer's handler sends: send only real offers here.
+      if (this.pc.localDescription?.type === 'offer' && this.pc.signalingState === 'have-local-offer') {
+        this._signal('offer', this.pc.localDescription.toJSON());
+      }
     } catch (error) {
       this.mesh._emit('error', { peerId: this.peerId, error });
     } finally {
