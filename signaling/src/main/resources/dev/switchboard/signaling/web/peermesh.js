@@ -236,6 +236,7 @@ class PeerLink {
     this.polite = String(mesh.client.peerId) > String(peerId);
     this.makingOffer = false;
     this.ignoreOffer = false;
+    this.pendingCandidates = [];
     this.queue = Promise.resolve();
     this.disconnectTimer = null;
     const pc = new RTCPeerConnection(mesh.rtcConfiguration());
@@ -285,11 +286,18 @@ class PeerLink {
       this.ignoreOffer = !this.polite && offerCollision;
       if (this.ignoreOffer) return;
       await pc.setRemoteDescription(payload);
+      await this._flushCandidates();
       if (kind === 'offer') {
         await pc.setLocalDescription();
         this._signal('answer', pc.localDescription.toJSON());
       }
     } else if (kind === 'candidate') {
+      if (!pc.remoteDescription) {
+        // Candidates of an offer we ignored in a collision: the peer's answer reuses its ICE
+        // credentials without gathering again, so keep them for the next remote description.
+        this.pendingCandidates.push(payload);
+        return;
+      }
       try {
         await pc.addIceCandidate(payload);
       } catch (e) {
@@ -298,6 +306,11 @@ class PeerLink {
     }
     // end-of-candidates needs no action: Chromium ignores it, and an addIceCandidate() for it can
     // stay pending across an ICE restart, which would stall this queue.
+  }
+
+  async _flushCandidates() {
+    const pending = this.pendingCandidates.splice(0);
+    for (const c of pending) await this.pc.addIceCandidate(c).catch(() => {});
   }
 
   async _negotiate() {
