@@ -147,7 +147,11 @@ export class PeerMesh extends EventTarget {
 
   _onSignal(m) {
     if (this._closed) return;
-    if (!this.members.has(m.from)) this._addMember({ peerId: m.from, name: m.from });
+    if (!this.members.has(m.from)) {
+      // Late candidates or a bye from someone who already left must not bring them back.
+      if (m.kind !== 'offer' && m.kind !== 'restart') return;
+      this._addMember({ peerId: m.from, name: m.from });
+    }
     if (m.kind === 'bye') {
       this._dropLink(m.from);
       return;
