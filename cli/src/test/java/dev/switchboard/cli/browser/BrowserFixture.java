@@ -37,7 +37,8 @@ final class BrowserFixture implements AutoCloseable {
     SwitchboardProcess server = SwitchboardProcess.start(dataDir, true);
     try {
       // The server's certificate comes from its own fresh local CA; WSS, HTTPS and turns: accept it.
-      return new BrowserFixture(server, Chromium.launch(server.pid(), work, List.of("--ignore-certificate-errors")));
+      return new BrowserFixture(server, Chromium.launch(server.pid(), work,
+          List.of("--ignore-certificate-errors", Chromium.LOOPBACK_CANDIDATES)));
     } catch (Exception | Error e) {
       server.close();
       throw e;

@@ -48,6 +48,21 @@ final class Chromium implements AutoCloseable {
     Assumptions.abort(message);
   }
 
+  /**
+   * Makes Chromium gather host candidates on lo, the only interface of the namespace. Without it
+   * Chromium ignores lo and binds its ICE sockets to the any-address: no host candidate, but the
+   * STUN answer then shows as a srflx candidate (with it, srflx 127.0.0.1 equals the host
+   * candidate 127.0.0.1 and Chromium drops it as redundant).
+   */
+  static final String LOOPBACK_CANDIDATES = "--allow-loopback-in-peer-connection";
+
+  /**
+   * Grants camera/mic prompts by itself. Chromium then also counts every page as having media
+   * permission, which lets it enumerate interfaces for ICE; without it a page that has not been
+   * granted media (like the Trickle ICE page for a real visitor) gathers from the any-address.
+   */
+  static final String FAKE_MEDIA_UI = "--use-fake-ui-for-media-stream";
+
   /** Launches Chromium in the network namespace of the process {@code netnsPid}. */
   static Chromium launch(long netnsPid, Path workDir, List<String> extraArgs) throws Exception {
     Path launcher = LoopbackNamespace.wrap(netnsPid, EXECUTABLE, workDir);
@@ -55,9 +70,7 @@ final class Chromium implements AutoCloseable {
         .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
     List<String> args = new ArrayList<>(List.of("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
         "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-        // The namespace holds only lo; without this Chromium gathers on no interface at all.
-        "--allow-loopback-in-peer-connection"));
+        "--use-fake-device-for-media-stream"));
     args.addAll(extraArgs);
     try {
       Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions()

@@ -28,7 +28,7 @@ class SwitchboardJsIT {
     Path work = BrowserFixture.TARGET.resolve("browser-it");
     // No server: Chromium gets a namespace of its own (a sleeping holder process) and no network use.
     Process holder = new ProcessBuilder(LoopbackNamespace.command(List.of("sleep", "300"))).start();
-    try (Chromium chromium = Chromium.launch(holder.pid(), work, List.of())) {
+    try (Chromium chromium = Chromium.launch(holder.pid(), work, List.of(Chromium.LOOPBACK_CANDIDATES))) {
       // Media permission makes Chromium show host candidates (127.0.0.1) instead of hiding them.
       BrowserContext context = chromium.newContext();
       context.route("http://sdk.test/**", SwitchboardJsIT::serve);

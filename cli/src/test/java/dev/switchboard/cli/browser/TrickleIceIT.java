@@ -11,10 +11,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Trickle ICE page against this server. The page is opened without camera/mic permission, as
- * people open it: Chromium then hides host addresses, which is what lets the srflx candidate show
- * (with a visible host candidate 127.0.0.1 the srflx 127.0.0.1 is an exact duplicate and Chromium
- * drops it).
+ * The Trickle ICE page against this server. The page is opened as a visitor who has granted no
+ * camera/mic, like a real one: Chromium then gathers from the any-address without host candidates,
+ * and the STUN answer shows as a srflx candidate. (A page with media permission gets the host
+ * candidate 127.0.0.1, and Chromium drops the srflx 127.0.0.1 as its duplicate; hiding host
+ * addresses behind mDNS does not apply to loopback, so WebRtcHideLocalIpsWithMdns changes nothing.)
  */
 class TrickleIceIT {
 
