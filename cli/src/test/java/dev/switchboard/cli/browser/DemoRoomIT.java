@@ -87,6 +87,13 @@ class DemoRoomIT {
     alice.waitForRemoteVideo(c);
     alice.page.screenshot(new Page.ScreenshotOptions()
         .setPath(BrowserFixture.TARGET.resolve("demo-room-two-remote-videos.png")).setFullPage(true));
+    // On a phone-sized screen the room stacks: videos two per row, then participants and chat.
+    alice.page.setViewportSize(390, 844);
+    assertThat((Boolean) alice.page.evaluate("() => document.documentElement.scrollWidth <= 390"))
+        .as("no horizontal scrolling on a phone").isTrue();
+    alice.page.screenshot(new Page.ScreenshotOptions()
+        .setPath(BrowserFixture.TARGET.resolve("demo-room-phone.png")).setFullPage(true));
+    alice.page.setViewportSize(1100, 760);
 
     carol.page.click("#leave");
     alice.waitGone(c);
