@@ -198,7 +198,8 @@ export class SwitchboardClient extends EventTarget {
       this._ready = null;
       return;
     }
-    this._scheduleReconnect();
+    this._scheduleReconnect(this._drainDelayMs || 0);
+    this._drainDelayMs = 0;
   }
 
   _scheduleReconnect(minDelayMs = 0) {
@@ -242,9 +243,8 @@ export class SwitchboardClient extends EventTarget {
       }
     }
     if (msg.type === 'server.draining') {
-      // Reconnect after the server's hint; the resume window keeps our session.
-      this._emit(msg.type, msg);
-      return;
+      // The server goes down: come back no sooner than it asks; the resume window keeps the session.
+      this._drainDelayMs = msg.reconnectInMs || 0;
     }
     this._emit(msg.type, msg);
     this._emit('message', msg);
