@@ -290,6 +290,22 @@ const tests = {
     b.close();
   },
 
+  async 'server.draining delays the reconnect as asked, then resumes'() {
+    const server = fakeServer({
+      hello: (ws, msg) => ws.push({ type: 'resumed', re: msg.id, peerId: 'p_1', rooms: [] }),
+    });
+    const client = new SwitchboardClient({ url: 'wss://x/ws', WebSocket: server.WebSocket, backoffBaseMs: 10, backoffMaxMs: 20 });
+    let resumedAt = 0;
+    client.addEventListener('resumed', () => { resumedAt = performance.now(); });
+    await client.connect();
+    server.last.push({ type: 'server.draining', seq: 2, reconnectInMs: 300 });
+    const closedAt = performance.now();
+    server.last.close(1001);
+    await until(() => resumedAt, 'resumed after drain');
+    assert(resumedAt - closedAt >= 300, `waited ${Math.round(resumedAt - closedAt)} ms, at least 300`);
+    client.close();
+  },
+
   async 'ice.servers updates the rooms ICE servers'() {
     const server = fakeServer({ join: (ws, msg) => joinedReply(ws, msg, 2) });
     const client = new SwitchboardClient({ url: 'wss://x/ws', WebSocket: server.WebSocket });
