@@ -7,7 +7,10 @@ import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Allocate (RFC 8656 §7.2): creates the 5-tuple's allocation and its relay socket. Stateless. */
+/**
+ * Allocate (RFC 8656 §7.2): creates the 5-tuple's allocation and its relay socket.
+ * Stateless and thread-safe; runs on the client's event loop.
+ */
 final class AllocateHandler implements StunMethodHandler {
 
   private static final Logger log = LoggerFactory.getLogger(AllocateHandler.class);

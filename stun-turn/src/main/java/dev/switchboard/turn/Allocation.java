@@ -212,6 +212,8 @@ final class Allocation {
     ChannelBinding b = channelFor(peer, now);
     ByteBuf out;
     if (b != null) {
+      // One copy into a pooled buffer to put the 4-byte header in front: cheaper for small media
+      // packets than a composite buffer, and the peer's read buffer is released right away.
       int padded = client.stream() ? (len + 3) & ~3 : len;
       out = client.alloc().directBuffer(4 + padded);
       out.writeShort(b.number).writeShort(len).writeBytes(content, content.readerIndex(), len);

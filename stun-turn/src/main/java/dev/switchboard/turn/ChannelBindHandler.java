@@ -3,7 +3,10 @@ package dev.switchboard.turn;
 import java.net.InetSocketAddress;
 import java.util.List;
 
-/** ChannelBind (RFC 8656 §11.2): binds a channel number to a peer and installs its permission. Stateless. */
+/**
+ * ChannelBind (RFC 8656 §11.2): binds a channel number to a peer and installs its permission.
+ * Stateless and thread-safe; runs on the client's event loop.
+ */
 final class ChannelBindHandler implements StunMethodHandler {
 
   @Override

@@ -6,7 +6,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** CreatePermission (RFC 8656 §9.2): installs or refreshes permissions for one or more peer IPs. Stateless. */
+/**
+ * CreatePermission (RFC 8656 §9.2): installs or refreshes permissions for one or more peer IPs.
+ * Stateless and thread-safe; runs on the client's event loop.
+ */
 final class CreatePermissionHandler implements StunMethodHandler {
 
   @Override

@@ -59,8 +59,8 @@ final class Dispatcher {
   }
 
   void onStun(ClientLink link, StunMessage message) {
-    ctx.metrics().request(message.method());
     if (message.isIndication()) {
+      ctx.metrics().request(message.method());
       // RFC 8489 §6.3.2: indications are never answered; a Binding indication is a keep-alive.
       if (message.method() == Stun.SEND) {
         send.handle(link, message, ctx);
@@ -68,8 +68,9 @@ final class Dispatcher {
       return;
     }
     if (!message.isRequest()) {
-      return;
+      return; // responses are for clients, not for us
     }
+    ctx.metrics().request(message.method());
     Auth auth = null;
     try {
       long now = ctx.clock().millis();
@@ -89,6 +90,7 @@ final class Dispatcher {
       }
       checkUnknownAttributes(message);
       reply(link, handler.handle(new TurnRequest(link, message, auth, now, ctx)));
+      log.debug("{} {} method {}: ok", link.protocol(), link.remote(), message.method());
     } catch (StunException e) {
       log.debug("{} {} method {}: {}", link.protocol(), link.remote(), message.method(), e.getMessage());
       replyError(link, message, auth, e);

@@ -1,6 +1,9 @@
 package dev.switchboard.turn;
 
-/** Refresh (RFC 8656 §7.3): extends or (LIFETIME 0) deletes the 5-tuple's allocation. Stateless. */
+/**
+ * Refresh (RFC 8656 §7.3): extends or (LIFETIME 0) deletes the 5-tuple's allocation.
+ * Stateless and thread-safe; runs on the client's event loop.
+ */
 final class RefreshHandler implements StunMethodHandler {
 
   @Override

@@ -25,7 +25,8 @@ record RelayAddresses(InetAddress v4Bind, InetAddress v4Advertised, InetAddress 
       InetAddress v6Adv = adv instanceof Inet6Address ? adv : bind;
       return new RelayAddresses(null, null, bind, v6Adv);
     }
-    InetAddress v4Adv = adv instanceof Inet4Address && !adv.isAnyLocalAddress() ? adv : bind;
+    InetAddress v4Adv = adv instanceof Inet4Address && !adv.isAnyLocalAddress() ? adv
+        : bind.isAnyLocalAddress() ? firstGlobal(Inet4Address.class) : bind;
     InetAddress v6Bind = null;
     InetAddress v6Adv = null;
     if (bind.isLoopbackAddress()) {
@@ -34,13 +35,14 @@ record RelayAddresses(InetAddress v4Bind, InetAddress v4Advertised, InetAddress 
         v6Adv = v6Bind;
       }
     } else if (bind.isAnyLocalAddress()) {
-      InetAddress global = adv instanceof Inet6Address ? adv : firstGlobalIpv6();
+      InetAddress global = adv instanceof Inet6Address ? adv : firstGlobal(Inet6Address.class);
       if (global != null) {
         v6Bind = anyLocal6();
         v6Adv = global;
       }
     }
-    return new RelayAddresses(bind, v4Adv, v6Bind, v6Adv);
+    // A wildcard bind with no address to advertise cannot serve that family.
+    return new RelayAddresses(v4Adv == null ? null : bind, v4Adv, v6Bind, v6Adv);
   }
 
   InetAddress bind(boolean ipv6) {
@@ -55,7 +57,11 @@ record RelayAddresses(InetAddress v4Bind, InetAddress v4Advertised, InetAddress 
     return bind(ipv6) != null;
   }
 
+  /** True when {@code ip} is an address our relays are reached at (never a wildcard). */
   boolean isAdvertised(InetAddress ip) {
+    if (ip.isAnyLocalAddress()) {
+      return false;
+    }
     return ip.equals(v4Advertised) || ip.equals(v6Advertised) || ip.equals(v4Bind) || ip.equals(v6Bind);
   }
 
@@ -83,14 +89,14 @@ record RelayAddresses(InetAddress v4Bind, InetAddress v4Advertised, InetAddress 
     }
   }
 
-  private static InetAddress firstGlobalIpv6() {
+  private static InetAddress firstGlobal(Class<? extends InetAddress> family) {
     try {
       for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
         if (!nif.isUp() || nif.isLoopback()) {
           continue;
         }
         for (InetAddress a : Collections.list(nif.getInetAddresses())) {
-          if (a instanceof Inet6Address && !a.isLinkLocalAddress() && !a.isLoopbackAddress()) {
+          if (family.isInstance(a) && !a.isLinkLocalAddress() && !a.isLoopbackAddress()) {
             return a;
           }
         }

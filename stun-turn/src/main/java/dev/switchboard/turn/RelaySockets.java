@@ -5,6 +5,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -37,6 +38,8 @@ final class RelaySockets {
   DatagramChannel open(EventLoop loop, InetAddress address, int port, Allocation allocation) throws IOException {
     DatagramChannel ch = transports.newDatagramChannel(address instanceof java.net.Inet6Address);
     ch.config().setOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM));
+    // Writes from the client's channel reads (not this channel's) are flushed once per loop pass.
+    ch.pipeline().addLast("flush", new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
     ch.pipeline().addLast("peer", new RelayPeerHandler(allocation));
     ChannelFuture registered = loop.register(ch);
     await(registered, loop);

@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Send indication (RFC 8656 §10.2): relays DATA to XOR-PEER-ADDRESS. Indications get no answer, so
- * every failure is a silent discard. Stateless.
+ * every failure is a silent discard. Stateless and thread-safe; runs on the client's event loop.
  */
 final class SendIndicationHandler {
 

@@ -2,6 +2,7 @@ package dev.switchboard.turn;
 
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
 import java.util.function.Supplier;
@@ -30,6 +31,9 @@ final class StreamChannelInitializer extends ChannelInitializer<SocketChannel> {
   @Override
   protected void initChannel(SocketChannel ch) {
     connections.add(ch);
+    // Responses and relayed data are written with writeAndFlush; consolidate them into one flush per
+    // read batch (or loop pass, for data arriving on relay sockets).
+    ch.pipeline().addLast("flush", new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
     if (tls != null) {
       ch.pipeline().addLast("tls", tls.get().newHandler(ch.alloc()));
     }

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * A STUN error response to send (RFC 8489 §14.8). Thrown by handlers, caught in one place: the
- * {@link Dispatcher}. Carries no stack trace: it is control flow, not a bug.
+ * {@link Dispatcher}. Carries no stack trace: it is control flow, not a bug. Immutable.
  */
 final class StunException extends Exception {
 

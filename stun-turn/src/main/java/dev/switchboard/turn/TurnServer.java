@@ -5,12 +5,14 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.EventExecutor;
@@ -41,13 +43,13 @@ public final class TurnServer implements AutoCloseable {
   private final EventLoopGroup group;
   private final Dispatcher dispatcher;
   private final Sweeper sweeper;
-  private final List<Channel> listeners = new ArrayList<>();
+  private final List<Channel> listeners = new ArrayList<>(); // written in start(), then only by close()
   private final ChannelGroup connections = new DefaultChannelGroup("turn-connections", GlobalEventExecutor.INSTANCE);
   private int udpPort = -1;
   private int tcpPort = -1;
   private int tlsPort = -1;
   private int udpSockets;
-  private ScheduledFuture<?> sweeping;
+  private volatile ScheduledFuture<?> sweeping;
 
   private TurnServer(TurnContext ctx, EventLoopGroup group) {
     this.ctx = ctx;
@@ -119,11 +121,21 @@ public final class TurnServer implements AutoCloseable {
     }
     if (!transports.epoll()) {
       loops = loops.subList(0, 1);
+    } else if (port != 0) {
+      probeExclusive(address, port);
     }
     int bound = port;
     for (int i = 0; i < loops.size(); i++) {
       Bootstrap b = new Bootstrap().group(loops.get(i)).channel(transports.datagramChannelClass())
-          .handler(new UdpListenerHandler(dispatcher));
+          .handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+              // One flush per read batch (sendmmsg on epoll) instead of one per datagram.
+              ch.pipeline().addLast("flush", new FlushConsolidationHandler(
+                  FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
+              ch.pipeline().addLast("stun", new UdpListenerHandler(dispatcher));
+            }
+          });
       if (transports.epoll()) {
         b.option(EpollChannelOption.SO_REUSEPORT, true)
             .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, RelaySockets.MAX_DATAGRAM)
@@ -145,6 +157,19 @@ public final class TurnServer implements AutoCloseable {
       bound = ((InetSocketAddress) f.channel().localAddress()).getPort();
     }
     udpPort = bound;
+  }
+
+  /**
+   * SO_REUSEPORT would let us share the port with any other process of the same user that also set
+   * it (another instance, or coturn, which does): a plain bind first makes "port taken" an error.
+   */
+  private static void probeExclusive(InetAddress address, int port) throws BindException {
+    try (java.net.DatagramSocket probe = new java.net.DatagramSocket(null)) {
+      probe.setReuseAddress(false);
+      probe.bind(new InetSocketAddress(address, port));
+    } catch (java.net.SocketException e) {
+      throw bindException("UDP", address, port, e);
+    }
   }
 
   private int bindStream(String name, InetAddress address, int port, Supplier<SslContext> tls) throws BindException {
@@ -210,9 +235,9 @@ public final class TurnServer implements AutoCloseable {
     }
   }
 
-  /** Closes every listener and relay socket and waits until they are closed. */
+  /** Closes every listener and relay socket and waits until they are closed. Not from an event loop. */
   @Override
-  public void close() {
+  public synchronized void close() {
     if (sweeping != null) {
       sweeping.cancel(false);
     }

@@ -35,13 +35,16 @@ import org.slf4j.LoggerFactory;
  * {@code stat}, and a users file is small (about 60 bytes a user), so the rare re-read on the
  * calling event loop costs well under a millisecond for thousands of users; that keeps the store
  * free of threads and timers. Only the caller that wins the once-per-second slot checks; concurrent
- * callers keep using the previous snapshot. A file that cannot be read keeps the previous users.
+ * callers keep using the previous snapshot. A file that cannot be read, or is larger than
+ * {@value #MAX_FILE_BYTES} bytes, keeps the previous users.
  * Writers should replace the file atomically (write a temporary file, then rename).
  */
 public final class UsersFileStore implements CredentialStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(UsersFileStore.class);
   private static final long CHECK_INTERVAL_MILLIS = 1000;
+  /** About 130,000 users; beyond that a database is the better store. */
+  static final long MAX_FILE_BYTES = 8L << 20;
 
   private final Path file;
   private final Clock clock;
@@ -102,6 +105,12 @@ public final class UsersFileStore implements CredentialStore {
       return;
     }
     if (stamp.equals(current.stamp)) {
+      return;
+    }
+    if (stamp.size() > MAX_FILE_BYTES) {
+      // Re-reading it would stall an event loop; a users file is ~60 bytes a user.
+      LOG.warn("users file {} is larger than {} bytes: keeping the previous users", file, MAX_FILE_BYTES);
+      snapshot = new Snapshot(stamp, current.keys);
       return;
     }
     try {

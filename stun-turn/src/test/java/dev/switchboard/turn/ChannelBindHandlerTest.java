@@ -90,7 +90,7 @@ class ChannelBindHandlerTest {
 
   @Test
   void refusedPeerIs403() throws Exception {
-    try (TurnFixture strict = new TurnFixture(TurnFixture.config(50000, 50999, TurnConfig.Quotas.defaults(), false))) {
+    try (TurnFixture strict = new TurnFixture(TurnFixture.config(23000, 23999, TurnConfig.Quotas.defaults(), false))) {
       RecordingLink l = strict.newLink();
       strict.handle(new AllocateHandler(), l, StunRequests.allocate().build(null, false));
       assertThatThrownBy(() -> strict.handle(handler, l, channelBind(0x4000, PEER).build(null, false)))

@@ -55,7 +55,7 @@ class CreatePermissionHandlerTest {
 
   @Test
   void refusedPeerIs403AndNothingIsInstalled() throws Exception {
-    try (TurnFixture strict = new TurnFixture(TurnFixture.config(50000, 50999, TurnConfig.Quotas.defaults(), false))) {
+    try (TurnFixture strict = new TurnFixture(TurnFixture.config(23000, 23999, TurnConfig.Quotas.defaults(), false))) {
       RecordingLink link = allocated(strict);
       assertThatThrownBy(() -> strict.handle(handler, link, createPermission(
           new InetSocketAddress("203.0.113.5", 1), new InetSocketAddress("10.0.0.1", 1)).build(null, false)))
@@ -66,7 +66,7 @@ class CreatePermissionHandlerTest {
 
   @Test
   void ownRelayAddressIsAllowedEvenWhenLoopbackIsRefused() throws Exception {
-    try (TurnFixture strict = new TurnFixture(TurnFixture.config(50000, 50999, TurnConfig.Quotas.defaults(), false))) {
+    try (TurnFixture strict = new TurnFixture(TurnFixture.config(23000, 23999, TurnConfig.Quotas.defaults(), false))) {
       RecordingLink a = allocated(strict);
       RecordingLink b = allocated(strict);
       InetSocketAddress relayB = b.allocation().relayAddress();
@@ -87,7 +87,7 @@ class CreatePermissionHandlerTest {
 
   @Test
   void permissionQuotaIs508() throws Exception {
-    try (TurnFixture small = new TurnFixture(TurnFixture.config(50000, 50999, new TurnConfig.Quotas(12, 100, 2, 0, 20), true))) {
+    try (TurnFixture small = new TurnFixture(TurnFixture.config(23000, 23999, new TurnConfig.Quotas(12, 100, 2, 0, 20), true))) {
       RecordingLink link = allocated(small);
       small.handle(handler, link, createPermission(new InetSocketAddress("127.0.0.2", 1),
           new InetSocketAddress("127.0.0.3", 1)).build(null, false));

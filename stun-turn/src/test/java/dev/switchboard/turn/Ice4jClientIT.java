@@ -61,7 +61,7 @@ class Ice4jClientIT {
 
   @BeforeEach
   void start() throws Exception {
-    turn = new LoopbackTurnServer(dir, 54600, 54699, Clock.systemUTC());
+    turn = new LoopbackTurnServer(dir, 27000, 27099, Clock.systemUTC());
     echoPeer = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
     echo = new Thread(() -> {
       byte[] buf = new byte[2048];

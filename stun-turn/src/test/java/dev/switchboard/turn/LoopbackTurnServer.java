@@ -26,6 +26,11 @@ final class LoopbackTurnServer implements AutoCloseable {
   final Path dir;
 
   LoopbackTurnServer(Path dir, int minPort, int maxPort, Clock clock) throws Exception {
+    this(dir, minPort, maxPort, clock, true);
+  }
+
+  /** @param allowLoopback false keeps the default peer policy, which refuses loopback peers */
+  LoopbackTurnServer(Path dir, int minPort, int maxPort, Clock clock, boolean allowLoopback) throws Exception {
     this.dir = dir;
     Path users = dir.resolve("users");
     Files.writeString(users, "# test users\n"
@@ -38,7 +43,7 @@ final class LoopbackTurnServer implements AutoCloseable {
         new TurnConfig.Listeners(lo, 0, 0, true, true, true),
         new TurnConfig.Relay(lo, lo, minPort, maxPort),
         TurnConfig.Lifetimes.defaults(), new TurnConfig.Quotas(100, 1000, 64, 0, 50),
-        new TurnConfig.Peers(List.of(), List.of(), true), "");
+        new TurnConfig.Peers(List.of(), List.of(), allowLoopback), "");
     CredentialStore credentials = CredentialStore.union(new UsersFileStore(users),
         new TurnRestCredentials(() -> List.of(REST_SECRET), clock));
     server = TurnServer.start(config, group, clock, credentials, () -> tls);

@@ -136,6 +136,34 @@ class PeerPolicyIT {
     }
   }
 
+  @Test
+  void allowAndDenyListsOverrideTheDefaultsEndToEnd() throws Exception {
+    CredentialStore users = (u, r) -> u.equals("alice") ? List.of(TurnFixture.key("alice", "secret")) : List.of();
+    TurnConfig.Peers peers = new TurnConfig.Peers(List.of("127.0.0.0/8", "10.0.0.0/8"), List.of("127.0.0.3/32"), false);
+    try (SecuredTurnServer custom = new SecuredTurnServer(SecuredTurnServer.config(52600,
+            SecuredTurnServer.quotas(10, 10_000), peers), users, new MutableClock());
+         StunTestClient a = StunTestClient.udp(custom.udpPort());
+         DatagramSocket peer = SecuredTurnServer.socketOn("127.0.0.2")) {
+      allocate(a, false);
+      InetSocketAddress target = (InetSocketAddress) peer.getLocalSocketAddress();
+      for (String allowed : List.of("10.1.2.3", "127.0.0.1")) {
+        InetSocketAddress address = new InetSocketAddress(allowed, 9);
+        assertThat(a.authenticated(() -> StunRequests.createPermission(address), "alice", "secret").cls())
+            .as("allowed " + allowed).isEqualTo(Stun.SUCCESS);
+      }
+      for (String refused : List.of("127.0.0.3", "192.168.1.1", "169.254.169.254")) {
+        InetSocketAddress address = new InetSocketAddress(refused, 9);
+        assertThat(StunRequests.errorCode(a.authenticated(() -> StunRequests.createPermission(address), "alice", "secret")))
+            .as("refused " + refused).isEqualTo(403);
+      }
+      // An allowed loopback peer really gets the data.
+      assertThat(a.authenticated(() -> StunRequests.channelBind(0x4000, target), "alice", "secret").cls())
+          .isEqualTo(Stun.SUCCESS);
+      a.send(channelData(0x4000, "lan"));
+      assertThat(SecuredTurnServer.receive(peer)).isEqualTo("lan".getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
   private StunTestClient client() throws Exception {
     StunTestClient c = StunTestClient.udp(turn.udpPort());
     clients.add(c);

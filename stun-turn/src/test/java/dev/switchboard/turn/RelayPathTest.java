@@ -126,6 +126,27 @@ class RelayPathTest {
   }
 
   @Test
+  void bandwidthCapDropsWhatExceedsTheBucketUntilItRefills() throws Exception {
+    try (TurnFixture capped = new TurnFixture(TurnFixture.config(23000, 23999,
+        new TurnConfig.Quotas(12, 100, 64, 1000, 20), true))) {
+      RecordingLink link = capped.newLink();
+      capped.handle(new AllocateHandler(), link, StunRequests.allocate().build(null, false));
+      InetSocketAddress peerAddr = (InetSocketAddress) peer.getLocalSocketAddress();
+      capped.handle(new ChannelBindHandler(), link, StunRequests.channelBind(0x4001, peerAddr).build(null, false));
+      byte[] chunk = new byte[600];
+      capped.dispatch(link, channelData(0x4001, chunk));
+      capped.dispatch(link, channelData(0x4001, chunk));
+      assertThat(receive(peer)).hasSize(600);
+      assertThat(capped.ctx.metrics().relayedPackets.sum()).isEqualTo(1);
+      assertThat(capped.ctx.metrics().droppedPackets.sum()).isEqualTo(1);
+      capped.advance(java.time.Duration.ofSeconds(1));
+      capped.dispatch(link, channelData(0x4001, chunk));
+      assertThat(receive(peer)).hasSize(600);
+      assertThat(capped.ctx.metrics().relayedPackets.sum()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void expiredPermissionStopsRelayWithoutSweep() throws Exception {
     RecordingLink link = f.newLink();
     allocate(link);

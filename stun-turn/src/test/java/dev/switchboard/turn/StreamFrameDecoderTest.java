@@ -30,9 +30,11 @@ class StreamFrameDecoderTest {
   }
 
   @Test
-  void garbageClosesTheConnection() {
+  void garbageClosesTheConnectionAndNothingAfterItIsDecoded() {
     EmbeddedChannel ch = new EmbeddedChannel(new StreamFrameDecoder());
-    ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {(byte) 0xC0, 0, 0, 0}));
+    ch.writeInbound(Unpooled.wrappedBuffer(new byte[] {(byte) 0xC0, 0, 0, 0},
+        StunRequests.request(Stun.BINDING).build(null, true)));
+    assertThat((Object) ch.readInbound()).isNull();
     assertThat(ch.isOpen()).isFalse();
   }
 }

@@ -17,7 +17,7 @@ class StunClientIT {
   @Test
   void stunclientReportsItsMappedAddress() throws Exception {
     Path tool = ExternalTools.require("turnutils_stunclient");
-    try (LoopbackTurnServer turn = new LoopbackTurnServer(dir, 53500, 53599, Clock.systemUTC())) {
+    try (LoopbackTurnServer turn = new LoopbackTurnServer(dir, 25600, 25699, Clock.systemUTC())) {
       // Sending from 127.0.0.2 proves the address is reflected, not guessed.
       ExternalTools.Result r = ExternalTools.run(List.of(tool.toString(), "-p",
           String.valueOf(turn.server.udpPort()), "-L", "127.0.0.2", "127.0.0.1"), 20);

@@ -73,6 +73,20 @@ class TurnAuthIT {
   }
 
   @Test
+  void challengeAndNonceWorkTheSameOverTcp() throws Exception {
+    try (StunTestClient tcp = StunTestClient.tcp(turn.server.tcpPort())) {
+      String nonce = challenge(tcp);
+      StunMessage wrong = tcp.exchange(StunRequests.signed(StunRequests.allocate(), "bob", "guess", nonce));
+      assertThat(StunRequests.errorCode(wrong)).isEqualTo(401);
+      clock.advance(TurnConfig.Lifetimes.defaults().nonce());
+      StunMessage stale = tcp.exchange(StunRequests.signed(StunRequests.allocate(), "bob", "pw", nonce));
+      assertThat(StunRequests.errorCode(stale)).isEqualTo(438);
+      StunMessage ok = tcp.exchange(StunRequests.signed(StunRequests.allocate(), "bob", "pw", stale.text(Stun.NONCE)));
+      assertThat(ok.cls()).isEqualTo(Stun.SUCCESS);
+    }
+  }
+
+  @Test
   void wrongPasswordUnknownUserAndOtherRealmAre401() throws Exception {
     try (StunTestClient client = StunTestClient.udp(turn.udpPort())) {
       String nonce = challenge(client);

@@ -33,7 +33,7 @@ final class TurnFixture implements AutoCloseable {
   final Sweeper sweeper;
 
   TurnFixture() {
-    this(config(50000, 50999, TurnConfig.Quotas.defaults(), true));
+    this(config(23000, 23999, TurnConfig.Quotas.defaults(), true));
   }
 
   TurnFixture(TurnConfig config) {

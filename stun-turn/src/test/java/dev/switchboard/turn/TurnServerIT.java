@@ -30,7 +30,7 @@ class TurnServerIT {
 
   @BeforeEach
   void start() throws Exception {
-    turn = new LoopbackTurnServer(dir, 53000, 53499, Clock.systemUTC());
+    turn = new LoopbackTurnServer(dir, 25000, 25499, Clock.systemUTC());
   }
 
   @AfterEach
@@ -112,12 +112,23 @@ class TurnServerIT {
   }
 
   @Test
+  void secondServerOnTheSamePortFailsDespiteReusePort() throws Exception {
+    InetAddress lo = InetAddress.getByName("127.0.0.1");
+    TurnConfig config = new TurnConfig("r", new TurnConfig.Listeners(lo, turn.server.udpPort(), 0, true, false, false),
+        new TurnConfig.Relay(lo, lo, 25500, 25599), TurnConfig.Lifetimes.defaults(), TurnConfig.Quotas.defaults(),
+        TurnConfig.Peers.defaults(), "");
+    assertThatThrownBy(() -> TurnServer.start(config, turn.group, Clock.systemUTC(), (u, r) -> List.of(), null))
+        .isInstanceOf(BindException.class)
+        .hasMessage("TURN UDP 127.0.0.1:" + turn.server.udpPort() + ": Address already in use");
+  }
+
+  @Test
   void takenPortIsABindExceptionNamingTheListener() throws Exception {
     try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
       int port = taken.getLocalPort();
       InetAddress lo = InetAddress.getByName("127.0.0.1");
       TurnConfig config = new TurnConfig("r", new TurnConfig.Listeners(lo, port, 0, true, false, false),
-          new TurnConfig.Relay(lo, lo, 53500, 53599), TurnConfig.Lifetimes.defaults(), TurnConfig.Quotas.defaults(),
+          new TurnConfig.Relay(lo, lo, 25500, 25599), TurnConfig.Lifetimes.defaults(), TurnConfig.Quotas.defaults(),
           TurnConfig.Peers.defaults(), "");
       assertThatThrownBy(() -> TurnServer.start(config, turn.group, Clock.systemUTC(), (u, r) -> List.of(), null))
           .isInstanceOf(BindException.class)

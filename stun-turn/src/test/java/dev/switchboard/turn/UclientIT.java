@@ -35,26 +35,37 @@ class UclientIT {
   static Path dir;
   private static LoopbackTurnServer turn;
   private static Process peer;
+  private static Process peer6;
   private static int peerPort;
+  private static int peer6Port;
   private static Path uclient;
 
   @BeforeAll
   static void start() throws Exception {
     uclient = ExternalTools.require("turnutils_uclient");
     Path peerTool = ExternalTools.require("turnutils_peer");
-    turn = new LoopbackTurnServer(dir, 53600, 54599, Clock.systemUTC());
+    turn = new LoopbackTurnServer(dir, 26000, 26999, Clock.systemUTC());
     try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
       peerPort = probe.getLocalPort();
     }
     peer = ExternalTools.start(List.of(peerTool.toString(), "-L", "127.0.0.1", "-p", String.valueOf(peerPort)),
         dir.resolve("peer.log"));
+    if (turn.server.context().addresses().supports(true)) {
+      try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress("::1", 0))) {
+        peer6Port = probe.getLocalPort();
+      }
+      peer6 = ExternalTools.start(List.of(peerTool.toString(), "-L", "::1", "-p", String.valueOf(peer6Port)),
+          dir.resolve("peer6.log"));
+    }
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (peer != null) {
-      peer.destroy();
-      peer.waitFor();
+    for (Process p : new Process[] {peer, peer6}) {
+      if (p != null) {
+        p.destroy();
+        p.waitFor();
+      }
     }
     if (turn != null) {
       turn.close();
@@ -76,6 +87,12 @@ class UclientIT {
     runs.put("client to client", "-y -u alice -w secret -p " + udp);
     runs.put("client to client, tcp", "-y -t -u bob -w pw -p " + tcp);
     runs.put("client to client, send, rest", "-y -s -u dave -W " + LoopbackTurnServer.REST_SECRET + " -p " + udp);
+    if (peer6 != null) {
+      // REQUESTED-ADDRESS-FAMILY IPv6: relayed address on ::1, peer on ::1, client over IPv4.
+      runs.put("ipv6 relay", "-x -u alice -w secret -e ::1 -r " + peer6Port + " -p " + udp);
+    } else {
+      System.err.println("*** host has no IPv6 loopback: skipping the IPv6 relay run ***");
+    }
     ExecutorService pool = Executors.newFixedThreadPool(runs.size());
     try {
       Map<String, Future<ExternalTools.Result>> results = new LinkedHashMap<>();

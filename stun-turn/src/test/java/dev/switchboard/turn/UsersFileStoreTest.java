@@ -110,6 +110,17 @@ class UsersFileStoreTest {
   }
 
   @Test
+  void oversizedFileKeepsThePreviousUsers() throws Exception {
+    Path file = write("bob:r:" + UsersFileStore.keyHex("bob", "r", "pw") + "\n");
+    UsersFileStore store = new UsersFileStore(file, clock);
+    String line = "carol:r:" + UsersFileStore.keyHex("carol", "r", "pw") + "\n";
+    Files.writeString(file, line.repeat((int) (UsersFileStore.MAX_FILE_BYTES / line.length()) + 1));
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(store.keys("bob", "r")).hasSize(1);
+    assertThat(store.keys("carol", "r")).isEmpty();
+  }
+
+  @Test
   void returnedKeysCannotChangeTheStore() throws Exception {
     Path file = write("bob:r:" + UsersFileStore.keyHex("bob", "r", "pw") + "\n");
     UsersFileStore store = new UsersFileStore(file, clock);
