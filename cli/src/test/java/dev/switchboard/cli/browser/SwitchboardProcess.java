@@ -125,7 +125,8 @@ final class SwitchboardProcess implements AutoCloseable {
   public void close() {
     process.destroy();
     try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      // SIGTERM drains; sessions of closed pages may sit in their resume window, so do not wait out the drain.
+      if (!process.waitFor(3, TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {
