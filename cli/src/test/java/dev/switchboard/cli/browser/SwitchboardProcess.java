@@ -60,8 +60,9 @@ final class SwitchboardProcess implements AutoCloseable {
     }
     SwitchboardProcess server = new SwitchboardProcess(LoopbackNamespace.command(serve), relayMin, relayMax);
     if (!server.ready.await(30, TimeUnit.SECONDS) || server.httpPort < 0) {
+      String why = server.process.isAlive() ? "did not start within 30 s" : "exited with " + server.process.exitValue();
       server.close();
-      throw new IllegalStateException("switchboard serve did not start within 30 s:\n" + server.log());
+      throw new IllegalStateException("switchboard serve " + why + ":\n" + server.log());
     }
     return server;
   }
