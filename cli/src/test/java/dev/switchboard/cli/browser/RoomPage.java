@@ -10,7 +10,7 @@ final class RoomPage {
   final Page page;
   final String name;
 
-  private RoomPage(Page page, String name) {
+  RoomPage(Page page, String name) {
     this.page = page;
     this.name = name;
   }

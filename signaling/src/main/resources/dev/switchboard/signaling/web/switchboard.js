@@ -86,7 +86,7 @@ export class SwitchboardClient extends EventTarget {
     this._closing = true;
     clearTimeout(this._retryTimer);
     if (this._ws && this._ws.readyState === 1) this._ws.send(JSON.stringify({ type: 'bye' }));
-    if (this._ws) this._ws.close(1000);
+    if (this._ws) this._ws.close(1000, 'bye');
     this._forgetTicket();
     this._failPending(new SwitchboardError('closed', 'session closed'));
     this._setState('closed');
