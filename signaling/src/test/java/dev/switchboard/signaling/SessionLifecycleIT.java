@@ -1,0 +1,230 @@
+package dev.switchboard.signaling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Resume, heartbeat timeout, ICE refresh, auth, origin, drain and leaks, against the real server. */
+class SessionLifecycleIT {
+
+  @Test
+  void resumeAfterADroppedConnectionLosesAndDuplicatesNothingAcross1000Signals() throws Exception {
+    try (TestServer server = new TestServer(TestServer.config(SignalingConfig.Auth.NONE, List.of("*"),
+        Duration.ofSeconds(30), 100_000));
+         WsClient alice = WsClient.connect(server.port()); WsClient bob = WsClient.connect(server.port())) {
+      alice.request("j", "{\"type\":\"join\",\"id\":\"j\",\"room\":\"r\"}");
+      bob.request("j", "{\"type\":\"join\",\"id\":\"j\",\"room\":\"r\"}");
+      alice.next("peer.joined");
+      long lastSeq = 0;
+      Set<Integer> seen = new HashSet<>();
+      for (int i = 0; i < 1000; i++) {
+        bob.send("{\"type\":\"signal\",\"room\":\"r\",\"to\":\"" + alice.peerId() + "\",\"kind\":\"candidate\",\"payload\":{\"n\":" + i + "}}");
+        if (i < 300) {
+          JsonNode s = alice.next("signal");
+          seen.add(s.path("payload").path("n").asInt());
+          lastSeq = s.path("seq").asLong();
+        }
+        if (i == 300) {
+          alice.abort();
+          bob.next("peer.updated");
+        }
+      }
+      try (WsClient again = WsClient.connect(server.port())) {
+        again.send("{\"type\":\"hello\",\"id\":\"h\",\"resume\":{\"sessionId\":\"" + alice.welcome.path("sessionId").asText()
+            + "\",\"resumeToken\":\"" + alice.welcome.path("resumeToken").asText() + "\",\"lastSeq\":" + lastSeq + "}}");
+        JsonNode resumed = again.next("resumed");
+        assertThat(resumed.path("peerId").asText()).isEqualTo(alice.peerId());
+        assertThat(resumed.path("rooms").toString()).contains("\"r\"");
+        long expectedSeq = lastSeq + 1;
+        while (seen.size() < 1000) {
+          JsonNode s = again.next("signal");
+          assertThat(s.path("seq").asLong()).isEqualTo(expectedSeq++);
+          assertThat(seen.add(s.path("payload").path("n").asInt())).as("duplicate").isTrue();
+        }
+        assertThat(bob.next("peer.updated").path("state").asText()).isEqualTo("connected");
+      }
+    }
+  }
+
+  @Test
+  void resumeWithAWrongTokenOrTooLateFails() throws Exception {
+    try (TestServer server = new TestServer(); WsClient alice = WsClient.connect(server.port())) {
+      alice.abort();
+      try (WsClient again = WsClient.connect(server.port())) {
+        JsonNode failed = again.request("h", "{\"type\":\"hello\",\"id\":\"h\",\"resume\":{\"sessionId\":\""
+            + alice.welcome.path("sessionId").asText() + "\",\"resumeToken\":\"wrong\",\"lastSeq\":1}}");
+        assertThat(failed.path("code").asText()).isEqualTo("resume_failed");
+        server.clock.advance(Duration.ofSeconds(31));
+        server.server.tick();
+        JsonNode late = again.request("i", "{\"type\":\"hello\",\"id\":\"i\",\"resume\":{\"sessionId\":\""
+            + alice.welcome.path("sessionId").asText() + "\",\"resumeToken\":\"" + alice.welcome.path("resumeToken").asText()
+            + "\",\"lastSeq\":1}}");
+        assertThat(late.path("code").asText()).isEqualTo("resume_failed");
+      }
+    }
+  }
+
+  @Test
+  void aSilentSessionTimesOutAndThenLeavesWithReasonTimeout() throws Exception {
+    try (TestServer server = new TestServer(); WsClient alice = WsClient.connect(server.port());
+         WsClient bob = WsClient.connect(server.port())) {
+      alice.request("j", "{\"type\":\"join\",\"id\":\"j\",\"room\":\"hb\"}");
+      bob.request("j", "{\"type\":\"join\",\"id\":\"j\",\"room\":\"hb\"}");
+      server.clock.advance(Duration.ofSeconds(46));
+      bob.send("{\"type\":\"ping\"}"); // bob stays alive; alice is silent
+      bob.next("pong");
+      server.server.tick();
+      assertThat(bob.next("peer.updated").path("state").asText()).isEqualTo("reconnecting");
+      server.clock.advance(Duration.ofSeconds(31));
+      bob.send("{\"type\":\"ping\"}");
+      bob.next("pong");
+      server.server.tick();
+      JsonNode left = bob.next("peer.left");
+      assertThat(left.path("peerId").asText()).isEqualTo(alice.peerId());
+      assertThat(left.path("reason").asText()).isEqualTo("timeout");
+    }
+  }
+
+  @Test
+  void iceServersArePushedBefore80PercentOfTheTtlAndOnRequest() throws Exception {
+    try (TestServer server = new TestServer(); WsClient alice = WsClient.connect(server.port())) {
+      alice.request("j", "{\"type\":\"join\",\"id\":\"j\",\"room\":\"ice\"}");
+      server.clock.advance(Duration.ofMinutes(47));
+      alice.send("{\"type\":\"ping\"}");
+      alice.next("pong");
+      server.server.tick();
+      assertThat(alice.received).noneMatch(m -> m.path("type").asText().equals("ice.servers"));
+      server.clock.advance(Duration.ofMinutes(2));
+      alice.send("{\"type\":\"ping\"}");
+      alice.next("pong");
+      server.server.tick();
+      JsonNode pushed = alice.next("ice.servers");
+      assertThat(pushed.path("iceTtl").asLong()).isEqualTo(3600);
+      assertThat(pushed.path("iceServers").get(1).path("username").asText()).endsWith(":" + alice.peerId());
+      JsonNode asked = alice.request("r", "{\"type\":\"ice.refresh\",\"id\":\"r\"}");
+      assertThat(asked.path("type").asText()).isEqualTo("ice.servers");
+    }
+  }
+
+  @Test
+  void tokenAuth() throws Exception {
+    try (TestServer server = new TestServer(TestServer.config(SignalingConfig.Auth.TOKEN, List.of("*"),
+        Duration.ofSeconds(30), 50))) {
+      try (WsClient anonymous = WsClient.connect(server.port())) {
+        assertThat(anonymous.welcome.path("authRequired").asBoolean()).isTrue();
+        JsonNode refused = anonymous.request("j", "{\"type\":\"join\",\"id\":\"j\",\"room\":\"x\"}");
+        assertThat(refused.path("code").asText()).isEqualTo("unauthorized");
+        assertThat(anonymous.awaitClose()).isEqualTo(4001);
+      }
+      try (WsClient alice = WsClient.connect(server.port())) {
+        String token = server.tokens.mint("alice", "Alice", "allowed", Duration.ofHours(1));
+        JsonNode ok = alice.request("h", "{\"type\":\"hello\",\"id\":\"h\",\"token\":\"" + token + "\"}");
+        assertThat(ok.path("type").asText()).isEqualTo("hello.ok");
+        assertThat(ok.path("userId").asText()).isEqualTo("alice");
+        assertThat(ok.path("name").asText()).isEqualTo("Alice");
+        assertThat(alice.request("j", "{\"type\":\"join\",\"id\":\"j\",\"room\":\"other\"}").path("code").asText())
+            .isEqualTo("forbidden");
+        JsonNode joined = alice.request("k", "{\"type\":\"join\",\"id\":\"k\",\"room\":\"allowed\",\"name\":\"Mallory\"}");
+        assertThat(joined.path("self").path("name").asText()).isEqualTo("Alice");
+      }
+      try (WsClient late = WsClient.connect(server.port())) {
+        String expired = server.tokens.mint("bob", null, null, Duration.ofSeconds(1));
+        server.clock.advance(Duration.ofSeconds(2));
+        JsonNode refused = late.request("h", "{\"type\":\"hello\",\"id\":\"h\",\"token\":\"" + expired + "\"}");
+        assertThat(refused.path("code").asText()).isEqualTo("token_expired");
+        assertThat(late.awaitClose()).isEqualTo(4001);
+      }
+      try (WsClient slow = WsClient.connect(server.port())) {
+        server.clock.advance(Duration.ofSeconds(11));
+        server.server.tick();
+        assertThat(slow.next("error").path("code").asText()).isEqualTo("unauthorized");
+        assertThat(slow.awaitClose()).isEqualTo(4001);
+      }
+      HttpClient http = HttpClient.newHttpClient();
+      URI api = URI.create("http://127.0.0.1:" + server.port() + "/api/v1/ice-servers");
+      assertThat(http.send(HttpRequest.newBuilder(api).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+          .isEqualTo(401);
+      String token = server.tokens.mint("carol", null, null, Duration.ofHours(1));
+      HttpResponse<String> ok = http.send(HttpRequest.newBuilder(api).header("Authorization", "Bearer " + token).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(ok.statusCode()).isEqualTo(200);
+      assertThat(ok.body()).contains(":carol\"");
+    }
+  }
+
+  @Test
+  void upgradesFromOtherOriginsAreRefused() throws Exception {
+    try (TestServer server = new TestServer(TestServer.config(SignalingConfig.Auth.NONE,
+        List.of("https://call.example.org"), Duration.ofSeconds(30), 50))) {
+      HttpClient http = HttpClient.newHttpClient();
+      try (WsClient ok = WsClient.connect(server.port(), http.newWebSocketBuilder().header("Origin", "https://call.example.org"))) {
+        assertThat(ok.welcome.path("type").asText()).isEqualTo("welcome");
+      }
+      try {
+        WsClient.connect(server.port(), http.newWebSocketBuilder().header("Origin", "https://evil.example.com"));
+        throw new AssertionError("upgrade from another origin succeeded");
+      } catch (java.util.concurrent.ExecutionException e) {
+        assertThat(e.getCause()).isInstanceOf(java.net.http.WebSocketHandshakeException.class);
+        assertThat(((java.net.http.WebSocketHandshakeException) e.getCause()).getResponse().statusCode()).isEqualTo(403);
+      }
+    }
+  }
+
+  @Test
+  void drainTellsSessionsRefusesNewOnesAndTurnsReadyzTo503() throws Exception {
+    try (TestServer server = new TestServer(); WsClient alice = WsClient.connect(server.port())) {
+      var drained = server.server.drain(Duration.ofSeconds(10));
+      JsonNode notice = alice.next("server.draining");
+      assertThat(notice.path("reconnectInMs").asLong()).isPositive();
+      HttpResponse<String> ready = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/readyz")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(ready.statusCode()).isEqualTo(503);
+      try (WsClient refused = WsClient.connect(server.port())) {
+        assertThat(refused.welcome.path("code").asText()).isEqualTo("server_draining");
+        assertThat(refused.awaitClose()).isEqualTo(1001);
+      }
+      assertThat(drained).isNotDone();
+      alice.send("{\"type\":\"bye\"}");
+      drained.get(5, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void thousandsOfConnectsAndDisconnectsLeaveNoSessionOrRoom() throws Exception {
+    try (TestServer server = new TestServer(TestServer.config(SignalingConfig.Auth.NONE, List.of("*"),
+        Duration.ofSeconds(30), 50))) {
+      for (int i = 0; i < 2000; i++) {
+        WsClient c = WsClient.connect(server.port());
+        c.request("j", "{\"type\":\"join\",\"id\":\"j\",\"room\":\"churn-" + (i % 10) + "\"}");
+        if (i % 2 == 0) {
+          c.send("{\"type\":\"bye\"}");
+          c.awaitClose();
+        } else {
+          c.abort();
+        }
+      }
+      Hub hub = server.server.hub();
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (hub.sessions().stream().anyMatch(Session::connected) && System.nanoTime() < deadline) {
+        Thread.onSpinWait(); // the server has not seen the last aborts yet
+      }
+      server.clock.advance(Duration.ofSeconds(31));
+      while ((hub.sessions().size() > 0 || hub.rooms.size() > 0) && System.nanoTime() < deadline) {
+        server.server.tick();
+        Thread.onSpinWait();
+      }
+      assertThat(hub.sessions()).isEmpty();
+      assertThat(hub.rooms.size()).isZero();
+    }
+  }
+}

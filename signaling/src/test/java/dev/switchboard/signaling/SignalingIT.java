@@ -1,0 +1,280 @@
+package dev.switchboard.signaling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** PROTOCOL.md against the real server with the JDK's WebSocket client: sessions, rooms, relay, chat, errors. */
+class SignalingIT {
+
+  private TestServer server;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = new TestServer();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private WsClient join(String room, String name) throws Exception {
+    WsClient client = WsClient.connect(server.port());
+    JsonNode joined = client.request("j", "{\"type\":\"join\",\"id\":\"j\",\"room\":\"" + room + "\",\"name\":\"" + name + "\"}");
+    assertThat(joined.path("type").asText()).isEqualTo("joined");
+    return client;
+  }
+
+  @Test
+  void welcomeHasEveryFieldOfTheProtocol() throws Exception {
+    try (WsClient client = WsClient.connect(server.port())) {
+      JsonNode w = client.welcome;
+      assertThat(w.path("type").asText()).isEqualTo("welcome");
+      assertThat(w.path("seq").asLong()).isEqualTo(1);
+      assertThat(w.path("sessionId").asText()).startsWith("s_");
+      assertThat(w.path("peerId").asText()).startsWith("p_");
+      assertThat(w.path("resumeToken").asText()).hasSizeGreaterThan(16);
+      assertThat(w.path("authRequired").asBoolean()).isFalse();
+      assertThat(w.path("heartbeat").path("intervalMs").asLong()).isEqualTo(20000);
+      assertThat(w.path("heartbeat").path("timeoutMs").asLong()).isEqualTo(45000);
+      assertThat(w.path("limits").path("maxMessageBytes").asInt()).isEqualTo(8192);
+      assertThat(w.path("limits").path("messagesPerSecond").asInt()).isEqualTo(50);
+      assertThat(w.path("server").asText()).isEqualTo("switchboard/test");
+      JsonNode pong = client.request("p", "{\"type\":\"ping\",\"id\":\"p\",\"t\":123}");
+      assertThat(pong.path("type").asText()).isEqualTo("pong");
+      assertThat(pong.path("t").asLong()).isEqualTo(123);
+    }
+  }
+
+  @Test
+  void joinedCarriesPeersOfferToIceAndOthersSeePeerJoined() throws Exception {
+    try (WsClient alice = join("standup", "Alice"); WsClient bob = WsClient.connect(server.port())) {
+      JsonNode joined = bob.request("7", "{\"type\":\"join\",\"id\":\"7\",\"room\":\"standup\",\"name\":\"Bob\",\"meta\":{\"k\":1}}");
+      assertThat(joined.path("seq").asLong()).isGreaterThan(1);
+      assertThat(joined.path("room").path("id").asText()).isEqualTo("standup");
+      assertThat(joined.path("room").path("capacity").asInt()).isEqualTo(8);
+      assertThat(joined.path("room").path("size").asInt()).isEqualTo(2);
+      assertThat(joined.path("room").path("locked").asBoolean()).isFalse();
+      assertThat(joined.path("self").path("peerId").asText()).isEqualTo(bob.peerId());
+      assertThat(joined.path("self").path("name").asText()).isEqualTo("Bob");
+      assertThat(joined.path("peers").get(0).path("peerId").asText()).isEqualTo(alice.peerId());
+      assertThat(joined.path("peers").get(0).path("name").asText()).isEqualTo("Alice");
+      assertThat(joined.path("offerTo").get(0).asText()).isEqualTo(alice.peerId());
+      assertThat(joined.path("iceTtl").asLong()).isEqualTo(3600);
+      assertThat(joined.path("iceServers").get(1).path("username").asText()).endsWith(":" + bob.peerId());
+      assertThat(joined.path("history").isArray()).isTrue();
+      JsonNode peerJoined = alice.next("peer.joined");
+      assertThat(peerJoined.path("room").asText()).isEqualTo("standup");
+      assertThat(peerJoined.path("peer").path("peerId").asText()).isEqualTo(bob.peerId());
+      assertThat(peerJoined.path("peer").path("meta").path("k").asInt()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void signalsAreRelayedUntouchedWithTheServersFromAndInOrder() throws Exception {
+    try (WsClient alice = join("r1", "Alice"); WsClient bob = join("r1", "Bob")) {
+      // 40 stays within the 50 messages per second of the test config.
+      for (int i = 0; i < 40; i++) {
+        bob.send("{\"type\":\"signal\",\"room\":\"r1\",\"to\":\"" + alice.peerId()
+            + "\",\"kind\":\"candidate\",\"from\":\"p_spoofed\",\"payload\":{\"n\":" + i + ",\"sdp\":\"a=x\"}}");
+      }
+      for (int i = 0; i < 40; i++) {
+        JsonNode signal = alice.next("signal");
+        assertThat(signal.path("from").asText()).isEqualTo(bob.peerId());
+        assertThat(signal.path("room").asText()).isEqualTo("r1");
+        assertThat(signal.path("kind").asText()).isEqualTo("candidate");
+        assertThat(signal.path("payload").path("n").asInt()).isEqualTo(i);
+        assertThat(signal.path("payload").path("sdp").asText()).isEqualTo("a=x");
+        assertThat(signal.has("seq")).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void errorsForPeersAndRoomsElsewhere() throws Exception {
+    try (WsClient alice = join("a-room", "Alice"); WsClient bob = join("b-room", "Bob")) {
+      JsonNode notFound = bob.request("1", "{\"type\":\"signal\",\"id\":\"1\",\"room\":\"b-room\",\"to\":\"" + alice.peerId()
+          + "\",\"kind\":\"offer\",\"payload\":{}}");
+      assertThat(notFound.path("code").asText()).isEqualTo("peer_not_found");
+      JsonNode notIn = bob.request("2", "{\"type\":\"signal\",\"id\":\"2\",\"room\":\"a-room\",\"to\":\"" + alice.peerId()
+          + "\",\"kind\":\"offer\",\"payload\":{}}");
+      assertThat(notIn.path("code").asText()).isEqualTo("not_in_room");
+      assertThat(bob.request("3", "{\"type\":\"join\",\"id\":\"3\",\"room\":\"nope\",\"mode\":\"join\"}").path("code").asText())
+          .isEqualTo("room_not_found");
+      assertThat(bob.request("4", "{\"type\":\"join\",\"id\":\"4\",\"room\":\"a-room\",\"mode\":\"create\"}").path("code").asText())
+          .isEqualTo("room_exists");
+      assertThat(bob.request("5", "{\"type\":\"join\",\"id\":\"5\",\"room\":\"bad room!\"}").path("code").asText())
+          .isEqualTo("bad_request");
+      assertThat(bob.request("6", "{\"type\":\"dance\",\"id\":\"6\"}").path("code").asText()).isEqualTo("unsupported_type");
+      JsonNode left = bob.request("7", "{\"type\":\"leave\",\"id\":\"7\",\"room\":\"b-room\"}");
+      assertThat(left.path("type").asText()).isEqualTo("left");
+      assertThat(bob.request("8", "{\"type\":\"leave\",\"id\":\"8\",\"room\":\"b-room\"}").path("code").asText())
+          .isEqualTo("not_in_room");
+    }
+  }
+
+  @Test
+  void nonObjectJsonIsABadRequestAndTheConnectionStaysUsable() throws Exception {
+    try (WsClient client = WsClient.connect(server.port())) {
+      client.send("[1,2,3]");
+      JsonNode error = client.next();
+      assertThat(error.path("type").asText()).isEqualTo("error");
+      assertThat(error.path("code").asText()).isEqualTo("bad_request");
+      client.send("not json at all");
+      assertThat(client.next().path("code").asText()).isEqualTo("bad_request");
+      assertThat(client.request("p", "{\"type\":\"ping\",\"id\":\"p\"}").path("type").asText()).isEqualTo("pong");
+    }
+  }
+
+  @Test
+  void oversizedFrameClosesWith1009AndBinaryWith1003() throws Exception {
+    try (WsClient client = WsClient.connect(server.port())) {
+      client.send("{\"type\":\"chat\",\"room\":\"x\",\"text\":\"" + "a".repeat(9000) + "\"}");
+      assertThat(client.awaitClose()).isEqualTo(1009);
+    }
+    try (WsClient client = WsClient.connect(server.port())) {
+      client.sendBinary();
+      assertThat(client.awaitClose()).isEqualTo(1003);
+    }
+  }
+
+  @Test
+  void exactlyCapacityJoinersGetInWhenFiftyRace() throws Exception {
+    List<WsClient> clients = new ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    try {
+      for (int i = 0; i < 50; i++) {
+        clients.add(WsClient.connect(server.port()));
+      }
+      List<Future<JsonNode>> replies = new ArrayList<>();
+      for (int i = 0; i < clients.size(); i++) {
+        WsClient c = clients.get(i);
+        replies.add(pool.submit(() -> c.request("j", "{\"type\":\"join\",\"id\":\"j\",\"room\":\"race\",\"capacity\":2}")));
+      }
+      int joined = 0;
+      int full = 0;
+      for (Future<JsonNode> reply : replies) {
+        String type = reply.get().path("type").asText();
+        if (type.equals("joined")) {
+          joined++;
+        } else if (reply.get().path("code").asText().equals("room_full")) {
+          full++;
+          assertThat(reply.get().path("message").asText()).contains("race is full (2/2)");
+        }
+      }
+      assertThat(joined).isEqualTo(2);
+      assertThat(full).isEqualTo(48);
+    } finally {
+      pool.shutdownNow();
+      clients.forEach(WsClient::close);
+    }
+  }
+
+  @Test
+  void passwordsAreRequiredFromLaterJoinersAndWrongTriesAreThrottled() throws Exception {
+    try (WsClient owner = WsClient.connect(server.port()); WsClient guest = WsClient.connect(server.port())) {
+      JsonNode created = owner.request("1", "{\"type\":\"join\",\"id\":\"1\",\"room\":\"locked\",\"password\":\"s3cret\"}");
+      assertThat(created.path("room").path("locked").asBoolean()).isTrue();
+      JsonNode wrong = guest.request("2", "{\"type\":\"join\",\"id\":\"2\",\"room\":\"locked\",\"password\":\"guess\"}");
+      assertThat(wrong.path("code").asText()).isEqualTo("wrong_password");
+      assertThat(wrong.path("retryAfterMs").asLong()).isPositive();
+      JsonNode throttled = guest.request("3", "{\"type\":\"join\",\"id\":\"3\",\"room\":\"locked\",\"password\":\"s3cret\"}");
+      assertThat(throttled.path("code").asText()).isEqualTo("wrong_password");
+      server.clock.advance(Duration.ofSeconds(1));
+      JsonNode right = guest.request("4", "{\"type\":\"join\",\"id\":\"4\",\"room\":\"locked\",\"password\":\"s3cret\"}");
+      assertThat(right.path("type").asText()).isEqualTo("joined");
+    }
+  }
+
+  @Test
+  void chatReachesTheRoomInOrderAndLateJoinersGetHistory() throws Exception {
+    try (WsClient alice = join("chat", "Alice"); WsClient bob = join("chat", "Bob")) {
+      alice.send("{\"type\":\"chat\",\"room\":\"chat\",\"text\":\"one\",\"from\":\"p_fake\",\"name\":\"Mallory\",\"ts\":1}");
+      alice.send("{\"type\":\"chat\",\"room\":\"chat\",\"text\":\"two\"}");
+      for (WsClient c : List.of(alice, bob)) {
+        JsonNode first = c.next("chat");
+        assertThat(first.path("text").asText()).isEqualTo("one");
+        assertThat(first.path("from").asText()).isEqualTo(alice.peerId());
+        assertThat(first.path("name").asText()).isEqualTo("Alice");
+        assertThat(first.path("ts").asLong()).isGreaterThan(1);
+        assertThat(c.next("chat").path("text").asText()).isEqualTo("two");
+      }
+      bob.send("{\"type\":\"chat\",\"room\":\"chat\",\"to\":\"" + alice.peerId() + "\",\"text\":\"psst\"}");
+      assertThat(alice.next("chat").path("text").asText()).isEqualTo("psst");
+      assertThat(bob.next("chat").path("text").asText()).isEqualTo("psst");
+      JsonNode tooLong = bob.request("x", "{\"type\":\"chat\",\"id\":\"x\",\"room\":\"chat\",\"text\":\"" + "a".repeat(4097) + "\"}");
+      assertThat(tooLong.path("code").asText()).isEqualTo("bad_request");
+      try (WsClient carol = WsClient.connect(server.port())) {
+        JsonNode joined = carol.request("j", "{\"type\":\"join\",\"id\":\"j\",\"room\":\"chat\"}");
+        JsonNode history = joined.path("history");
+        assertThat(history).hasSize(2);
+        assertThat(history.get(0).path("text").asText()).isEqualTo("one");
+        assertThat(history.get(0).path("from").asText()).isEqualTo(alice.peerId());
+        assertThat(history.get(1).path("text").asText()).isEqualTo("two");
+      }
+    }
+  }
+
+  @Test
+  void leaveAndByeTellTheOthers() throws Exception {
+    try (WsClient alice = join("bye", "Alice"); WsClient bob = join("bye", "Bob")) {
+      bob.send("{\"type\":\"bye\"}");
+      assertThat(bob.awaitClose()).isEqualTo(1000);
+      JsonNode left = alice.next("peer.left");
+      assertThat(left.path("peerId").asText()).isEqualTo(bob.peerId());
+      assertThat(left.path("reason").asText()).isEqualTo("leave");
+    }
+  }
+
+  @Test
+  void floodingIsRateLimitedWithRetryAfter() throws Exception {
+    try (WsClient client = WsClient.connect(server.port())) {
+      for (int i = 0; i < 60; i++) {
+        client.send("{\"type\":\"ping\"}");
+      }
+      JsonNode limited = client.next("error");
+      assertThat(limited.path("code").asText()).isEqualTo("rate_limited");
+      assertThat(limited.path("retryAfterMs").asLong()).isPositive();
+    }
+  }
+
+  @Test
+  void httpEndpoints() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    String base = "http://127.0.0.1:" + server.port();
+    assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).build(), HttpResponse.BodyHandlers.ofString())
+        .statusCode()).isEqualTo(200);
+    assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).build(), HttpResponse.BodyHandlers.ofString())
+        .statusCode()).isEqualTo(200);
+    HttpResponse<String> ice = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/ice-servers")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(ice.statusCode()).isEqualTo(200);
+    assertThat(ice.headers().firstValue("cache-control")).hasValue("no-store");
+    JsonNode body = Json.MAPPER.readTree(ice.body());
+    assertThat(body.path("iceTtl").asLong()).isEqualTo(3600);
+    assertThat(body.path("iceServers").get(0).path("urls").get(0).asText()).isEqualTo("stun:127.0.0.1:3478");
+    try (WsClient a = join("m", "A")) {
+      String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(metrics).contains("switchboard_signaling_sessions 1", "switchboard_signaling_rooms 1",
+          "switchboard_signaling_messages_in_total{type=\"join\"} 1", "switchboard_signaling_relay_latency_seconds_count",
+          "switchboard_signaling_rate_limited_total 0", "turn_metric 1");
+    }
+    assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/../../etc/passwd")).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode()).isIn(400, 404);
+  }
+}
