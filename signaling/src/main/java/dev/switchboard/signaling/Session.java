@@ -66,16 +66,23 @@ final class Session {
     if (sent.size() > REPLAY_BUFFER) {
       oldestDroppedSeq = sent.removeFirst().seq();
     }
-    if (channel != null) {
-      channel.writeAndFlush(new TextWebSocketFrame(json), channel.voidPromise());
+    write(channel, json);
+  }
+
+  /**
+   * Queues a write on the channel's event loop. Always through the task queue, even on that loop:
+   * a write made inline would overtake writes other threads queued earlier, and the client would
+   * see seq out of order. The caller holds the monitor, so queue order is send order.
+   */
+  private static void write(Channel target, String json) {
+    if (target != null) {
+      target.eventLoop().execute(() -> target.writeAndFlush(new TextWebSocketFrame(json), target.voidPromise()));
     }
   }
 
   /** Writes a direct reply that is not an event (error, pong, resumed): no seq, not replayed. */
   synchronized void reply(ObjectNode message) {
-    if (channel != null) {
-      channel.writeAndFlush(new TextWebSocketFrame(serialize(message)), channel.voidPromise());
-    }
+    write(channel, serialize(message));
   }
 
   synchronized Channel channel() {
@@ -105,15 +112,14 @@ final class Session {
     }
     channel = newChannel;
     lastSeenMillis = nowMillis;
-    newChannel.write(new TextWebSocketFrame(serialize(first)), newChannel.voidPromise());
+    write(newChannel, serialize(first));
     Iterator<Event> it = sent.iterator();
     while (it.hasNext()) {
       Event event = it.next();
       if (event.seq() > lastSeq) {
-        newChannel.write(new TextWebSocketFrame(event.json()), newChannel.voidPromise());
+        write(newChannel, event.json());
       }
     }
-    newChannel.flush();
     return true;
   }
 
@@ -121,7 +127,8 @@ final class Session {
   synchronized void close(int code, String reason) {
     if (channel != null) {
       Channel ch = channel;
-      ch.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+      ch.eventLoop().execute(() ->
+          ch.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE));
     }
   }
 

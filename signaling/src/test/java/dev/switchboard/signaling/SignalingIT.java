@@ -105,6 +105,31 @@ class SignalingIT {
   }
 
   @Test
+  void eventsArriveInSeqOrderWhenSeveralSendersWriteAtOnce() throws Exception {
+    try (WsClient alice = join("busy", "Alice"); WsClient bob = join("busy", "Bob")) {
+      alice.next("peer.joined");
+      Thread bobSends = new Thread(() -> {
+        for (int i = 0; i < 40; i++) {
+          bob.send("{\"type\":\"chat\",\"room\":\"busy\",\"text\":\"b" + i + "\"}");
+        }
+      });
+      bobSends.start();
+      for (int i = 0; i < 40; i++) {
+        alice.send("{\"type\":\"chat\",\"room\":\"busy\",\"text\":\"a" + i + "\"}");
+      }
+      bobSends.join();
+      for (WsClient client : List.of(alice, bob)) {
+        long last = 0;
+        for (int n = 0; n < 80; n++) {
+          JsonNode chat = client.next("chat");
+          assertThat(chat.path("seq").asLong()).as("seq order on the wire").isEqualTo(last == 0 ? chat.path("seq").asLong() : last + 1);
+          last = chat.path("seq").asLong();
+        }
+      }
+    }
+  }
+
+  @Test
   void errorsForPeersAndRoomsElsewhere() throws Exception {
     try (WsClient alice = join("a-room", "Alice"); WsClient bob = join("b-room", "Bob")) {
       JsonNode notFound = bob.request("1", "{\"type\":\"signal\",\"id\":\"1\",\"room\":\"b-room\",\"to\":\"" + alice.peerId()
