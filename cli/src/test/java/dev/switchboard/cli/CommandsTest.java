@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,15 +78,7 @@ class CommandsTest {
     assertThat(missing.err()).contains("token-key does not exist");
     new DataDirSetup(dir, Clock.systemUTC()).prepareSecrets();
     byte[] key = Switchboard.readTokenKey(DataDir.tokenKey(dir));
-    Tokens tokens;
-    try {
-      tokens = new Tokens(key, Clock.systemUTC());
-      tokens.mint("probe", "probe", null, java.time.Duration.ofMinutes(1));
-    } catch (UnsupportedOperationException e) {
-      System.err.println("*** Tokens is still the signaling skeleton on this branch: token test not run ***");
-      Assumptions.abort("Tokens not implemented on this branch");
-      return;
-    }
+    Tokens tokens = new Tokens(key, Clock.systemUTC());
     Cli cli = Cli.run("token", "--user", "u1", "--name", "Una", "--room", "standup", "--ttl", "2h", "--data-dir", dir.toString());
     assertThat(cli.exitCode()).as(cli.toString()).isZero();
     Tokens.Claims claims = tokens.verify(cli.out().trim());
