@@ -117,7 +117,7 @@ final class Hub {
       return; // an old connection of a session that resumed elsewhere
     }
     if (session.ended || draining || config.resumeWindow().isZero()) {
-      end(session, session.ended ? "leave" : reason);
+      end(session, session.ended ? session.endReason : reason);
       return;
     }
     session.detach(clock.millis(), reason);
@@ -222,6 +222,8 @@ final class Hub {
     } else if (now - session.unwritableSinceMillis >= SLOW_CONSUMER_MILLIS) {
       log.info("session {} is a slow consumer (writes blocked {} ms): dropped", session.id,
           now - session.unwritableSinceMillis);
+      session.endReason = "kicked";
+      session.ended = true;
       channel.close();
     }
   }

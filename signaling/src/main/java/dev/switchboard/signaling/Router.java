@@ -96,7 +96,8 @@ final class Router {
     }
     hub.reply(session, error);
     if (e.closeCode() != 0) {
-      session.ended = true; // closed by the server for cause: no resume
+      session.endReason = "kicked"; // closed by the server for cause: no resume
+      session.ended = true;
       session.close(e.closeCode(), e.code());
     }
   }

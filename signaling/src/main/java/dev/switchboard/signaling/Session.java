@@ -45,6 +45,8 @@ final class Session {
   volatile long iceRefreshAtMillis = Long.MAX_VALUE;
   volatile long unwritableSinceMillis;
   volatile boolean ended;
+  /** Why an ended session left its rooms: leave (bye) or kicked (closed by the server for cause). */
+  volatile String endReason = "leave";
   volatile int passwordFailures;
   volatile long passwordRetryAtMillis;
 

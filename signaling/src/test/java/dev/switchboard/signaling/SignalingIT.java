@@ -278,6 +278,19 @@ class SignalingIT {
   }
 
   @Test
+  void repeatedFloodingClosesWith4029AndOthersSeeKicked() throws Exception {
+    try (WsClient alice = join("flood", "Alice"); WsClient bob = join("flood", "Bob")) {
+      for (int i = 0; i < 50 + Router.ABUSE_LIMIT + 5; i++) {
+        bob.send("{\"type\":\"ping\"}");
+      }
+      assertThat(bob.awaitClose()).isEqualTo(4029);
+      JsonNode left = alice.next("peer.left");
+      assertThat(left.path("peerId").asText()).isEqualTo(bob.peerId());
+      assertThat(left.path("reason").asText()).isEqualTo("kicked");
+    }
+  }
+
+  @Test
   void httpEndpoints() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     String base = "http://127.0.0.1:" + server.port();
