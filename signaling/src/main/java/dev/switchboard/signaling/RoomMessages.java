@@ -1,20 +1,13 @@
 package dev.switchboard.signaling;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
-import java.util.regex.Pattern;
 
-/** join, leave, signal and chat. Thread-safe. */
+/** join, leave, signal and chat, on decoded and validated requests. Thread-safe. */
 final class RoomMessages {
 
-  private static final Pattern ROOM_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
-  private static final Set<String> KINDS = Set.of("offer", "answer", "candidate", "end-of-candidates", "restart", "bye");
-  static final int MAX_CHAT = 4096;
-  static final int MAX_NAME = 64;
   private static final long PASSWORD_BACKOFF_MS = 500;
   private static final long PASSWORD_BACKOFF_MAX_MS = 30_000;
 
@@ -24,20 +17,8 @@ final class RoomMessages {
     this.hub = hub;
   }
 
-  void join(Session session, String id, ObjectNode message) throws SignalingException {
-    String roomId = roomId(message);
-    RoomRegistry.Mode mode = mode(message);
-    int capacity = capacity(message);
-    String password = optionalText(message, "password");
-    String name = optionalText(message, "name");
-    JsonNode meta = message.get("meta");
-    if (meta != null && !meta.isObject()) {
-      throw new SignalingException("bad_request", "meta must be an object");
-    }
-    if (name != null && name.length() > MAX_NAME) {
-      throw new SignalingException("bad_request", "name is longer than " + MAX_NAME + " characters");
-    }
-    if (session.tokenRoom != null && !session.tokenRoom.equals("*") && !session.tokenRoom.equals(roomId)) {
+  void join(Session session, ClientMessage.Join join) throws SignalingException {
+    if (session.tokenRoom != null && !session.tokenRoom.equals("*") && !session.tokenRoom.equals(join.room())) {
       throw new SignalingException("forbidden", "your token allows room " + session.tokenRoom + " only");
     }
     long now = hub.clock.millis();
@@ -45,13 +26,13 @@ final class RoomMessages {
       throw new SignalingException("wrong_password", "too many wrong passwords: try again later",
           session.passwordRetryAtMillis - now, 0);
     }
-    if (name != null && session.userId == null) {
-      session.name = name;
+    if (join.name() != null && session.userId == null) {
+      session.name = join.name(); // with a token, the token's name wins
     }
-    Room.Member member = new Room.Member(session, session.name, meta == null ? Json.MAPPER.createObjectNode() : meta);
+    Room.Member member = new Room.Member(session, session.name, join.meta());
     Room room;
     try {
-      room = hub.rooms.join(roomId, mode, capacity, password, member);
+      room = hub.rooms.join(join.room(), join.mode(), join.capacity(), join.password(), member);
     } catch (SignalingException e) {
       if (e.code().equals("wrong_password")) {
         session.passwordFailures++;
@@ -62,14 +43,13 @@ final class RoomMessages {
       throw e;
     }
     session.passwordFailures = 0;
-    boolean fresh = session.rooms.add(roomId);
-    List<Room.Member> others = room.others(session.peerId);
-    hub.send(session, joined(session, id, room, others));
+    boolean fresh = session.rooms.add(join.room());
+    hub.send(session, joined(session, join.id(), room, room.others(session.peerId)));
     if (fresh) {
       ObjectNode joinedEvent = Json.message("peer.joined", null);
-      joinedEvent.put("room", roomId);
+      joinedEvent.put("room", join.room());
       joinedEvent.set("peer", peer(member));
-      hub.broadcast(roomId, joinedEvent, session.peerId);
+      hub.broadcast(join.room(), joinedEvent, session.peerId);
     }
   }
 
@@ -112,14 +92,13 @@ final class RoomMessages {
     return peer;
   }
 
-  void leave(Session session, String id, ObjectNode message) throws SignalingException {
-    String roomId = roomId(message);
-    if (!session.rooms.contains(roomId)) {
-      throw new SignalingException("not_in_room", "you are not in room " + roomId);
+  void leave(Session session, ClientMessage.Leave leave) throws SignalingException {
+    if (!session.rooms.contains(leave.room())) {
+      throw new SignalingException("not_in_room", "you are not in room " + leave.room());
     }
-    leaveRoom(session, roomId, "leave");
-    ObjectNode left = Json.message("left", id);
-    left.put("room", roomId);
+    leaveRoom(session, leave.room(), "leave");
+    ObjectNode left = Json.message("left", leave.id());
+    left.put("room", leave.room());
     hub.send(session, left);
   }
 
@@ -140,47 +119,39 @@ final class RoomMessages {
     }
   }
 
-  void signal(Session session, String id, ObjectNode message) throws SignalingException {
+  void signal(Session session, ClientMessage.Signal signal) throws SignalingException {
     Instant arrived = hub.clock.instant();
-    Room room = memberRoom(session, message);
-    String kind = Json.text(message, "kind");
-    if (kind == null || !KINDS.contains(kind)) {
-      throw new SignalingException("bad_request", "kind must be one of " + String.join(", ", KINDS.stream().sorted().toList()));
-    }
-    Room.Member target = target(room, message, true);
-    ObjectNode signal = Json.message("signal", null);
-    signal.put("room", room.id);
-    signal.put("from", session.peerId);
-    signal.put("kind", kind);
-    signal.set("payload", message.has("payload") ? message.get("payload") : Json.MAPPER.nullNode());
-    hub.send(target.session(), signal);
+    Room room = memberRoom(session, signal.room());
+    Room.Member target = target(room, signal.to());
+    ObjectNode relayed = Json.message("signal", null);
+    relayed.put("room", room.id);
+    relayed.put("from", session.peerId);
+    relayed.put("kind", signal.kind());
+    relayed.set("payload", signal.payload());
+    hub.send(target.session(), relayed);
     recordLatency(arrived);
   }
 
-  void chat(Session session, String id, ObjectNode message) throws SignalingException {
+  void chat(Session session, ClientMessage.Chat chat) throws SignalingException {
     Instant arrived = hub.clock.instant();
-    Room room = memberRoom(session, message);
-    String text = Json.text(message, "text");
-    if (text == null || text.length() > MAX_CHAT) {
-      throw new SignalingException("bad_request", "text must be a string of at most " + MAX_CHAT + " characters");
-    }
-    Room.Member target = target(room, message, false);
-    ObjectNode chat = Json.message("chat", null);
-    chat.put("room", room.id);
-    chat.put("from", session.peerId);
-    chat.put("name", session.name);
-    chat.put("text", text);
-    chat.put("ts", hub.clock.millis());
+    Room room = memberRoom(session, chat.room());
+    Room.Member target = chat.to() == null ? null : target(room, chat.to());
+    ObjectNode message = Json.message("chat", null);
+    message.put("room", room.id);
+    message.put("from", session.peerId);
+    message.put("name", session.name);
+    message.put("text", chat.text());
+    message.put("ts", hub.clock.millis());
     if (target != null) {
-      chat.put("to", target.session().peerId);
-      hub.send(target.session(), chat.deepCopy());
+      message.put("to", target.session().peerId);
+      hub.send(target.session(), message.deepCopy());
     } else {
-      room.remember(chat.deepCopy());
-      hub.broadcast(room.id, chat, session.peerId);
+      room.remember(message.deepCopy());
+      hub.broadcast(room.id, message, session.peerId);
     }
-    ObjectNode own = chat.deepCopy();
-    if (id != null) {
-      own.put("re", id);
+    ObjectNode own = message.deepCopy();
+    if (chat.id() != null) {
+      own.put("re", chat.id());
     }
     hub.send(session, own);
     recordLatency(arrived);
@@ -193,8 +164,7 @@ final class RoomMessages {
     hub.metrics.relayLatency(Math.max(0, micros));
   }
 
-  private Room memberRoom(Session session, ObjectNode message) throws SignalingException {
-    String roomId = roomId(message);
+  private Room memberRoom(Session session, String roomId) throws SignalingException {
     Room room = hub.rooms.get(roomId);
     if (!session.rooms.contains(roomId) || room == null || room.member(session.peerId) == null) {
       throw new SignalingException("not_in_room", "you are not in room " + roomId);
@@ -202,62 +172,11 @@ final class RoomMessages {
     return room;
   }
 
-  /** The {@code to} peer in the room; null when absent and optional. */
-  private static Room.Member target(Room room, ObjectNode message, boolean required) throws SignalingException {
-    String to = Json.text(message, "to");
-    if (to == null) {
-      if (required) {
-        throw new SignalingException("bad_request", "to is missing");
-      }
-      return null;
-    }
+  private static Room.Member target(Room room, String to) throws SignalingException {
     Room.Member target = room.member(to);
     if (target == null) {
       throw new SignalingException("peer_not_found", "no peer " + to + " in room " + room.id);
     }
     return target;
-  }
-
-  private static String roomId(ObjectNode message) throws SignalingException {
-    String room = Json.text(message, "room");
-    if (room == null || !ROOM_ID.matcher(room).matches()) {
-      throw new SignalingException("bad_request", "room must match [A-Za-z0-9_.-]{1,64}");
-    }
-    return room;
-  }
-
-  private static RoomRegistry.Mode mode(ObjectNode message) throws SignalingException {
-    String mode = optionalText(message, "mode");
-    if (mode == null || mode.equals("auto")) {
-      return RoomRegistry.Mode.AUTO;
-    }
-    return switch (mode) {
-      case "create" -> RoomRegistry.Mode.CREATE;
-      case "join" -> RoomRegistry.Mode.JOIN;
-      default -> throw new SignalingException("bad_request", "mode must be auto, create or join");
-    };
-  }
-
-  private int capacity(ObjectNode message) throws SignalingException {
-    JsonNode node = message.get("capacity");
-    if (node == null || node.isNull()) {
-      return 0;
-    }
-    int max = hub.config.rooms().maxCapacity();
-    if (!node.canConvertToInt() || node.asInt() < 1 || node.asInt() > max) {
-      throw new SignalingException("bad_request", "capacity must be a whole number from 1 to " + max);
-    }
-    return node.asInt();
-  }
-
-  private static String optionalText(ObjectNode message, String field) throws SignalingException {
-    JsonNode node = message.get(field);
-    if (node == null || node.isNull()) {
-      return null;
-    }
-    if (!node.isTextual()) {
-      throw new SignalingException("bad_request", field + " must be a string");
-    }
-    return node.asText();
   }
 }

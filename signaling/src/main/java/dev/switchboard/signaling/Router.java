@@ -1,6 +1,5 @@
 package dev.switchboard.signaling;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.channel.Channel;
@@ -22,9 +21,11 @@ final class Router {
   private final Hub hub;
   private final RoomMessages roomMessages;
   private final SessionMessages sessionMessages;
+  private final ClientMessageDecoder decoder;
 
   Router(Hub hub) {
     this.hub = hub;
+    this.decoder = new ClientMessageDecoder(hub.config.rooms().maxCapacity());
     this.roomMessages = new RoomMessages(hub);
     this.sessionMessages = new SessionMessages(hub, this);
   }
@@ -32,26 +33,9 @@ final class Router {
   void handle(Session session, String text) {
     String id = null;
     try {
-      JsonNode message;
-      try {
-        message = Json.MAPPER.readTree(text);
-      } catch (JsonProcessingException e) {
-        throw new SignalingException("bad_request", "not JSON: " + e.getOriginalMessage());
-      }
-      if (message == null || !message.isObject()) {
-        throw new SignalingException("bad_request", "a message must be a JSON object");
-      }
-      JsonNode idNode = message.get("id");
-      if (idNode != null && !idNode.isNull()) {
-        if (!idNode.isTextual() || idNode.asText().length() > 64) {
-          throw new SignalingException("bad_request", "id must be a string of at most 64 characters");
-        }
-        id = idNode.asText();
-      }
-      String type = Json.text(message, "type");
-      if (type == null) {
-        throw new SignalingException("bad_request", "type is missing");
-      }
+      JsonNode raw = ClientMessageDecoder.parse(text);
+      id = ClientMessageDecoder.id(raw);
+      String type = ClientMessageDecoder.type(raw);
       hub.metrics.in(type);
       long waitMs = session.rate.tryAcquire(hub.clock.millis());
       if (waitMs > 0) {
@@ -63,7 +47,7 @@ final class Router {
       if (!session.authenticated && !BEFORE_AUTH.contains(type)) {
         throw new SignalingException("unauthorized", "send hello with a token first", 0, 4001);
       }
-      dispatch(session, type, id, (ObjectNode) message);
+      dispatch(session, decoder.decode(raw));
     } catch (SignalingException e) {
       refuse(session, id, e);
     } catch (RuntimeException e) {
@@ -72,17 +56,23 @@ final class Router {
     }
   }
 
-  private void dispatch(Session session, String type, String id, ObjectNode message) throws SignalingException {
-    switch (type) {
-      case "hello" -> sessionMessages.hello(session, id, message);
-      case "ping" -> sessionMessages.ping(session, id, message);
-      case "bye" -> sessionMessages.bye(session);
-      case "ice.refresh" -> pushIceServers(session, id);
-      case "join" -> roomMessages.join(session, id, message);
-      case "leave" -> roomMessages.leave(session, id, message);
-      case "signal" -> roomMessages.signal(session, id, message);
-      case "chat" -> roomMessages.chat(session, id, message);
-      default -> throw new SignalingException("unsupported_type", "unknown message type " + type);
+  private void dispatch(Session session, ClientMessage message) throws SignalingException {
+    if (message instanceof ClientMessage.Hello hello) {
+      sessionMessages.hello(session, hello);
+    } else if (message instanceof ClientMessage.Ping ping) {
+      sessionMessages.ping(session, ping);
+    } else if (message instanceof ClientMessage.Bye) {
+      sessionMessages.bye(session);
+    } else if (message instanceof ClientMessage.IceRefresh refresh) {
+      pushIceServers(session, refresh.id());
+    } else if (message instanceof ClientMessage.Join join) {
+      roomMessages.join(session, join);
+    } else if (message instanceof ClientMessage.Leave leave) {
+      roomMessages.leave(session, leave);
+    } else if (message instanceof ClientMessage.Signal signal) {
+      roomMessages.signal(session, signal);
+    } else if (message instanceof ClientMessage.Chat chat) {
+      roomMessages.chat(session, chat);
     }
   }
 

@@ -1,6 +1,5 @@
 package dev.switchboard.signaling;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
@@ -21,19 +20,14 @@ final class SessionMessages {
     this.router = router;
   }
 
-  void hello(Session session, String id, ObjectNode message) throws SignalingException {
-    JsonNode resume = message.get("resume");
-    if (resume != null && resume.isObject()) {
-      resume(session, id, resume);
+  void hello(Session session, ClientMessage.Hello hello) throws SignalingException {
+    if (hello.resume() != null) {
+      resume(session, hello.id(), hello.resume());
       return;
-    }
-    String token = Json.text(message, "token");
-    if (token == null) {
-      throw new SignalingException("bad_request", "hello needs a token or a resume");
     }
     Tokens.Claims claims;
     try {
-      claims = hub.tokens.verify(token);
+      claims = hub.tokens.verify(hello.token());
     } catch (Tokens.InvalidTokenException e) {
       throw e.expired()
           ? new SignalingException("token_expired", "the token has expired: get a new one", 0, 4001)
@@ -43,22 +37,16 @@ final class SessionMessages {
     session.userId = claims.userId();
     session.name = claims.name() == null ? claims.userId() : claims.name();
     session.tokenRoom = claims.room();
-    ObjectNode ok = Json.message("hello.ok", id);
+    ObjectNode ok = Json.message("hello.ok", hello.id());
     ok.put("userId", claims.userId());
     ok.put("name", session.name);
     hub.send(session, ok);
   }
 
-  private void resume(Session current, String id, JsonNode resume) throws SignalingException {
-    String sessionId = Json.text(resume, "sessionId");
-    String token = Json.text(resume, "resumeToken");
-    JsonNode lastSeqNode = resume.get("lastSeq");
-    if (sessionId == null || token == null || lastSeqNode == null || !lastSeqNode.canConvertToLong()) {
-      throw new SignalingException("bad_request", "resume needs sessionId, resumeToken and lastSeq");
-    }
-    Session old = hub.session(sessionId);
-    if (old == null || old == current || old.ended
-        || !MessageDigest.isEqual(old.resumeToken.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
+  private void resume(Session current, String id, ClientMessage.Resume resume) throws SignalingException {
+    Session old = hub.session(resume.sessionId());
+    if (old == null || old == current || old.ended || !MessageDigest.isEqual(
+        old.resumeToken.getBytes(StandardCharsets.UTF_8), resume.resumeToken().getBytes(StandardCharsets.UTF_8))) {
       throw new SignalingException("resume_failed", "no session to resume: start a new one");
     }
     Channel channel = current.channel();
@@ -66,8 +54,8 @@ final class SessionMessages {
     reply.put("peerId", old.peerId);
     reply.set("rooms", Json.strings(old.rooms.stream().sorted().toList()));
     Channel previous = old.channel();
-    if (!router.resume(old, channel, lastSeqNode.asLong(), reply)) {
-      throw new SignalingException("resume_failed", "events after seq " + lastSeqNode.asLong()
+    if (!router.resume(old, channel, resume.lastSeq(), reply)) {
+      throw new SignalingException("resume_failed", "events after seq " + resume.lastSeq()
           + " are no longer kept: start a new session");
     }
     hub.metrics.out("resumed");
@@ -85,11 +73,10 @@ final class SessionMessages {
     }
   }
 
-  void ping(Session session, String id, ObjectNode message) {
-    ObjectNode pong = Json.message("pong", id);
-    JsonNode t = message.get("t");
-    if (t != null) {
-      pong.set("t", t);
+  void ping(Session session, ClientMessage.Ping ping) {
+    ObjectNode pong = Json.message("pong", ping.id());
+    if (ping.t() != null) {
+      pong.set("t", ping.t());
     }
     hub.reply(session, pong);
   }

@@ -1,0 +1,171 @@
+package dev.switchboard.signaling;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Text frame → {@link ClientMessage}: every field checked against PROTOCOL.md, every violation a
+ * {@code bad_request} naming the field (or {@code unsupported_type}). Unknown fields are ignored.
+ * Stateless.
+ */
+final class ClientMessageDecoder {
+
+  private static final Pattern ROOM_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+  static final Set<String> KINDS = Set.of("offer", "answer", "candidate", "end-of-candidates", "restart", "bye");
+  static final int MAX_ID = 64;
+  static final int MAX_CHAT = 4096;
+  static final int MAX_NAME = 64;
+
+  private final int maxCapacity;
+
+  ClientMessageDecoder(int maxCapacity) {
+    this.maxCapacity = maxCapacity;
+  }
+
+  /** The JSON object of a frame, whose {@code type} and {@code id} the router reads before decoding. */
+  static JsonNode parse(String text) throws SignalingException {
+    JsonNode message;
+    try {
+      message = Json.MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new SignalingException("bad_request", "not JSON: " + e.getOriginalMessage());
+    }
+    if (message == null || !message.isObject()) {
+      throw new SignalingException("bad_request", "a message must be a JSON object");
+    }
+    return message;
+  }
+
+  /** The request id, or null; a bad one is a bad_request. */
+  static String id(JsonNode message) throws SignalingException {
+    JsonNode id = message.get("id");
+    if (id == null || id.isNull()) {
+      return null;
+    }
+    if (!id.isTextual() || id.asText().length() > MAX_ID) {
+      throw new SignalingException("bad_request", "id must be a string of at most " + MAX_ID + " characters");
+    }
+    return id.asText();
+  }
+
+  static String type(JsonNode message) throws SignalingException {
+    String type = Json.text(message, "type");
+    if (type == null) {
+      throw new SignalingException("bad_request", "type is missing");
+    }
+    return type;
+  }
+
+  ClientMessage decode(JsonNode m) throws SignalingException {
+    String id = id(m);
+    return switch (type(m)) {
+      case "hello" -> hello(id, m);
+      case "ping" -> new ClientMessage.Ping(id, m.get("t"));
+      case "bye" -> new ClientMessage.Bye(id);
+      case "ice.refresh" -> new ClientMessage.IceRefresh(id);
+      case "join" -> join(id, m);
+      case "leave" -> new ClientMessage.Leave(id, room(m));
+      case "signal" -> signal(id, m);
+      case "chat" -> chat(id, m);
+      default -> throw new SignalingException("unsupported_type", "unknown message type " + type(m));
+    };
+  }
+
+  private static ClientMessage hello(String id, JsonNode m) throws SignalingException {
+    JsonNode resume = m.get("resume");
+    if (resume != null && resume.isObject()) {
+      String sessionId = Json.text(resume, "sessionId");
+      String token = Json.text(resume, "resumeToken");
+      JsonNode lastSeq = resume.get("lastSeq");
+      if (sessionId == null || token == null || lastSeq == null || !lastSeq.canConvertToLong()) {
+        throw new SignalingException("bad_request", "resume needs sessionId, resumeToken and lastSeq");
+      }
+      return new ClientMessage.Hello(id, null, new ClientMessage.Resume(sessionId, token, lastSeq.asLong()));
+    }
+    String token = Json.text(m, "token");
+    if (token == null) {
+      throw new SignalingException("bad_request", "hello needs a token or a resume");
+    }
+    return new ClientMessage.Hello(id, token, null);
+  }
+
+  private ClientMessage join(String id, JsonNode m) throws SignalingException {
+    String name = optionalText(m, "name");
+    if (name != null && name.length() > MAX_NAME) {
+      throw new SignalingException("bad_request", "name is longer than " + MAX_NAME + " characters");
+    }
+    JsonNode meta = m.get("meta");
+    if (meta != null && !meta.isNull() && !meta.isObject()) {
+      throw new SignalingException("bad_request", "meta must be an object");
+    }
+    return new ClientMessage.Join(id, room(m), mode(m), capacity(m), optionalText(m, "password"), name,
+        meta == null || meta.isNull() ? Json.MAPPER.createObjectNode() : meta);
+  }
+
+  private static ClientMessage signal(String id, JsonNode m) throws SignalingException {
+    String room = room(m);
+    String kind = Json.text(m, "kind");
+    if (kind == null || !KINDS.contains(kind)) {
+      throw new SignalingException("bad_request", "kind must be one of " + String.join(", ", KINDS.stream().sorted().toList()));
+    }
+    String to = Json.text(m, "to");
+    if (to == null) {
+      throw new SignalingException("bad_request", "to is missing");
+    }
+    return new ClientMessage.Signal(id, room, to, kind, m.has("payload") ? m.get("payload") : NullNode.instance);
+  }
+
+  private static ClientMessage chat(String id, JsonNode m) throws SignalingException {
+    String room = room(m);
+    String text = Json.text(m, "text");
+    if (text == null || text.length() > MAX_CHAT) {
+      throw new SignalingException("bad_request", "text must be a string of at most " + MAX_CHAT + " characters");
+    }
+    return new ClientMessage.Chat(id, room, optionalText(m, "to"), text);
+  }
+
+  private static String room(JsonNode m) throws SignalingException {
+    String room = Json.text(m, "room");
+    if (room == null || !ROOM_ID.matcher(room).matches()) {
+      throw new SignalingException("bad_request", "room must match [A-Za-z0-9_.-]{1,64}");
+    }
+    return room;
+  }
+
+  private static RoomRegistry.Mode mode(JsonNode m) throws SignalingException {
+    String mode = optionalText(m, "mode");
+    if (mode == null || mode.equals("auto")) {
+      return RoomRegistry.Mode.AUTO;
+    }
+    return switch (mode) {
+      case "create" -> RoomRegistry.Mode.CREATE;
+      case "join" -> RoomRegistry.Mode.JOIN;
+      default -> throw new SignalingException("bad_request", "mode must be auto, create or join");
+    };
+  }
+
+  private int capacity(JsonNode m) throws SignalingException {
+    JsonNode node = m.get("capacity");
+    if (node == null || node.isNull()) {
+      return 0;
+    }
+    if (!node.canConvertToInt() || !node.isIntegralNumber() || node.asInt() < 1 || node.asInt() > maxCapacity) {
+      throw new SignalingException("bad_request", "capacity must be a whole number from 1 to " + maxCapacity);
+    }
+    return node.asInt();
+  }
+
+  private static String optionalText(JsonNode m, String field) throws SignalingException {
+    JsonNode node = m.get(field);
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isTextual()) {
+      throw new SignalingException("bad_request", field + " must be a string");
+    }
+    return node.asText();
+  }
+}

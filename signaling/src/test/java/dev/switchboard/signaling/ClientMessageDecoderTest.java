@@ -1,0 +1,57 @@
+package dev.switchboard.signaling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class ClientMessageDecoderTest {
+
+  private final ClientMessageDecoder decoder = new ClientMessageDecoder(10);
+
+  private ClientMessage decode(String json) throws SignalingException {
+    return decoder.decode(ClientMessageDecoder.parse(json));
+  }
+
+  private void refused(String json, String code, String messagePart) {
+    assertThatThrownBy(() -> decode(json)).isInstanceOfSatisfying(SignalingException.class, e -> {
+      assertThat(e.code()).isEqualTo(code);
+      assertThat(e.getMessage()).contains(messagePart);
+    });
+  }
+
+  @Test
+  void decodesEveryRequestIntoItsRecordIgnoringUnknownFields() throws Exception {
+    assertThat(decode("{\"type\":\"join\",\"id\":\"7\",\"room\":\"a.b-c_1\",\"mode\":\"create\",\"capacity\":2,"
+        + "\"password\":\"pw\",\"name\":\"Al\",\"extra\":true}"))
+        .isEqualTo(new ClientMessage.Join("7", "a.b-c_1", RoomRegistry.Mode.CREATE, 2, "pw", "Al",
+            Json.MAPPER.createObjectNode()));
+    ClientMessage.Signal signal = (ClientMessage.Signal) decode(
+        "{\"type\":\"signal\",\"room\":\"r\",\"to\":\"p_1\",\"kind\":\"offer\",\"payload\":{\"sdp\":\"v=0\"}}");
+    assertThat(signal.payload().path("sdp").asText()).isEqualTo("v=0");
+    assertThat(decode("{\"type\":\"chat\",\"room\":\"r\",\"text\":\"hi\"}"))
+        .isEqualTo(new ClientMessage.Chat(null, "r", null, "hi"));
+    assertThat(decode("{\"type\":\"hello\",\"resume\":{\"sessionId\":\"s\",\"resumeToken\":\"t\",\"lastSeq\":4}}"))
+        .isEqualTo(new ClientMessage.Hello(null, null, new ClientMessage.Resume("s", "t", 4)));
+    assertThat(decode("{\"type\":\"leave\",\"room\":\"r\"}")).isEqualTo(new ClientMessage.Leave(null, "r"));
+    assertThat(decode("{\"type\":\"bye\"}")).isInstanceOf(ClientMessage.Bye.class);
+    assertThat(decode("{\"type\":\"ice.refresh\",\"id\":\"x\"}")).isEqualTo(new ClientMessage.IceRefresh("x"));
+  }
+
+  @Test
+  void refusesWhatTheProtocolDoesNotAllow() {
+    refused("[1]", "bad_request", "JSON object");
+    refused("{\"id\":\"1\"}", "bad_request", "type is missing");
+    refused("{\"type\":\"x\",\"id\":\"" + "i".repeat(65) + "\"}", "bad_request", "id must be");
+    refused("{\"type\":\"teleport\"}", "unsupported_type", "teleport");
+    refused("{\"type\":\"join\",\"room\":\"" + "r".repeat(65) + "\"}", "bad_request", "room must match");
+    refused("{\"type\":\"join\",\"room\":\"r\",\"mode\":\"maybe\"}", "bad_request", "mode");
+    refused("{\"type\":\"join\",\"room\":\"r\",\"capacity\":11}", "bad_request", "from 1 to 10");
+    refused("{\"type\":\"join\",\"room\":\"r\",\"capacity\":1.5}", "bad_request", "capacity");
+    refused("{\"type\":\"join\",\"room\":\"r\",\"meta\":[1]}", "bad_request", "meta");
+    refused("{\"type\":\"signal\",\"room\":\"r\",\"to\":\"p\",\"kind\":\"shout\"}", "bad_request", "kind");
+    refused("{\"type\":\"signal\",\"room\":\"r\",\"kind\":\"offer\"}", "bad_request", "to is missing");
+    refused("{\"type\":\"chat\",\"room\":\"r\",\"text\":\"" + "t".repeat(4097) + "\"}", "bad_request", "4096");
+    refused("{\"type\":\"hello\"}", "bad_request", "token or a resume");
+  }
+}
