@@ -80,6 +80,10 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (cause instanceof TooLongFrameException
         || (cause instanceof CorruptedWebSocketFrameException c && c.closeStatus() == WebSocketCloseStatus.MESSAGE_TOO_BIG)) {
+      ObjectNode error = Json.message("error", null);
+      error.put("code", "message_too_large");
+      error.put("message", "messages are limited to " + hub.config.maxMessageBytes() + " bytes");
+      ctx.write(new TextWebSocketFrame(error.toString()));
       ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG, "message_too_large"))
           .addListener(ChannelFutureListener.CLOSE);
       return;

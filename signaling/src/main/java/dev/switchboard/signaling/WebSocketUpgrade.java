@@ -47,7 +47,7 @@ final class WebSocketUpgrade {
     WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
         .maxFramePayloadLength(hub.config.maxMessageBytes())
         .allowExtensions(false)
-        .closeOnProtocolViolation(true)
+        .closeOnProtocolViolation(false) // WebSocketFrameHandler answers with message_too_large, then closes
         .build();
     WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, SUBPROTOCOL, decoder)
         .newHandshaker(request);

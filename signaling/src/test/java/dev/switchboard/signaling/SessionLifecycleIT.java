@@ -56,6 +56,56 @@ class SessionLifecycleIT {
   }
 
   @Test
+  void resumeFailsWhenMoreEventsWereMissedThanTheBufferKeeps() throws Exception {
+    try (TestServer server = new TestServer(TestServer.config(SignalingConfig.Auth.NONE, List.of("*"),
+        Duration.ofSeconds(30), 100_000));
+         WsClient alice = WsClient.connect(server.port()); WsClient bob = WsClient.connect(server.port())) {
+      alice.request("j", "{\"type\":\"join\",\"id\":\"j\",\"room\":\"r\"}");
+      bob.request("j", "{\"type\":\"join\",\"id\":\"j\",\"room\":\"r\"}");
+      long lastSeq = alice.next("peer.joined").path("seq").asLong();
+      alice.abort();
+      bob.next("peer.updated");
+      for (int i = 0; i < Session.REPLAY_BUFFER + 10; i++) {
+        bob.send("{\"type\":\"signal\",\"room\":\"r\",\"to\":\"" + alice.peerId() + "\",\"kind\":\"candidate\",\"payload\":" + i + "}");
+      }
+      bob.request("p", "{\"type\":\"ping\",\"id\":\"p\"}"); // every signal above was handled
+      try (WsClient again = WsClient.connect(server.port())) {
+        JsonNode failed = again.request("h", "{\"type\":\"hello\",\"id\":\"h\",\"resume\":{\"sessionId\":\""
+            + alice.welcome.path("sessionId").asText() + "\",\"resumeToken\":\"" + alice.welcome.path("resumeToken").asText()
+            + "\",\"lastSeq\":" + lastSeq + "}}");
+        assertThat(failed.path("code").asText()).isEqualTo("resume_failed");
+      }
+    }
+  }
+
+  @Test
+  void connectionsPerIpAreCapped() throws Exception {
+    try (TestServer server = new TestServer(TestServer.config(SignalingConfig.Auth.NONE, List.of("*"),
+        Duration.ofSeconds(30), 50, 2));
+         WsClient first = WsClient.connect(server.port()); WsClient second = WsClient.connect(server.port())) {
+      try {
+        WsClient.connect(server.port());
+        throw new AssertionError("a third connection from one IP was accepted");
+      } catch (java.util.concurrent.ExecutionException e) {
+        assertThat(((java.net.http.WebSocketHandshakeException) e.getCause()).getResponse().statusCode()).isEqualTo(429);
+      }
+      second.send("{\"type\":\"bye\"}");
+      second.awaitClose();
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      WsClient third = null;
+      while (third == null && System.nanoTime() < deadline) {
+        try {
+          third = WsClient.connect(server.port()); // the slot frees once the server has seen the close
+        } catch (java.util.concurrent.ExecutionException e) {
+          Thread.onSpinWait();
+        }
+      }
+      assertThat(third).isNotNull();
+      third.close();
+    }
+  }
+
+  @Test
   void resumeWithAWrongTokenOrTooLateFails() throws Exception {
     try (TestServer server = new TestServer(); WsClient alice = WsClient.connect(server.port())) {
       alice.abort();

@@ -169,6 +169,7 @@ class SignalingIT {
   void oversizedFrameClosesWith1009AndBinaryWith1003() throws Exception {
     try (WsClient client = WsClient.connect(server.port())) {
       client.send("{\"type\":\"chat\",\"room\":\"x\",\"text\":\"" + "a".repeat(9000) + "\"}");
+      assertThat(client.next("error").path("code").asText()).isEqualTo("message_too_large");
       assertThat(client.awaitClose()).isEqualTo(1009);
     }
     try (WsClient client = WsClient.connect(server.port())) {

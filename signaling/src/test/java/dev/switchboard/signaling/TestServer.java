@@ -35,7 +35,12 @@ final class TestServer implements AutoCloseable {
   }
 
   static SignalingConfig config(SignalingConfig.Auth auth, List<String> origins, Duration resumeWindow, int rate) throws Exception {
-    return new SignalingConfig(InetAddress.getLoopbackAddress(), 0, origins, auth, 8192, rate, 10_000, resumeWindow,
+    return config(auth, origins, resumeWindow, rate, 10_000);
+  }
+
+  static SignalingConfig config(SignalingConfig.Auth auth, List<String> origins, Duration resumeWindow, int rate,
+                                int connectionsPerIp) throws Exception {
+    return new SignalingConfig(InetAddress.getLoopbackAddress(), 0, origins, auth, 8192, rate, connectionsPerIp, resumeWindow,
         Duration.ofSeconds(20), Duration.ofSeconds(45), new SignalingConfig.Rooms(8, 50, 50), "switchboard/test");
   }
 
