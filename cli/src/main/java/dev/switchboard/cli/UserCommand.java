@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
         "a running server picks changes up within a second."},
     footer = {"", "Examples:",
         "  switchboard user add alice --password s3cret",
-        "  printf '%s\\n' \"$PASS\" | switchboard user add bob --password-stdin --realm example.org",
+        "  printf '%%s\\n' \"$PASS\" | switchboard user add bob --password-stdin --realm example.org",
         "  switchboard user list --json",
         "  switchboard user remove alice"},
     subcommands = {UserCommand.Add.class, UserCommand.Remove.class, UserCommand.ListUsers.class})

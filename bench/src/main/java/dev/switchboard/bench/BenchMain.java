@@ -1,0 +1,82 @@
+package dev.switchboard.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * bench/run: every benchmark, interleaved with its reference, bounded in time; writes
+ * bench/results/latest.md and latest.json.
+ *
+ * <pre>java -jar bench/target/switchboard-bench.jar [--only turn,stun] [--rounds 3] [--out bench/results]</pre>
+ */
+public final class BenchMain {
+
+  private BenchMain() {}
+
+  static List<Bench> all() {
+    return List.of(new StartupBench());
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path dist = Path.of("dist/switchboard");
+    Path out = Path.of("bench/results");
+    int rounds = 3;
+    List<String> only = null;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--dist" -> dist = Path.of(args[++i]);
+        case "--out" -> out = Path.of(args[++i]);
+        case "--rounds" -> rounds = Math.max(1, Integer.parseInt(args[++i]));
+        case "--only" -> only = Arrays.asList(args[++i].split(","));
+        default -> {
+          System.err.println("bench: unknown argument " + args[i]
+              + "\nusage: bench/run [--only startup,turn,stun,memory,signaling] [--rounds N] [--out DIR] [--dist FILE]");
+          System.exit(2);
+        }
+      }
+    }
+    if (!Files.isExecutable(dist)) {
+      System.err.println("bench: " + dist + " is missing: build it with mvn -q -B -DskipTests package");
+      System.exit(2);
+    }
+    List<Bench> benches = new ArrayList<>();
+    for (Bench b : all()) {
+      if (only == null || only.contains(b.name())) {
+        benches.add(b);
+      }
+    }
+    Path work = Path.of("bench/target/run-" + System.currentTimeMillis());
+    long deadline = System.nanoTime() + 10 * 60 * 1_000_000_000L;
+    BenchContext ctx = new BenchContext(dist.toAbsolutePath(), work.toAbsolutePath(), rounds, deadline,
+        TurnSetup.standard());
+    Report report = new Report();
+    Environment.describe(report, dist);
+    report.command("bench/run " + String.join(" ", args));
+    boolean failed = false;
+    for (Bench b : benches) {
+      long start = System.nanoTime();
+      System.out.printf("== %s (about %d s, %d s left)%n", b.name(), b.budgetSeconds() * rounds / 3, ctx.secondsLeft());
+      try {
+        b.run(ctx, report);
+      } catch (Exception e) {
+        failed = true;
+        report.note(b.name() + " failed: " + e);
+        System.err.println("bench " + b.name() + " failed: " + e);
+        e.printStackTrace();
+      }
+      System.out.printf("== %s took %d s%n", b.name(), (System.nanoTime() - start) / 1_000_000_000L);
+    }
+    report.environment("finished", Instant.now().toString());
+    report.write(out, "Switchboard benchmarks");
+    System.out.println("wrote " + out.resolve("latest.md") + " and latest.json");
+    for (Report.Row r : report.rows()) {
+      System.out.printf("%-10s %-55s %s%n", r.section(), r.metric(),
+          r.ratio() != null ? "ratio " + r.ratio().format(2) : r.ours().format(2) + " " + r.unit());
+    }
+    System.exit(failed ? 1 : 0);
+  }
+}
