@@ -45,9 +45,10 @@ final class Report {
   /** A measure compared with a reference; the target applies to the median ratio. */
   synchronized Row compare(String section, String metric, String unit, List<Double> ours, String reference,
                            List<Double> theirs, String target, String note) {
-    Summary ratio = Summary.ratios(ours, theirs);
+    // A ratio to zero (no loss, say) means nothing: such rows show both values only.
+    Summary ratio = theirs.stream().anyMatch(v -> v == 0) ? null : Summary.ratios(ours, theirs);
     Row row = new Row(section, metric, unit, Summary.of(ours), reference, Summary.of(theirs), ratio, target,
-        target == null ? null : meets(ratio.median(), target), note);
+        target == null || ratio == null ? null : meets(ratio.median(), target), note);
     rows.add(row);
     return row;
   }

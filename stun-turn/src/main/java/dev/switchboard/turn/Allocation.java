@@ -3,6 +3,7 @@ package dev.switchboard.turn;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.collection.IntObjectHashMap;
 import java.net.InetAddress;
@@ -10,7 +11,9 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +25,12 @@ import org.slf4j.LoggerFactory;
 final class Allocation {
 
   private static final Logger log = LoggerFactory.getLogger(Allocation.class);
+
+  /**
+   * Datagrams from other allocations waiting for this allocation's event loop. Beyond this they are
+   * dropped, as a full socket receive buffer would drop them on the kernel path.
+   */
+  static final int MAX_HANDOFF_QUEUE = 1024;
 
   /** A channel binding (RFC 8656 §12). */
   static final class ChannelBinding {
@@ -46,6 +55,7 @@ final class Allocation {
   private final Map<InetAddress, long[]> permissions = new HashMap<>();
   private final IntObjectHashMap<ChannelBinding> channels = new IntObjectHashMap<>();
   private final Map<InetSocketAddress, ChannelBinding> channelsByPeer = new HashMap<>();
+  private final AtomicInteger handoffQueue = new AtomicInteger();
   private Channel relay;
   private long expiresAt;
   private byte[] allocateTransactionId;
@@ -195,14 +205,62 @@ final class Allocation {
       return;
     }
     ctx.metrics().relayed(bytes);
+    Allocation local = ctx.registry().relayAt(peer);
+    if (local != null) {
+      // Both ends are relays of this server (two WebRTC peers on relay candidates of the same TURN
+      // server): hand the datagram over in memory, as if it had come from our relay address,
+      // instead of a send and a receive through the kernel. Also works where the advertised
+      // address is a NAT's, which the kernel path would need hairpinning for.
+      local.acceptFromRelay(relayAddress, payload);
+      return;
+    }
     relay.writeAndFlush(new DatagramPacket(payload, peer), relay.voidPromise());
+  }
+
+  /**
+   * A datagram that another allocation of this server sent to our relay address. Any thread; the
+   * work moves to this allocation's loop. Takes ownership of {@code payload}.
+   */
+  void acceptFromRelay(InetSocketAddress source, ByteBuf payload) {
+    EventLoop loop = client.eventLoop();
+    if (loop.inEventLoop()) {
+      deliverFromRelay(source, payload);
+      return;
+    }
+    if (handoffQueue.incrementAndGet() > MAX_HANDOFF_QUEUE) {
+      handoffQueue.decrementAndGet();
+      payload.release();
+      ctx.metrics().droppedPackets.increment();
+      return;
+    }
+    try {
+      loop.execute(() -> {
+        handoffQueue.decrementAndGet();
+        deliverFromRelay(source, payload);
+      });
+    } catch (RejectedExecutionException shuttingDown) {
+      handoffQueue.decrementAndGet();
+      payload.release();
+    }
+  }
+
+  private void deliverFromRelay(InetSocketAddress source, ByteBuf payload) {
+    try {
+      ctx.metrics().relayedInMemory.increment();
+      onPeerData(source, payload);
+    } finally {
+      payload.release();
+    }
   }
 
   /** Peer → client (RFC 8656 §11.3, §12.7). Does not release {@code packet}. */
   void onPeerDatagram(DatagramPacket packet) {
+    onPeerData(packet.sender(), packet.content());
+  }
+
+  /** Peer → client: {@code content} from {@code peer}, read from our relay socket or handed over. Does not release it. */
+  private void onPeerData(InetSocketAddress peer, ByteBuf content) {
     long now = clock.millis();
-    InetSocketAddress peer = packet.sender();
-    ByteBuf content = packet.content();
     int len = content.readableBytes();
     // RFC 8656 §11.3: data from a peer without a permission is discarded.
     if (expired(now) || !hasPermission(peer.getAddress(), now) || !bucket.tryConsume(len)) {

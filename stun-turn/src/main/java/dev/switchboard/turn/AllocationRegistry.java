@@ -64,6 +64,15 @@ final class AllocationRegistry {
     return addresses.isAdvertised(ip) && byPort.containsKey(peer.getPort());
   }
 
+  /** The live allocation whose relayed transport address is {@code peer}, or null. */
+  Allocation relayAt(InetSocketAddress peer) {
+    if (!addresses.isAdvertised(peer.getAddress())) {
+      return null;
+    }
+    Allocation a = byPort.get(peer.getPort());
+    return a != null && a.relayAddress().equals(peer) ? a : null;
+  }
+
   int count() {
     return total.get();
   }

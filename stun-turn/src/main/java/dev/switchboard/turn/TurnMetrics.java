@@ -12,6 +12,8 @@ final class TurnMetrics {
   final LongAdder relayedBytes = new LongAdder();
   final LongAdder relayedPackets = new LongAdder();
   final LongAdder droppedPackets = new LongAdder();
+  /** Packets between two allocations of this server, handed over in memory (a subset of relayedPackets). */
+  final LongAdder relayedInMemory = new LongAdder();
   final LongAdder authFailures = new LongAdder();
   private final LongAdder[] requests = new LongAdder[METHODS.length];
   private final IntSupplier allocations;
@@ -54,6 +56,8 @@ final class TurnMetrics {
         .append("switchboard_turn_allocations ").append(allocations.getAsInt()).append('\n');
     counter(out, "switchboard_turn_relayed_bytes_total", "Bytes relayed between clients and peers.", relayedBytes.sum());
     counter(out, "switchboard_turn_relayed_packets_total", "Packets relayed between clients and peers.", relayedPackets.sum());
+    counter(out, "switchboard_turn_relayed_in_memory_packets_total",
+        "Packets between two relays of this server, handed over without the kernel.", relayedInMemory.sum());
     counter(out, "switchboard_turn_dropped_packets_total",
         "Relay packets dropped (no permission, no channel, bandwidth cap).", droppedPackets.sum());
     counter(out, "switchboard_turn_auth_failures_total", "Requests refused for bad or missing credentials.", authFailures.sum());

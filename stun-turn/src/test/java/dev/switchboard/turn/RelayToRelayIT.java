@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * With the default peer policy (loopback refused), two clients of this server may still relay to
- * each other's relay addresses: the server's own relays are always allowed.
+ * each other's relay addresses: the server's own relays are always allowed, and the datagrams are
+ * handed from one allocation to the other in memory.
  */
 class RelayToRelayIT {
 
@@ -46,6 +47,8 @@ class RelayToRelayIT {
       a.send(ByteBuffer.allocate(8).putShort((short) 0x4000).putShort((short) 4).putInt(0x0A0B0C0D).array());
       StunMessage viaChannel = StunCodec.decode(b.receive());
       assertThat(viaChannel.attribute(Stun.DATA_ATTR).value()).containsExactly(0x0A, 0x0B, 0x0C, 0x0D);
+      // Both went from relay A to relay B in memory, not through the kernel.
+      assertThat(turn.server.context().metrics().relayedInMemory.sum()).isEqualTo(2);
 
       // A Send indication to a refused peer is dropped (nothing relayed, nothing answered).
       long relayed = turn.server.context().metrics().relayedPackets.sum();

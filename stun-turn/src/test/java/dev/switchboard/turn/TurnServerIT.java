@@ -103,11 +103,23 @@ class TurnServerIT {
   }
 
   @Test
-  void udpListenerPerEventLoopWithReusePort() {
-    if (Epoll.isAvailable()) {
-      assertThat(turn.server.udpSocketCount()).isEqualTo(2);
-    } else {
-      assertThat(turn.server.udpSocketCount()).isEqualTo(1);
+  void udpListenersOnHalfTheEventLoopsWithReusePort() throws Exception {
+    // 2 loops: one UDP socket (no cross-loop relay handoffs); 4 loops: two sockets on one port.
+    assertThat(turn.server.udpSocketCount()).isEqualTo(1);
+    var group = NettyTransports.newGroup(4);
+    InetAddress lo = InetAddress.getByName("127.0.0.1");
+    TurnConfig config = new TurnConfig("r", new TurnConfig.Listeners(lo, 0, 0, true, false, false),
+        new TurnConfig.Relay(lo, lo, 25600, 25699), TurnConfig.Lifetimes.defaults(), TurnConfig.Quotas.defaults(),
+        TurnConfig.Peers.defaults(), "");
+    TurnServer four = TurnServer.start(config, group, Clock.systemUTC(), (u, r) -> List.of(), null);
+    try {
+      assertThat(four.udpSocketCount()).isEqualTo(Epoll.isAvailable() ? 2 : 1);
+      try (StunTestClient client = StunTestClient.udp(four.udpPort())) {
+        assertThat(client.exchange(StunRequests.request(Stun.BINDING).build(null, true)).cls()).isEqualTo(Stun.SUCCESS);
+      }
+    } finally {
+      four.close();
+      group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     }
   }
 

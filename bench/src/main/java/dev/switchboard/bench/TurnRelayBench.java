@@ -1,0 +1,105 @@
+package dev.switchboard.bench;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * TURN relay, Switchboard vs coturn, with coturn's turnutils_uclient as the load: (a) a paced load
+ * both sustain, per client transport and relay method: server CPU seconds per 100k relayed packets,
+ * loss and RTT; (b) rising rates until more than 1% is lost: the highest relayed packets/s.
+ */
+final class TurnRelayBench implements Bench {
+
+  /** The paced load: 20 sessions × 500 msgs/s = 10k msgs/s = 20k relayed packets/s, 5 s each. */
+  static final Uclient.Load PACED = new Uclient.Load(Uclient.Mode.UDP_CHANNELS, 20, 2500, 2, 120);
+
+  /** Rising loads for (b): sessions sending every millisecond, more sessions per step. */
+  static final int[] PEAK_SESSIONS = {20, 40, 60, 80, 100};
+  static final int PEAK_SECONDS = 6;
+
+  @Override
+  public String name() {
+    return "turn";
+  }
+
+  @Override
+  public int budgetSeconds() {
+    return 300;
+  }
+
+  @Override
+  public void run(BenchContext ctx, Report report) throws Exception {
+    Path work = ctx.work("turn");
+    Files.createDirectories(work);
+    try (Proc peer = startPeer(work);
+         SwitchboardServer ours = SwitchboardServer.startTurn(ctx.dist(), work.resolve("switchboard"), ctx.turn());
+         CoturnServer coturn = CoturnServer.start(work.resolve("coturn"), ctx.turn())) {
+      InetSocketAddress peerAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), peerPort);
+      Runner runner = new Runner(ctx.turn(), work, peerAddress);
+      List<BenchServer> servers = List.of(ours, coturn);
+      // Warm-up, not measured: the JIT compiles the relay path; coturn gets the same run.
+      for (BenchServer s : servers) {
+        runner.paced(s, new Uclient.Load(Uclient.Mode.UDP_CHANNELS, 10, 1000, 2, 120));
+      }
+      for (Uclient.Mode mode : Uclient.Mode.values()) {
+        Uclient.Load load = new Uclient.Load(mode, PACED.clients(), PACED.messages(), PACED.intervalMs(), PACED.bytes());
+        Map<String, List<Paced>> results = new LinkedHashMap<>();
+        for (int round = 0; round < ctx.rounds(); round++) {
+          for (BenchServer s : servers) {
+            results.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(runner.paced(s, load));
+          }
+        }
+        addPaced(report, load, results.get("switchboard"), results.get("coturn"));
+      }
+      report.command("turn: turnutils_uclient -c -u bench -w benchpass -p PORT -m " + PACED.clients() + " -n "
+          + PACED.messages() + " -z " + PACED.intervalMs() + " -l " + PACED.bytes()
+          + " {-y | -y -s | -t -y | -e 127.0.0.1 -r PEER_PORT} 127.0.0.1   (turnutils_peer -L 127.0.0.1 -p PEER_PORT)");
+    }
+  }
+
+  private int peerPort;
+
+  private Proc startPeer(Path work) throws Exception {
+    peerPort = FreePorts.udpAndTcp();
+    return Proc.start("turnutils_peer", List.of("turnutils_peer", "-L", "127.0.0.1", "-p", Integer.toString(peerPort)),
+        work.resolve("peer.log"), Map.of());
+  }
+
+  /** One paced run's server-side cost and client-side outcome. */
+  record Paced(double cpuSeconds, Uclient.Result result) {
+    double cpuPer100k() {
+      return cpuSeconds / result.relayedPackets() * 100_000;
+    }
+  }
+
+  /** Runs uclient against one server and measures that server's CPU over the run. */
+  record Runner(TurnSetup setup, Path work, InetSocketAddress peer) {
+    Paced paced(BenchServer server, Uclient.Load load) throws Exception {
+      Path log = work.resolve("uclient-" + server.name() + "-" + load.mode() + "-" + System.nanoTime() + ".log");
+      double before = server.proc().cpuSeconds();
+      Uclient.Result r = Uclient.run(server.turn(), setup, load, peer, log, 90);
+      double cpu = server.proc().cpuSeconds() - before;
+      System.out.printf("  %-11s %-40s sent %d recv %d lost %.2f%% cpu %.2f s (%.3f s/100k) steady %.0f msg/s%n",
+          server.name(), load.mode().label, r.sent(), r.received(), r.lossPercent(), cpu,
+          cpu / Math.max(1, r.relayedPackets()) * 100_000, r.steadyReceivedPerSecond());
+      return new Paced(cpu, r);
+    }
+  }
+
+  private static void addPaced(Report report, Uclient.Load load, List<Paced> ours, List<Paced> theirs) {
+    String section = "TURN relay, paced load (" + (int) (load.offeredMessagesPerSecond() * 2) + " relayed packets/s offered)";
+    String target = load.mode() == Uclient.Mode.UDP_CHANNELS ? "<= 0.8" : null;
+    report.compare(section, "server CPU per 100k relayed packets, " + load.mode().label, "CPU s",
+        ours.stream().map(Paced::cpuPer100k).toList(), "coturn", theirs.stream().map(Paced::cpuPer100k).toList(),
+        target, null);
+    report.compare(section, "loss, " + load.mode().label, "%",
+        ours.stream().map(p -> p.result().lossPercent()).toList(), "coturn",
+        theirs.stream().map(p -> p.result().lossPercent()).toList(), null, null);
+  }
+}
