@@ -79,8 +79,16 @@ final class Uclient {
 
   static Result run(InetSocketAddress server, TurnSetup setup, Load load, InetSocketAddress peer, Path log,
                     long timeoutSeconds) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command(server, setup, load, peer)).redirectErrorStream(true)
+    return await(start(server, setup, load, peer, log), log, timeoutSeconds);
+  }
+
+  static Process start(InetSocketAddress server, TurnSetup setup, Load load, InetSocketAddress peer, Path log)
+      throws IOException {
+    return new ProcessBuilder(command(server, setup, load, peer)).redirectErrorStream(true)
         .redirectOutput(log.toFile()).start();
+  }
+
+  static Result await(Process p, Path log, long timeoutSeconds) throws IOException, InterruptedException {
     if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       p.destroyForcibly().waitFor();
       throw new IOException("turnutils_uclient did not finish in " + timeoutSeconds + " s; see " + log);

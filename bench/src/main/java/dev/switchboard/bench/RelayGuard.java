@@ -1,0 +1,49 @@
+package dev.switchboard.bench;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The CI regression guard: a short paced relay run, Switchboard then coturn on the same load, after
+ * a warm-up. Fails when our CPU per relayed packet is over 1.5× coturn's or when any packet is lost.
+ */
+final class RelayGuard {
+
+  static final double MAX_CPU_RATIO = 1.5;
+  /** 10k messages/s (20k relayed packets/s) for 4 s per run: long enough for 10 ms CPU ticks to count. */
+  static final Uclient.Load LOAD = new Uclient.Load(Uclient.Mode.UDP_CHANNELS, 20, 2000, 2, 120);
+
+  record Outcome(double oursPer100k, double coturnPer100k, long oursLost, long coturnLost) {
+    double ratio() {
+      return oursPer100k / coturnPer100k;
+    }
+
+    boolean passed() {
+      return oursLost == 0 && coturnLost == 0 && ratio() <= MAX_CPU_RATIO;
+    }
+
+    @Override
+    public String toString() {
+      return String.format("CPU per 100k relayed packets: switchboard %.3f s, coturn %.3f s, ratio %.2f (limit %.1f);"
+          + " lost: switchboard %d, coturn %d", oursPer100k, coturnPer100k, ratio(), MAX_CPU_RATIO, oursLost, coturnLost);
+    }
+  }
+
+  private RelayGuard() {}
+
+  static Outcome run(Path dist, Path work) throws Exception {
+    Files.createDirectories(work);
+    TurnSetup setup = TurnSetup.standard();
+    try (SwitchboardServer ours = SwitchboardServer.startTurn(dist, work.resolve("switchboard"), setup);
+         CoturnServer coturn = CoturnServer.start(work.resolve("coturn"), setup)) {
+      TurnRelayBench.Runner runner = new TurnRelayBench.Runner(setup, work,
+          new InetSocketAddress(InetAddress.getLoopbackAddress(), 9));
+      runner.paced(ours, LOAD); // warm-up: the JIT compiles the relay path
+      TurnRelayBench.Paced a = runner.paced(ours, LOAD);
+      TurnRelayBench.Paced b = runner.paced(coturn, LOAD);
+      return new Outcome(a.cpuPer100k(), b.cpuPer100k(), a.result().lost(), b.result().lost());
+    }
+  }
+}
