@@ -18,7 +18,7 @@ public final class BenchMain {
   private BenchMain() {}
 
   static List<Bench> all() {
-    return List.of(new StartupBench(), new TurnRelayBench());
+    return List.of(new StartupBench(), new TurnRelayBench(), new StunBench());
   }
 
   public static void main(String[] args) throws Exception {

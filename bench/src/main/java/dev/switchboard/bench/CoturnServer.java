@@ -12,7 +12,8 @@ import java.util.Map;
 /** Debian's coturn, started with settings equivalent to {@link SwitchboardServer}'s. */
 final class CoturnServer implements BenchServer {
 
-  static final int RELAY_BASE = 30_000;
+  /** Below the kernel's ephemeral range (32768-60999), so the load generators' client sockets never hold relay ports. */
+  static final int RELAY_BASE = 10_000;
 
   private final Proc proc;
   private final InetSocketAddress turn;

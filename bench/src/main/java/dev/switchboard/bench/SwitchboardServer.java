@@ -14,7 +14,8 @@ import java.util.Map;
 /** dist/switchboard as shipped (its own JVM options), started with a bench config on loopback. */
 final class SwitchboardServer implements BenchServer {
 
-  static final int RELAY_BASE = 45_000;
+  /** Below the kernel's ephemeral range (32768-60999), so the load generators' client sockets never hold relay ports. */
+  static final int RELAY_BASE = 20_000;
 
   private final Proc proc;
   private final InetSocketAddress turn;
