@@ -139,6 +139,9 @@ final class StunLoadGenerator implements AutoCloseable {
 
   @Override
   public void close() {
+    for (LoadWorker<?> w : workers) {
+      w.loop.submit(w::closeAll).syncUninterruptibly();
+    }
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 }

@@ -64,6 +64,21 @@ class StunLoadGeneratorTest {
   }
 
   @Test
+  void closingReleasesEverySocket() throws Exception {
+    long before = openFiles();
+    try (FakeTurnResponder server = new FakeTurnResponder(CREDENTIALS, false)) {
+      StunLoadGenerator.allocations(server.address(), 2, 500, TIMEOUT, CREDENTIALS, false).close();
+    }
+    assertThat(openFiles()).isLessThan(before + 20);
+  }
+
+  private static long openFiles() throws Exception {
+    try (var s = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+      return s.count();
+    }
+  }
+
+  @Test
   void aWrongPasswordFailsEveryCycle() throws Exception {
     try (FakeTurnResponder server = new FakeTurnResponder(CREDENTIALS, false);
          StunLoadGenerator g = StunLoadGenerator.allocations(server.address(), 1, 50, TIMEOUT,
