@@ -42,6 +42,11 @@ final class Uclient {
       return clients * 1000.0 / intervalMs;
     }
 
+    /** The same pacing in another mode, with another message count per session. */
+    Load with(Mode otherMode, int otherMessages) {
+      return new Load(otherMode, clients, otherMessages, intervalMs, bytes);
+    }
+
     long messagesTotal() {
       return (long) clients * messages;
     }
