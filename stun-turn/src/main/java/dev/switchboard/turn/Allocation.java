@@ -1,7 +1,6 @@
 package dev.switchboard.turn;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramPacket;
@@ -12,7 +11,6 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -277,14 +275,7 @@ final class Allocation {
       out.writeShort(b.number).writeShort(len).writeBytes(content, content.readerIndex(), len);
       out.writeZero(padded - len);
     } else {
-      byte[] data = new byte[len];
-      content.getBytes(content.readerIndex(), data);
-      byte[] tid = new byte[12];
-      ThreadLocalRandom.current().nextBytes(tid);
-      out = Unpooled.wrappedBuffer(new StunMessageBuilder(Stun.type(Stun.DATA, Stun.INDICATION), tid)
-          .addXorAddress(Stun.XOR_PEER_ADDRESS, peer)
-          .add(Stun.DATA_ATTR, data)
-          .build(null, false));
+      out = DataIndications.encode(client.alloc(), peer, content, len);
     }
     ctx.metrics().relayed(len);
     client.send(out);
