@@ -138,8 +138,10 @@ final class AllocateHandler implements StunMethodHandler {
       b.addXorAddress(Stun.XOR_MAPPED_ADDRESS, request.link().remote());
       byte[] response = request.sign(b);
       allocation.cacheAllocateResponse(request.message().transactionId(), response);
-      log.debug("allocated {} for {} {} ({}s)", allocation.relayAddress(), request.link().protocol(),
-          request.link().remote(), seconds);
+      if (log.isDebugEnabled()) { // 4 arguments: an Object[] and a boxed long even when DEBUG is off
+        log.debug("allocated {} for {} {} ({}s)", allocation.relayAddress(), request.link().protocol(),
+            request.link().remote(), seconds);
+      }
       return response;
     }
     throw new StunException(508, "could not bind a relay port");

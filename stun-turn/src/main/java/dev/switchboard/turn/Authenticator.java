@@ -39,7 +39,7 @@ final class Authenticator {
     // Steps 4-5: unknown user, other realm, or no key reproduces the HMAC -> 401.
     if (realm.equals(ctx.config().realm())) {
       for (byte[] key : ctx.credentials().keys(username, realm)) {
-        if (StunCodec.verifyIntegrity(msg, key)) {
+        if (ctx.macs().verify(msg, key)) {
           return new Auth(username, key);
         }
       }

@@ -1,7 +1,6 @@
 package dev.switchboard.turn;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -90,9 +89,14 @@ final class Dispatcher {
       }
       checkUnknownAttributes(message);
       reply(link, handler.handle(new TurnRequest(link, message, auth, now, ctx)));
-      log.debug("{} {} method {}: ok", link.protocol(), link.remote(), message.method());
+      // Guarded: with 3+ arguments SLF4J takes an Object[] (and boxes the method) even when DEBUG is off.
+      if (log.isDebugEnabled()) {
+        log.debug("{} {} method {}: ok", link.protocol(), link.remote(), message.method());
+      }
     } catch (StunException e) {
-      log.debug("{} {} method {}: {}", link.protocol(), link.remote(), message.method(), e.getMessage());
+      if (log.isDebugEnabled()) {
+        log.debug("{} {} method {}: {}", link.protocol(), link.remote(), message.method(), e.getMessage());
+      }
       replyError(link, message, auth, e);
     } catch (RuntimeException e) {
       log.warn("{} {} -> {}: request failed", link.protocol(), link.remote(), link.local(), e);
@@ -103,7 +107,9 @@ final class Dispatcher {
   /** RFC 8489 §6.3.1.1: unknown comprehension-required attributes (0x0000-0x7FFF) -> 420 listing them. */
   private static void checkUnknownAttributes(StunMessage message) throws StunException {
     List<Integer> unknown = null;
-    for (StunAttribute a : message.attributes()) {
+    List<StunAttribute> attributes = message.attributes();
+    for (int i = 0; i < attributes.size(); i++) {
+      StunAttribute a = attributes.get(i);
       if (a.type() < 0x8000 && !Stun.isKnownRequired(a.type())) {
         if (unknown == null) {
           unknown = new ArrayList<>(2);
@@ -144,10 +150,11 @@ final class Dispatcher {
       b.addText(Stun.NONCE, ctx.nonces().issue(link.remote().getAddress()));
       key = null;
     }
-    reply(link, b.build(key, true));
+    reply(link, b.build(key, ctx.macs(), true));
   }
 
+  /** Sends {@code response} in a direct buffer of the link's allocator, which the socket writes as is. */
   private static void reply(ClientLink link, byte[] response) {
-    link.send(Unpooled.wrappedBuffer(response));
+    link.send(link.alloc().directBuffer(response.length).writeBytes(response));
   }
 }

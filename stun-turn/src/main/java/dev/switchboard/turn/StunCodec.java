@@ -5,13 +5,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.zip.CRC32;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Decodes STUN messages from raw bytes and checks MESSAGE-INTEGRITY and FINGERPRINT over those raw
@@ -52,7 +50,7 @@ final class StunCodec {
     }
     byte[] tid = new byte[12];
     System.arraycopy(raw, 8, tid, 0, 12);
-    List<StunAttribute> attrs = new ArrayList<>(8);
+    List<StunAttribute> attrs = null; // most Binding requests carry none: allocated on the first one
     int integrityOffset = -1;
     int pos = Stun.HEADER_LENGTH;
     while (pos < raw.length) {
@@ -75,6 +73,9 @@ final class StunCodec {
       if (integrityOffset < 0) {
         byte[] value = new byte[attrLen];
         System.arraycopy(raw, pos + 4, value, 0, attrLen);
+        if (attrs == null) {
+          attrs = new ArrayList<>(8);
+        }
         attrs.add(new StunAttribute(attrType, value));
         if (attrType == Stun.MESSAGE_INTEGRITY) {
           if (attrLen != 20) {
@@ -86,37 +87,47 @@ final class StunCodec {
       // RFC 8489 §14.5: attributes after MESSAGE-INTEGRITY (other than FINGERPRINT) are ignored.
       pos += 4 + padded;
     }
-    return new StunMessage(type, tid, List.copyOf(attrs), raw, integrityOffset);
+    return new StunMessage(type, tid, attrs == null ? List.of() : Collections.unmodifiableList(attrs), raw,
+        integrityOffset);
   }
 
-  /** True when {@code msg}'s MESSAGE-INTEGRITY is the HMAC-SHA1 of its raw bytes under {@code key}; constant time. */
+  /**
+   * True when {@code msg}'s MESSAGE-INTEGRITY is the HMAC-SHA1 of its raw bytes under {@code key};
+   * constant time. With a fresh Mac: for tests and clients; the server uses {@link IntegrityMacs}.
+   */
   static boolean verifyIntegrity(StunMessage msg, byte[] key) {
-    if (msg.integrityOffset() < 0) {
-      return false;
+    int mi = msg.integrityOffset();
+    return mi >= 0 && equalsAt(hmac(msg.raw(), mi, key), msg.raw(), mi + 4);
+  }
+
+  /** Whether {@code raw[offset, offset + expected.length)} equals {@code expected}, in constant time. */
+  static boolean equalsAt(byte[] expected, byte[] raw, int offset) {
+    int diff = 0;
+    for (int i = 0; i < expected.length; i++) {
+      diff |= expected[i] ^ raw[offset + i];
     }
-    byte[] expected = hmac(msg.raw(), msg.integrityOffset(), key);
-    byte[] actual = new byte[20];
-    System.arraycopy(msg.raw(), msg.integrityOffset() + 4, actual, 0, 20);
-    return MessageDigest.isEqual(expected, actual);
+    return diff == 0;
   }
 
   /**
    * HMAC-SHA1 over {@code raw[0, miOffset)} with the header length patched to end just after a
-   * MESSAGE-INTEGRITY attribute at {@code miOffset} (RFC 8489 §14.5).
+   * MESSAGE-INTEGRITY attribute at {@code miOffset} (RFC 8489 §14.5). With a fresh Mac: for tests and
+   * clients; the server uses {@link IntegrityMacs}.
    */
   static byte[] hmac(byte[] raw, int miOffset, byte[] key) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA1");
-      mac.init(new SecretKeySpec(key, "HmacSHA1"));
-      int patchedLength = miOffset - Stun.HEADER_LENGTH + 24;
-      mac.update(raw, 0, 2);
-      mac.update((byte) (patchedLength >> 8));
-      mac.update((byte) patchedLength);
-      mac.update(raw, 4, miOffset - 4);
-      return mac.doFinal();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA1 unavailable", e);
-    }
+    Mac mac = IntegrityMacs.newMac();
+    IntegrityMacs.init(mac, key);
+    return hmac(mac, raw, miOffset);
+  }
+
+  /** As {@link #hmac(byte[], int, byte[])} with {@code mac} already initialised with the key; resets it. */
+  static byte[] hmac(Mac mac, byte[] raw, int miOffset) {
+    int patchedLength = miOffset - Stun.HEADER_LENGTH + 24;
+    mac.update(raw, 0, 2);
+    mac.update((byte) (patchedLength >> 8));
+    mac.update((byte) patchedLength);
+    mac.update(raw, 4, miOffset - 4);
+    return mac.doFinal();
   }
 
   /** CRC-32 of {@code raw[0, fpOffset)} with the length patched to end after FINGERPRINT, XOR 0x5354554e. */
@@ -142,9 +153,8 @@ final class StunCodec {
       return null;
     }
     byte[] addr = new byte[addrLen];
-    byte[] mask = xorMask(transactionId);
     for (int i = 0; i < addrLen; i++) {
-      addr[i] = (byte) (value[4 + i] ^ mask[i]);
+      addr[i] = (byte) (value[4 + i] ^ maskByte(i, transactionId));
     }
     try {
       return new InetSocketAddress(InetAddress.getByAddress(addr), port);
@@ -157,20 +167,24 @@ final class StunCodec {
   static byte[] xorAddressValue(InetSocketAddress address, byte[] transactionId) {
     byte[] addr = address.getAddress().getAddress();
     byte[] value = new byte[4 + addr.length];
-    value[1] = (byte) (addr.length == 4 ? Stun.FAMILY_IPV4 : Stun.FAMILY_IPV6);
-    int port = address.getPort() ^ (Stun.MAGIC_COOKIE >>> 16);
-    value[2] = (byte) (port >> 8);
-    value[3] = (byte) port;
-    byte[] mask = xorMask(transactionId);
-    for (int i = 0; i < addr.length; i++) {
-      value[4 + i] = (byte) (addr[i] ^ mask[i]);
-    }
+    writeXorAddress(value, 0, addr, address.getPort(), transactionId);
     return value;
   }
 
-  private static byte[] xorMask(byte[] transactionId) {
-    byte[] mask = new byte[16];
-    ByteBuffer.wrap(mask).putInt(Stun.MAGIC_COOKIE).put(transactionId);
-    return mask;
+  /** Writes the XOR-*-ADDRESS value of {@code addr}:{@code port} at {@code out[pos]} (4 + addr.length bytes). */
+  static void writeXorAddress(byte[] out, int pos, byte[] addr, int port, byte[] transactionId) {
+    out[pos] = 0;
+    out[pos + 1] = (byte) (addr.length == 4 ? Stun.FAMILY_IPV4 : Stun.FAMILY_IPV6);
+    int xport = port ^ (Stun.MAGIC_COOKIE >>> 16);
+    out[pos + 2] = (byte) (xport >> 8);
+    out[pos + 3] = (byte) xport;
+    for (int i = 0; i < addr.length; i++) {
+      out[pos + 4 + i] = (byte) (addr[i] ^ maskByte(i, transactionId));
+    }
+  }
+
+  /** Byte {@code i} of the XOR mask: the magic cookie followed by the transaction id (RFC 8489 §14.2). */
+  private static int maskByte(int i, byte[] transactionId) {
+    return i < 4 ? Stun.MAGIC_COOKIE >>> (24 - 8 * i) : transactionId[i - 4];
   }
 }

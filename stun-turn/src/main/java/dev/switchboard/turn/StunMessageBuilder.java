@@ -1,24 +1,30 @@
 package dev.switchboard.turn;
 
-import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Builds one outgoing STUN message; MESSAGE-INTEGRITY and FINGERPRINT are computed over the bytes
  * written so far (RFC 8489 §14.5, §14.7). Not thread-safe; use once.
+ *
+ * <p>Writes into one growing array (no stream, no per-attribute copies), and integrity and
+ * fingerprint are computed over that array in place: this runs for every response.
  */
 final class StunMessageBuilder {
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream(128);
   private final byte[] transactionId;
+  private byte[] buf;
+  private int len;
 
   StunMessageBuilder(int type, byte[] transactionId) {
     this.transactionId = transactionId;
-    writeShort(type);
-    writeShort(0);
-    writeInt(Stun.MAGIC_COOKIE);
-    out.writeBytes(transactionId);
+    this.buf = new byte[128];
+    putShort(0, type);
+    // bytes 2-3 (length) are set by build()
+    putInt(4, Stun.MAGIC_COOKIE);
+    System.arraycopy(transactionId, 0, buf, 8, 12);
+    len = Stun.HEADER_LENGTH;
   }
 
   /** A response of class {@code cls} to {@code request}. */
@@ -27,12 +33,8 @@ final class StunMessageBuilder {
   }
 
   StunMessageBuilder add(int attrType, byte[] value) {
-    writeShort(attrType);
-    writeShort(value.length);
-    out.writeBytes(value);
-    for (int pad = (4 - (value.length & 3)) & 3; pad > 0; pad--) {
-      out.write(0);
-    }
+    int pos = attribute(attrType, value.length);
+    System.arraycopy(value, 0, buf, pos, value.length);
     return this;
   }
 
@@ -41,52 +43,73 @@ final class StunMessageBuilder {
   }
 
   StunMessageBuilder addInt(int attrType, int value) {
-    return add(attrType, new byte[] {(byte) (value >> 24), (byte) (value >> 16), (byte) (value >> 8), (byte) value});
+    putInt(attribute(attrType, 4), value);
+    return this;
   }
 
   StunMessageBuilder addXorAddress(int attrType, InetSocketAddress address) {
-    return add(attrType, StunCodec.xorAddressValue(address, transactionId));
+    byte[] addr = address.getAddress().getAddress();
+    StunCodec.writeXorAddress(buf, attribute(attrType, 4 + addr.length), addr, address.getPort(), transactionId);
+    return this;
   }
 
   /** ERROR-CODE (RFC 8489 §14.8). */
   StunMessageBuilder addError(int code, String reason) {
     byte[] text = reason.getBytes(StandardCharsets.UTF_8);
-    byte[] value = new byte[4 + text.length];
-    value[2] = (byte) (code / 100);
-    value[3] = (byte) (code % 100);
-    System.arraycopy(text, 0, value, 4, text.length);
-    return add(Stun.ERROR_CODE, value);
+    int pos = attribute(Stun.ERROR_CODE, 4 + text.length);
+    buf[pos + 2] = (byte) (code / 100);
+    buf[pos + 3] = (byte) (code % 100);
+    System.arraycopy(text, 0, buf, pos + 4, text.length);
+    return this;
   }
 
-  /** Appends MESSAGE-INTEGRITY (when {@code key} is not null) and FINGERPRINT (when asked) and returns the message. */
+  /**
+   * Appends MESSAGE-INTEGRITY (when {@code key} is not null) and FINGERPRINT (when asked) and returns
+   * the message. Uses a fresh Mac: for tests, clients and unsigned messages.
+   */
   byte[] build(byte[] key, boolean fingerprint) {
+    return build(key, null, fingerprint);
+  }
+
+  /** As {@link #build(byte[], boolean)}, signing with {@code macs} (the server's per-thread Macs) when not null. */
+  byte[] build(byte[] key, IntegrityMacs macs, boolean fingerprint) {
     if (key != null) {
-      byte[] sofar = finishLength(24);
-      add(Stun.MESSAGE_INTEGRITY, StunCodec.hmac(sofar, sofar.length, key));
+      // RFC 8489 §14.5: the HMAC covers the header with the length as if MESSAGE-INTEGRITY ended the message.
+      int mi = len;
+      byte[] hmac = macs == null ? StunCodec.hmac(buf, mi, key) : macs.hmac(key, buf, mi);
+      add(Stun.MESSAGE_INTEGRITY, hmac);
     }
     if (fingerprint) {
-      byte[] sofar = finishLength(8);
-      int fp = StunCodec.fingerprint(sofar, sofar.length);
-      addInt(Stun.FINGERPRINT, fp);
+      int fp = len;
+      addInt(Stun.FINGERPRINT, StunCodec.fingerprint(buf, fp));
     }
-    return finishLength(0);
+    putShort(2, len - Stun.HEADER_LENGTH);
+    return Arrays.copyOf(buf, len);
   }
 
-  private byte[] finishLength(int extra) {
-    byte[] bytes = out.toByteArray();
-    int length = bytes.length - Stun.HEADER_LENGTH + extra;
-    bytes[2] = (byte) (length >> 8);
-    bytes[3] = (byte) length;
-    return bytes;
+  /** Appends an attribute header and zeroed, padded room for {@code valueLength} bytes; returns where the value goes. */
+  private int attribute(int attrType, int valueLength) {
+    int padded = (valueLength + 3) & ~3;
+    int need = len + 4 + padded;
+    if (need > buf.length) {
+      buf = Arrays.copyOf(buf, Math.max(need, buf.length * 2));
+    }
+    putShort(len, attrType);
+    putShort(len + 2, valueLength);
+    int pos = len + 4;
+    len = need;
+    return pos;
   }
 
-  private void writeShort(int v) {
-    out.write(v >> 8);
-    out.write(v);
+  private void putShort(int pos, int v) {
+    buf[pos] = (byte) (v >> 8);
+    buf[pos + 1] = (byte) v;
   }
 
-  private void writeInt(int v) {
-    writeShort(v >>> 16);
-    writeShort(v & 0xFFFF);
+  private void putInt(int pos, int v) {
+    buf[pos] = (byte) (v >>> 24);
+    buf[pos + 1] = (byte) (v >>> 16);
+    buf[pos + 2] = (byte) (v >>> 8);
+    buf[pos + 3] = (byte) v;
   }
 }

@@ -18,7 +18,8 @@ record TurnContext(
     PeerPolicy policy,
     CredentialStore credentials,
     Nonces nonces,
-    UnauthorizedLimiter unauthorizedLimiter) {
+    UnauthorizedLimiter unauthorizedLimiter,
+    IntegrityMacs macs) {
 
   /** Whether relaying to {@code peer} is allowed: by policy, or because it is one of our own relays. */
   boolean peerAllowed(java.net.InetSocketAddress peer) {

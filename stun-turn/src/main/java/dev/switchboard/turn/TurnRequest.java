@@ -28,7 +28,7 @@ record TurnRequest(ClientLink link, StunMessage message, Auth auth, long now, Tu
 
   /** Signs with the request's key (when authenticated) and adds FINGERPRINT. */
   byte[] sign(StunMessageBuilder b) {
-    return b.build(auth == null ? null : auth.key(), true);
+    return b.build(auth == null ? null : auth.key(), ctx.macs(), true);
   }
 
   /**

@@ -84,7 +84,7 @@ public final class TurnServer implements AutoCloseable {
     TurnContext ctx = new TurnContext(config, clock, new TurnMetrics(registry::count), registry, ports,
         new PortReservations(ports), addresses, new RelaySockets(NettyTransports.of(group)),
         PeerPolicy.of(config.peers()), credentials, new Nonces(nonceKey, clock, config.lifetimes().nonce()),
-        new UnauthorizedLimiter(config.quotas().unauthorizedPerSecond(), clock));
+        new UnauthorizedLimiter(config.quotas().unauthorizedPerSecond(), clock), new IntegrityMacs());
     if (config.peers().allowLoopback()) {
       log.warn("TURN relays to loopback peers: for local testing only");
     }

@@ -91,11 +91,50 @@ class StunCodecTest {
         .addXorAddress(Stun.XOR_MAPPED_ADDRESS, new InetSocketAddress("192.0.2.1", 32853))
         .build(SHORT_TERM_KEY, true);
     assertThat(built).isEqualTo(expected);
+    // The server signs through its per-thread Macs: the same bytes.
+    byte[] signedByServerPath = new StunMessageBuilder(Stun.type(Stun.BINDING, Stun.SUCCESS), tid)
+        .addText(Stun.SOFTWARE, "test vector")
+        .addXorAddress(Stun.XOR_MAPPED_ADDRESS, new InetSocketAddress("192.0.2.1", 32853))
+        .build(SHORT_TERM_KEY, new IntegrityMacs(), true);
+    assertThat(signedByServerPath).isEqualTo(expected);
     // And the HMAC/CRC procedure reproduces the vector's own values over its own bytes.
     assertThat(StunCodec.hmac(SAMPLE_IPV4_RESPONSE, mi, SHORT_TERM_KEY))
         .isEqualTo(java.util.Arrays.copyOfRange(SAMPLE_IPV4_RESPONSE, mi + 4, mi + 24));
     assertThat(StunCodec.fingerprint(SAMPLE_IPV6_RESPONSE, SAMPLE_IPV6_RESPONSE.length - 8))
         .isEqualTo(ByteBuffer.wrap(SAMPLE_IPV6_RESPONSE).getInt(SAMPLE_IPV6_RESPONSE.length - 4));
+  }
+
+  @Test
+  void encoderReproducesIpv6Vector() {
+    byte[] tid = java.util.Arrays.copyOfRange(SAMPLE_IPV6_RESPONSE, 8, 20);
+    byte[] expected = SAMPLE_IPV6_RESPONSE.clone();
+    expected[20 + 4 + 11] = 0; // SOFTWARE padding: a space in the vector, zero here
+    int mi = 20 + 16 + 24;
+    System.arraycopy(StunCodec.hmac(expected, mi, SHORT_TERM_KEY), 0, expected, mi + 4, 20);
+    ByteBuffer.wrap(expected).putInt(expected.length - 4, StunCodec.fingerprint(expected, expected.length - 8));
+
+    byte[] built = new StunMessageBuilder(Stun.type(Stun.BINDING, Stun.SUCCESS), tid)
+        .addText(Stun.SOFTWARE, "test vector")
+        .addXorAddress(Stun.XOR_MAPPED_ADDRESS, new InetSocketAddress("2001:db8:1234:5678:11:2233:4455:6677", 32853))
+        .build(SHORT_TERM_KEY, new IntegrityMacs(), true);
+    assertThat(built).isEqualTo(expected);
+    assertThat(StunCodec.hmac(SAMPLE_IPV6_RESPONSE, mi, SHORT_TERM_KEY))
+        .isEqualTo(java.util.Arrays.copyOfRange(SAMPLE_IPV6_RESPONSE, mi + 4, mi + 24));
+  }
+
+  @Test
+  void builderGrowsForLongAttributes() {
+    byte[] data = new byte[1501];
+    java.util.Arrays.fill(data, (byte) 7);
+    byte[] built = new StunMessageBuilder(Stun.type(Stun.DATA, Stun.INDICATION), new byte[12])
+        .addXorAddress(Stun.XOR_PEER_ADDRESS, new InetSocketAddress("192.0.2.1", 9))
+        .add(Stun.DATA_ATTR, data)
+        .build(null, true);
+    StunMessage m = StunCodec.decode(built); // also checks the FINGERPRINT
+    assertThat(m).isNotNull();
+    assertThat(m.attribute(Stun.DATA_ATTR).value()).isEqualTo(data);
+    assertThat(built.length).isEqualTo(20 + 12 + 4 + 1504 + 8);
+    assertThat(built[20 + 12 + 4 + 1501]).isZero(); // padding
   }
 
   @Test

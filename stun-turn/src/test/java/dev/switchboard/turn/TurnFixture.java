@@ -46,7 +46,7 @@ final class TurnFixture implements AutoCloseable {
         PeerPolicy.of(config.peers()), (u, r) -> u.equals(USER) && r.equals(REALM) ? List.of(key(USER, PASSWORD))
         : u.equals("bob") && r.equals(REALM) ? List.of(key("bob", "pw")) : List.of(),
         new Nonces(new byte[32], clock, config.lifetimes().nonce()),
-        new UnauthorizedLimiter(config.quotas().unauthorizedPerSecond(), clock));
+        new UnauthorizedLimiter(config.quotas().unauthorizedPerSecond(), clock), new IntegrityMacs());
     dispatcher = new Dispatcher(ctx);
     sweeper = new Sweeper(ctx);
   }
