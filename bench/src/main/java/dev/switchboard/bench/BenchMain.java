@@ -59,7 +59,15 @@ public final class BenchMain {
     boolean failed = false;
     for (Bench b : benches) {
       long start = System.nanoTime();
-      System.out.printf("== %s (about %d s, %d s left)%n", b.name(), b.budgetSeconds() * rounds / 3, ctx.secondsLeft());
+      long budget = (long) b.budgetSeconds() * rounds / 3;
+      if (budget > ctx.secondsLeft()) {
+        // The run is bounded to 10 minutes: a benchmark that would overrun it is left out, loudly.
+        failed = true;
+        report.note(b.name() + " skipped: it needs about " + budget + " s and " + ctx.secondsLeft() + " s were left");
+        System.err.printf("bench %s skipped: needs about %d s, %d s left%n", b.name(), budget, ctx.secondsLeft());
+        continue;
+      }
+      System.out.printf("== %s (about %d s, %d s left)%n", b.name(), budget, ctx.secondsLeft());
       try {
         b.run(ctx, report);
       } catch (Exception e) {
