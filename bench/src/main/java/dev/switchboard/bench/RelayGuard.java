@@ -4,8 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The CI regression guard: a short paced relay run through turnutils_peer, Switchboard then coturn on
- * the same load, after a warm-up of each. Fails when our CPU per relayed packet is over 1.5× coturn's
+ * The CI regression guard: short paced relay runs through turnutils_peer, Switchboard and coturn in
+ * turn on the same load, after a warm-up. Fails when our CPU per relayed packet is over 1.5× coturn's
  * or when any packet is lost. The peer path goes through the kernel on both servers (client-to-client
  * loads take our in-memory shortcut), so it is the one where a slower relay path shows.
  */
@@ -33,6 +33,9 @@ final class RelayGuard {
 
   private RelayGuard() {}
 
+  /** Rounds of A B: each server's least-disturbed run counts, so that one noisy second on a shared machine does not fail CI. */
+  static final int ROUNDS = 2;
+
   static Outcome run(Path dist, Path work) throws Exception {
     Files.createDirectories(work);
     TurnSetup setup = TurnSetup.standard();
@@ -40,12 +43,21 @@ final class RelayGuard {
          SwitchboardServer ours = SwitchboardServer.startTurn(dist, work.resolve("switchboard"), setup);
          CoturnServer coturn = CoturnServer.start(work.resolve("coturn"), setup)) {
       TurnRelayBench.Runner runner = new TurnRelayBench.Runner(setup, work, peer.address());
-      // Warm-up: the JIT compiles our relay path; coturn's first run sets up its threads and buffers.
-      runner.paced(ours, LOAD.with(LOAD.mode(), 500));
-      runner.paced(coturn, LOAD.with(LOAD.mode(), 500));
-      TurnRelayBench.Paced a = runner.paced(ours, LOAD);
-      TurnRelayBench.Paced b = runner.paced(coturn, LOAD);
-      return new Outcome(a.cpuPer100k(), b.cpuPer100k(), a.result().lost(), b.result().lost());
+      // Warm-up: the JIT compiles our relay path (coturn is compiled ahead of time).
+      runner.paced(ours, LOAD);
+      double oursBest = Double.MAX_VALUE;
+      double coturnBest = Double.MAX_VALUE;
+      long oursLost = 0;
+      long coturnLost = 0;
+      for (int round = 0; round < ROUNDS; round++) {
+        TurnRelayBench.Paced a = runner.paced(ours, LOAD);
+        TurnRelayBench.Paced b = runner.paced(coturn, LOAD);
+        oursBest = Math.min(oursBest, a.cpuPer100k());
+        coturnBest = Math.min(coturnBest, b.cpuPer100k());
+        oursLost += a.result().lost();
+        coturnLost += b.result().lost();
+      }
+      return new Outcome(oursBest, coturnBest, oursLost, coturnLost);
     }
   }
 }
