@@ -18,7 +18,7 @@ public final class BenchMain {
   private BenchMain() {}
 
   static List<Bench> all() {
-    return List.of(new StartupBench(), new TurnRelayBench());
+    return List.of(new StartupBench(), new TurnRelayBench(), new SignalingBench(), new MemoryWssBench());
   }
 
   public static void main(String[] args) throws Exception {
@@ -34,7 +34,7 @@ public final class BenchMain {
         case "--only" -> only = Arrays.asList(args[++i].split(","));
         default -> {
           System.err.println("bench: unknown argument " + args[i]
-              + "\nusage: bench/run [--only startup,turn,stun,memory,signaling] [--rounds N] [--out DIR] [--dist FILE]");
+              + "\nusage: bench/run [--only startup,turn,signaling,memory-wss] [--rounds N] [--out DIR] [--dist FILE]");
           System.exit(2);
         }
       }
