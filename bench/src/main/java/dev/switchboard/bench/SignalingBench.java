@@ -25,6 +25,12 @@ final class SignalingBench implements Bench {
   static final double[] STEPS = {2000, 4000, 6000, 9000, 13000, 18000, 25000, 35000, 50000, 70000};
   static final Duration WARMUP = Duration.ofMillis(700);
   static final Duration MEASURE = Duration.ofSeconds(2);
+  static final Duration WARM_UP = Duration.ofSeconds(8);
+  /**
+   * Tries per step: the machine is shared, and one scheduling hiccup of another process puts a 2 s
+   * window over 5 ms at p99; a step fails when every try does, on both servers alike.
+   */
+  static final int TRIES = 2;
 
   @Override
   public String name() {
@@ -53,9 +59,10 @@ final class SignalingBench implements Bench {
       loads.put("socket.io", theirLoad);
       servers.put("switchboard", ours.server());
       servers.put("socket.io", theirs.server());
-      // Warm-up, not measured: the JIT compiles the relay path; node gets the same load.
+      // Warm-up, not measured: the JIT compiles the relay path (a short run measures the C2
+      // compiler, which then takes as much CPU as the event loops); node gets the same load.
       for (String name : loads.keySet()) {
-        System.out.printf("  %-11s warm-up %s%n", name, loads.get(name).run(5000, WARMUP, Duration.ofSeconds(2)));
+        System.out.printf("  %-11s warm-up %s%n", name, loads.get(name).run(8000, WARMUP, WARM_UP));
       }
       Map<String, List<Round>> results = new LinkedHashMap<>();
       for (int round = 0; round < ctx.rounds(); round++) {
@@ -86,10 +93,12 @@ final class SignalingBench implements Bench {
     System.out.printf("  %-11s equal load: %s, server CPU %.2f s%n", name, equal, cpu);
     double peak = 0;
     for (double rate : STEPS) {
-      SignalingLoad.Step step = load.run(rate, WARMUP, MEASURE);
-      boolean ok = step.within(MAX_P99_MILLIS);
-      System.out.printf("  %-11s step: %s%s%n", name, step, ok ? "" : "  <- over");
-      if (!ok) {
+      SignalingLoad.Step step = null;
+      for (int t = 0; t < TRIES && (step == null || !step.within(MAX_P99_MILLIS)); t++) {
+        step = load.run(rate, WARMUP, MEASURE);
+        System.out.printf("  %-11s step: %s%s%n", name, step, step.within(MAX_P99_MILLIS) ? "" : "  <- over");
+      }
+      if (!step.within(MAX_P99_MILLIS)) {
         break;
       }
       peak = Math.max(peak, step.deliveredPerSecond());
@@ -104,7 +113,8 @@ final class SignalingBench implements Bench {
         "highest delivered messages/s with p99 <= " + (int) MAX_P99_MILLIS + " ms", "messages/s",
         ours.stream().map(Round::peak).toList(), "socket.io", theirs.stream().map(Round::peak).toList(), ">= 3",
         CLIENTS + " sessions in rooms of 4, steps " + Arrays.toString(Arrays.stream(STEPS).mapToInt(d -> (int) d).toArray())
-            + " signals/s; a step fails at p99 > " + (int) MAX_P99_MILLIS + " ms or < 95% delivered;"
+            + " signals/s; a step fails when, in each of " + TRIES
+            + " tries, p99 > " + (int) MAX_P99_MILLIS + " ms or < 95% delivered;"
             + " a server passing the last step was limited by the generator");
     String section = "Signaling relay, equal offered load (" + (int) EQUAL_LOAD + " signals/s)";
     report.compare(section, "relay latency p50", "ms", ours.stream().map(r -> r.equal().p50Millis()).toList(),
