@@ -67,6 +67,19 @@ class DistIT {
         .isEqualTo("fay:r.example:0x" + dev.switchboard.turn.UsersFileStore.keyHex("fay", "r.example", "s3cret-from-stdin"));
   }
 
+  @Test
+  void theStubGivesIdleHeapBackAndLetsSwitchboardJavaOptsOverride() throws Exception {
+    assertThat(DIST).as("built by mvn package before the ITs").isExecutable();
+    ProcessBuilder p = new ProcessBuilder(DIST.toString(), "--version").redirectErrorStream(true);
+    p.environment().put("SWITCHBOARD_JAVA_OPTS", "-XX:+PrintFlagsFinal -XX:MaxHeapFreeRatio=40");
+    Process proc = p.start();
+    String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(proc.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(out).containsPattern("G1PeriodicGCInterval\\s+= 10000\\s")
+        .containsPattern("MinHeapFreeRatio\\s+= 10\\s")
+        .containsPattern("MaxHeapFreeRatio\\s+= 40\\s");
+  }
+
   private Run run(String... args) throws IOException, InterruptedException {
     return runWithInput("", args);
   }
