@@ -25,7 +25,13 @@ final class SignalingBench implements Bench {
   static final double[] STEPS = {2000, 4000, 6000, 9000, 13000, 18000, 25000, 35000, 50000, 70000};
   static final Duration WARMUP = Duration.ofMillis(700);
   static final Duration MEASURE = Duration.ofSeconds(2);
-  static final Duration WARM_UP = Duration.ofSeconds(8);
+  /**
+   * The JIT needs about 100k relayed messages before Switchboard's CPU per message settles (measured:
+   * 120-200 µs per message in the first 40k, 45-60 µs from 100k on); node gets the same.
+   */
+  static final Duration WARM_UP = Duration.ofSeconds(20);
+  /** The equal-load window: long enough for a CPU-seconds reading with 10 ms ticks. */
+  static final Duration EQUAL_MEASURE = Duration.ofSeconds(4);
   /**
    * Tries per step: the machine is shared, and one scheduling hiccup of another process puts a 2 s
    * window over 5 ms at p99; a step fails when every try does, on both servers alike.
@@ -39,7 +45,7 @@ final class SignalingBench implements Bench {
 
   @Override
   public int budgetSeconds() {
-    return 200;
+    return 240;
   }
 
   /** One server's outcome in one round. */
@@ -88,7 +94,7 @@ final class SignalingBench implements Bench {
 
   private static Round round(String name, BenchServer server, SignalingLoad load) throws Exception {
     double cpu0 = server.proc().cpuSeconds();
-    SignalingLoad.Step equal = load.run(EQUAL_LOAD, WARMUP, MEASURE);
+    SignalingLoad.Step equal = load.run(EQUAL_LOAD, WARMUP, EQUAL_MEASURE);
     double cpu = server.proc().cpuSeconds() - cpu0;
     System.out.printf("  %-11s equal load: %s, server CPU %.2f s%n", name, equal, cpu);
     double peak = 0;
@@ -104,7 +110,7 @@ final class SignalingBench implements Bench {
       peak = Math.max(peak, step.deliveredPerSecond());
     }
     // CPU over the whole equal-load run (warm-up, measure, drain) per message delivered in it.
-    double messages = equal.offeredPerSecond() * (WARMUP.toMillis() + MEASURE.toMillis()) / 1000.0;
+    double messages = equal.offeredPerSecond() * (WARMUP.toMillis() + EQUAL_MEASURE.toMillis()) / 1000.0;
     return new Round(equal, cpu / messages * 100_000, peak);
   }
 
