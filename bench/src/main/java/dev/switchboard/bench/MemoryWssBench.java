@@ -24,8 +24,9 @@ final class MemoryWssBench implements Bench {
   static final int WARM_SESSIONS = 200;
   static final long BUDGET_BYTES = 512L * 1024 * 1024;
   /**
-   * Idle time before RSS is read: longer than dist/switchboard's periodic GC interval (10 s), so the
-   * JVM has had its chance to give back what the handshakes' garbage made it commit.
+   * Idle time before RSS is read: longer than twice dist/switchboard's periodic GC interval (5 s,
+   * looked at every 5 s), so the JVM has had its chance to give back what the handshakes' garbage
+   * made it commit.
    */
   static final Duration SETTLE = Duration.ofSeconds(13);
   /** A round takes about this long (two servers × 15000 TLS handshakes on 2 busy cores). */

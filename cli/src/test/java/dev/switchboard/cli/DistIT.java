@@ -75,7 +75,7 @@ class DistIT {
     Process proc = p.start();
     String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(proc.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(out).containsPattern("G1PeriodicGCInterval\\s+= 10000\\s")
+    assertThat(out).containsPattern("G1PeriodicGCInterval\\s+= 5000\\s")
         .containsPattern("MinHeapFreeRatio\\s+= 10\\s")
         .containsPattern("MaxHeapFreeRatio\\s+= 40\\s");
   }
