@@ -22,7 +22,7 @@ final class SignalingBench implements Bench {
   /** The equal load of (a), in signals/s. */
   static final double EQUAL_LOAD = 2000;
   /** The steps of (b), in signals/s. */
-  static final double[] STEPS = {2000, 4000, 6000, 9000, 13000, 18000, 25000, 35000, 50000, 70000};
+  static final double[] STEPS = {1000, 2000, 3000, 4000, 6000, 9000, 13000, 18000, 25000, 35000, 50000, 70000};
   static final Duration WARMUP = Duration.ofMillis(700);
   static final Duration MEASURE = Duration.ofSeconds(2);
   /**
