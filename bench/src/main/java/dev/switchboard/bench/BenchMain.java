@@ -18,7 +18,8 @@ public final class BenchMain {
   private BenchMain() {}
 
   static List<Bench> all() {
-    return List.of(new StartupBench(), new TurnRelayBench(), new StunBench(), new AllocationMemoryBench());
+    return List.of(new StartupBench(), new TurnRelayBench(), new StunBench(), new AllocationMemoryBench(),
+        new SignalingBench(), new MemoryWssBench());
   }
 
   public static void main(String[] args) throws Exception {
@@ -34,7 +35,7 @@ public final class BenchMain {
         case "--only" -> only = Arrays.asList(args[++i].split(","));
         default -> {
           System.err.println("bench: unknown argument " + args[i]
-              + "\nusage: bench/run [--only startup,turn,stun,memory-turn,memory,signaling] [--rounds N] [--out DIR] [--dist FILE]");
+              + "\nusage: bench/run [--only startup,turn,stun,memory-turn,signaling,memory-wss] [--rounds N] [--out DIR] [--dist FILE]");
           System.exit(2);
         }
       }

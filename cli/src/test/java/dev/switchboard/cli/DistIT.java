@@ -68,39 +68,30 @@ class DistIT {
   }
 
   @Test
-  void theStubPicksTheParallelCollectorUnlessTheOptionsNameOne() throws Exception {
-    String list = "user list --data-dir " + dir.resolve("data");
-    Run defaults = runWithEnv(Map.of("SWITCHBOARD_JAVA_OPTS", "-Xlog:gc:stderr"), list.split(" "));
-    assertThat(defaults.exitCode()).as(defaults.err()).isZero();
-    assertThat(defaults.out() + defaults.err()).contains("Using Parallel");
-
-    Run chosen = runWithEnv(Map.of("SWITCHBOARD_JAVA_OPTS", "-XX:+UseSerialGC -Xlog:gc:stderr"), list.split(" "));
-    assertThat(chosen.exitCode()).as("no 'conflicting collector combinations': " + chosen.err()).isZero();
-    assertThat(chosen.out() + chosen.err()).contains("Using Serial").doesNotContain("Using Parallel");
+  void theStubGivesIdleHeapBackAndLetsSwitchboardJavaOptsOverride() throws Exception {
+    assertThat(DIST).as("built by mvn package before the ITs").isExecutable();
+    ProcessBuilder p = new ProcessBuilder(DIST.toString(), "--version").redirectErrorStream(true);
+    p.environment().put("SWITCHBOARD_JAVA_OPTS", "-XX:+PrintFlagsFinal -XX:MaxHeapFreeRatio=40");
+    Process proc = p.start();
+    String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(proc.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(out).containsPattern("G1PeriodicGCInterval\\s+= 5000\\s")
+        .containsPattern("MinHeapFreeRatio\\s+= 10\\s")
+        .containsPattern("MaxHeapFreeRatio\\s+= 40\\s");
   }
 
   private Run run(String... args) throws IOException, InterruptedException {
     return runWithInput("", args);
   }
 
-  private Run runWithEnv(Map<String, String> env, String... args) throws IOException, InterruptedException {
-    return runWith("", env, args);
-  }
-
   private Run runWithInput(String input, String... args) throws IOException, InterruptedException {
-    return runWith(input, Map.of(), args);
-  }
-
-  private Run runWith(String input, Map<String, String> env, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(DIST.toString()));
     command.addAll(List.of(args));
     Path out = Files.createTempFile(dir, "out", ".txt");
     Path err = Files.createTempFile(dir, "err", ".txt");
     Path in = Files.writeString(Files.createTempFile(dir, "in", ".txt"), input);
-    ProcessBuilder pb = new ProcessBuilder(command).redirectInput(in.toFile()).redirectOutput(out.toFile())
-        .redirectError(err.toFile());
-    pb.environment().putAll(env);
-    Process p = pb.start();
+    Process p = new ProcessBuilder(command).redirectInput(in.toFile()).redirectOutput(out.toFile())
+        .redirectError(err.toFile()).start();
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
       throw new AssertionError("dist/switchboard " + String.join(" ", args) + " did not finish within 60 s");

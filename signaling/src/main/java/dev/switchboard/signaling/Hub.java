@@ -98,9 +98,9 @@ final class Hub {
     return session;
   }
 
-  void onText(Session session, String text) {
+  void onText(Session session, byte[] utf8) {
     session.lastSeenMillis = clock.millis();
-    router.handle(session, text);
+    router.handle(session, utf8);
   }
 
   /** Any frame from the client counts as a sign of life (pongs to our pings included). */

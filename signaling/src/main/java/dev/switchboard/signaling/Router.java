@@ -30,10 +30,11 @@ final class Router {
     this.sessionMessages = new SessionMessages(hub, this);
   }
 
-  void handle(Session session, String text) {
+  /** One text frame's payload, as UTF-8 bytes. */
+  void handle(Session session, byte[] utf8) {
     String id = null;
     try {
-      JsonNode raw = ClientMessageDecoder.parse(text);
+      JsonNode raw = ClientMessageDecoder.parse(utf8);
       id = ClientMessageDecoder.id(raw);
       String type = ClientMessageDecoder.type(raw);
       hub.metrics.in(type);

@@ -2,12 +2,12 @@ package dev.switchboard.signaling;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.channel.ChannelFutureListener;
 import java.util.ArrayDeque;
-import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -21,17 +21,20 @@ final class Session {
   /** Events kept for a resume; a client that missed more gets resume_failed. */
   static final int REPLAY_BUFFER = 4096;
 
-  private record Event(long seq, String json) {}
-
   final String id;
   final String peerId;
   final String resumeToken;
   final Set<String> rooms = ConcurrentHashMap.newKeySet();
   final RateLimiter rate;
 
-  private final ArrayDeque<Event> sent = new ArrayDeque<>();
+  /**
+   * The last events sent, as the UTF-8 frames that went on the wire: one array per event, no
+   * String, no record (each relayed signal sits here until 4096 newer ones push it out, so it
+   * survives young collections; fewer objects per event means less for the GC to copy). Their seqs
+   * are consecutive and end at {@link #seq}.
+   */
+  private final ArrayDeque<byte[]> sent = new ArrayDeque<>();
   private long seq;
-  private long oldestDroppedSeq;
   private Channel channel;
 
   volatile String name = "";
@@ -63,10 +66,10 @@ final class Session {
   /** Numbers {@code message}, keeps it for a resume and writes it when connected. */
   synchronized void send(ObjectNode message) {
     message.put("seq", ++seq);
-    String json = serialize(message);
-    sent.addLast(new Event(seq, json));
+    byte[] json = serialize(message);
+    sent.addLast(json);
     if (sent.size() > REPLAY_BUFFER) {
-      oldestDroppedSeq = sent.removeFirst().seq();
+      sent.removeFirst();
     }
     write(channel, json);
   }
@@ -76,9 +79,11 @@ final class Session {
    * a write made inline would overtake writes other threads queued earlier, and the client would
    * see seq out of order. The caller holds the monitor, so queue order is send order.
    */
-  private static void write(Channel target, String json) {
+  private static void write(Channel target, byte[] json) {
     if (target != null) {
-      target.eventLoop().execute(() -> target.writeAndFlush(new TextWebSocketFrame(json), target.voidPromise()));
+      // Wrapped, not copied: the array is never changed once serialised (the replay buffer shares it).
+      target.eventLoop().execute(() -> target.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(json)),
+          target.voidPromise()));
     }
   }
 
@@ -109,18 +114,19 @@ final class Session {
    * @return false when events after lastSeq were already dropped from the buffer
    */
   synchronized boolean resume(Channel newChannel, long lastSeq, ObjectNode first, long nowMillis) {
-    if (lastSeq < oldestDroppedSeq || lastSeq > seq) {
+    long oldestKept = seq - sent.size() + 1;
+    if (lastSeq < oldestKept - 1 || lastSeq > seq) {
       return false;
     }
     channel = newChannel;
     lastSeenMillis = nowMillis;
     write(newChannel, serialize(first));
-    Iterator<Event> it = sent.iterator();
-    while (it.hasNext()) {
-      Event event = it.next();
-      if (event.seq() > lastSeq) {
-        write(newChannel, event.json());
+    long eventSeq = oldestKept;
+    for (byte[] json : sent) {
+      if (eventSeq > lastSeq) {
+        write(newChannel, json);
       }
+      eventSeq++;
     }
     return true;
   }
@@ -134,9 +140,10 @@ final class Session {
     }
   }
 
-  private static String serialize(ObjectNode message) {
+  /** Straight to UTF-8: the bytes the frame carries, without a String in between. */
+  private static byte[] serialize(ObjectNode message) {
     try {
-      return Json.MAPPER.writeValueAsString(message);
+      return Json.MAPPER.writeValueAsBytes(message);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialise a server message", e);
     }

@@ -1,6 +1,7 @@
 package dev.switchboard.signaling;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -54,7 +55,7 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
       return;
     }
     if (frame instanceof TextWebSocketFrame text) {
-      hub.onText(session, text.text());
+      hub.onText(session, ByteBufUtil.getBytes(text.content()));
     } else if (frame instanceof PingWebSocketFrame) {
       hub.touch(session);
       ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));

@@ -54,4 +54,24 @@ class ClientMessageDecoderTest {
     refused("{\"type\":\"chat\",\"room\":\"r\",\"text\":\"" + "t".repeat(4097) + "\"}", "bad_request", "4096");
     refused("{\"type\":\"hello\"}", "bad_request", "token or a resume");
   }
+
+  @Test
+  void roomIdsAreCheckedWithoutARegex() {
+    assertThat(ClientMessageDecoder.isRoomId("a.b-c_1Z")).isTrue();
+    assertThat(ClientMessageDecoder.isRoomId("r".repeat(64))).isTrue();
+    assertThat(ClientMessageDecoder.isRoomId("r".repeat(65))).isFalse();
+    assertThat(ClientMessageDecoder.isRoomId("")).isFalse();
+    for (String bad : new String[] {"a b", "a/b", "ä", "a:b", "a\u0000"}) {
+      assertThat(ClientMessageDecoder.isRoomId(bad)).as(bad).isFalse();
+    }
+  }
+
+  @Test
+  void parsesAFramesUtf8BytesAndRefusesBrokenOnes() throws Exception {
+    byte[] utf8 = "{\"type\":\"chat\",\"room\":\"r\",\"text\":\"h\u00e9 \u260e\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(decoder.decode(ClientMessageDecoder.parse(utf8))).isEqualTo(new ClientMessage.Chat(null, "r", null, "h\u00e9 \u260e"));
+    byte[] broken = {'{', '"', 't', '"', ':', '"', (byte) 0xC3, '"', '}'};
+    assertThatThrownBy(() -> ClientMessageDecoder.parse(broken)).isInstanceOfSatisfying(SignalingException.class,
+        e -> assertThat(e.code()).isEqualTo("bad_request"));
+  }
 }

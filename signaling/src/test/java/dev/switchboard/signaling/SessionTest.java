@@ -1,0 +1,83 @@
+package dev.switchboard.signaling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The replay buffer kept as the wire's UTF-8 frames: sends, resumes and overflow, on embedded channels. */
+class SessionTest {
+
+  private static Session session(EmbeddedChannel channel) {
+    return new Session("s_1", "p_1", "token", new RateLimiter(50, 0), channel, 0);
+  }
+
+  private static ObjectNode event(String text) {
+    ObjectNode m = Json.message("chat", null);
+    m.put("text", text);
+    return m;
+  }
+
+  private static List<String> written(EmbeddedChannel channel) {
+    channel.runPendingTasks();
+    List<String> out = new ArrayList<>();
+    for (Object o; (o = channel.readOutbound()) != null; ) {
+      TextWebSocketFrame frame = (TextWebSocketFrame) o;
+      out.add(frame.text());
+      frame.release();
+    }
+    return out;
+  }
+
+  @Test
+  void writesEachEventAsUtf8JsonWithItsSeq() {
+    EmbeddedChannel channel = new EmbeddedChannel();
+    Session session = session(channel);
+    session.send(event("héllo ☎"));
+    session.send(event("two"));
+    assertThat(written(channel)).containsExactly(
+        "{\"type\":\"chat\",\"text\":\"héllo ☎\",\"seq\":1}", "{\"type\":\"chat\",\"text\":\"two\",\"seq\":2}");
+  }
+
+  @Test
+  void resumeReplaysTheSameFramesAfterLastSeqInOrder() {
+    EmbeddedChannel first = new EmbeddedChannel();
+    Session session = session(first);
+    for (int i = 1; i <= 4; i++) {
+      session.send(event("e" + i));
+    }
+    List<String> sent = written(first);
+    session.detach(0, "disconnect");
+    EmbeddedChannel second = new EmbeddedChannel();
+
+    assertThat(session.resume(second, 2, Json.message("resumed", "h"), 0)).isTrue();
+
+    assertThat(written(second)).containsExactly("{\"type\":\"resumed\",\"re\":\"h\"}", sent.get(2), sent.get(3));
+  }
+
+  @Test
+  void resumeFailsOnceEventsAfterLastSeqWereDropped() {
+    Session session = session(new EmbeddedChannel());
+    session.detach(0, "disconnect"); // events pile up while the client is away
+    for (int i = 1; i <= Session.REPLAY_BUFFER + 2; i++) {
+      session.send(event("e" + i));
+    }
+    // Events 1 and 2 are gone: a client that has seen 1 misses 2; one that has seen 2 misses nothing kept.
+    assertThat(session.resume(new EmbeddedChannel(), 1, Json.message("resumed", null), 0)).isFalse();
+    // (the replayed writes stay queued: EmbeddedChannel would run 4097 of them recursively)
+    assertThat(session.resume(new EmbeddedChannel(), 2, Json.message("resumed", null), 0)).isTrue();
+  }
+
+  @Test
+  void resumeFailsForASeqNeverSent() {
+    EmbeddedChannel first = new EmbeddedChannel();
+    Session session = session(first);
+    session.send(event("e1"));
+    session.detach(0, "disconnect");
+    assertThat(session.resume(new EmbeddedChannel(), 5, Json.message("resumed", null), 0)).isFalse();
+  }
+}
