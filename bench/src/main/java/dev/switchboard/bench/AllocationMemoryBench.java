@@ -7,6 +7,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Server memory per live TURN allocation, Switchboard vs coturn: each round starts both servers
@@ -29,7 +32,7 @@ final class AllocationMemoryBench implements Bench {
 
   @Override
   public int budgetSeconds() {
-    return 60;
+    return 35;
   }
 
   @Override
@@ -40,26 +43,35 @@ final class AllocationMemoryBench implements Bench {
         ctx.turn().password());
     Map<String, List<Double>> perThousand = new LinkedHashMap<>();
     Map<String, List<Double>> baseline = new LinkedHashMap<>();
-    for (int round = 0; round < ctx.rounds(); round++) {
-      for (String name : List.of("switchboard", "coturn")) {
-        Path dir = work.resolve(name + "-" + round);
-        try (BenchServer server = name.equals("switchboard")
-            ? SwitchboardServer.startTurn(ctx.dist(), dir, ctx.turn())
-            : CoturnServer.start(dir, ctx.turn())) {
-          double[] m = measure(server, credentials);
-          System.out.printf("  %-11s r%d RSS before %.1f MB, %.0f allocations held, %.2f MB per 1000%n",
-              name, round + 1, m[0] / 1e6, m[2], m[1]);
-          perThousand.computeIfAbsent(name, k -> new ArrayList<>()).add(m[1]);
-          baseline.computeIfAbsent(name, k -> new ArrayList<>()).add(m[0] / 1e6);
+    ExecutorService both = Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < ctx.rounds(); round++) {
+        // Both servers at once, each on its own process's RSS: memory does not depend on which runs
+        // first, and the run's 10 minutes cannot afford two settling periods per round.
+        try (BenchServer ours = SwitchboardServer.startTurn(ctx.dist(), work.resolve("switchboard-" + round), ctx.turn());
+             BenchServer coturn = CoturnServer.start(work.resolve("coturn-" + round), ctx.turn())) {
+          Map<String, Future<double[]>> measured = new LinkedHashMap<>();
+          for (BenchServer server : List.of(ours, coturn)) {
+            measured.put(server.name(), both.submit(() -> measure(server, credentials)));
+          }
+          for (Map.Entry<String, Future<double[]>> e : measured.entrySet()) {
+            double[] m = e.getValue().get();
+            System.out.printf("  %-11s r%d RSS before %.1f MB, %.0f allocations held, %.2f MB per 1000%n",
+                e.getKey(), round + 1, m[0] / 1e6, m[2], m[1]);
+            perThousand.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(m[1]);
+            baseline.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(m[0] / 1e6);
+          }
         }
       }
+    } finally {
+      both.shutdownNow();
     }
     String section = "Memory, live TURN allocations";
     report.compare(section, "RSS per 1000 live UDP allocations", "MB", perThousand.get("switchboard"), "coturn",
         perThousand.get("coturn"), null, ALLOCATIONS + " allocations held");
     report.compare(section, "RSS before them (after start-up and warm-up)", "MB", baseline.get("switchboard"), "coturn",
         baseline.get("coturn"), null, null);
-    report.note("memory-turn: each round starts the server afresh, runs " + WARMUP_CYCLES + " Allocate+Refresh(0)"
+    report.note("memory-turn: each round starts both servers afresh and measures them at the same time, runs " + WARMUP_CYCLES + " Allocate+Refresh(0)"
         + " cycles (class loading, JIT, Netty's buffer pools), waits " + SETTLE.toSeconds() + " s and reads VmRSS;"
         + " then opens " + ALLOCATIONS + " allocations (one client 5-tuple each, long-term credentials, held) at "
         + (int) RATE + "/s, waits " + SETTLE.toSeconds() + " s and reads VmRSS again. No GC is forced and the JVM runs"

@@ -18,8 +18,8 @@ public final class BenchMain {
   private BenchMain() {}
 
   static List<Bench> all() {
-    return List.of(new StartupBench(), new TurnRelayBench(), new StunBench(), new AllocationMemoryBench(),
-        new SignalingBench(), new MemoryWssBench());
+    return List.of(new StartupBench(), new TurnRelayBench(), new StunBench(), new SignalingBench(),
+        new AllocationMemoryBench(), new MemoryWssBench());
   }
 
   public static void main(String[] args) throws Exception {

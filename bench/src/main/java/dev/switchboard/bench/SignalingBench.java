@@ -22,16 +22,16 @@ final class SignalingBench implements Bench {
   /** The equal load of (a), in signals/s. */
   static final double EQUAL_LOAD = 2000;
   /** The steps of (b), in signals/s. */
-  static final double[] STEPS = {1000, 2000, 3000, 4000, 6000, 9000, 13000, 18000, 25000, 35000, 50000, 70000};
-  static final Duration WARMUP = Duration.ofMillis(700);
-  static final Duration MEASURE = Duration.ofSeconds(2);
+  static final double[] STEPS = {2000, 5000, 10000, 20000, 40000};
+  static final Duration WARMUP = Duration.ofMillis(500);
+  static final Duration MEASURE = Duration.ofMillis(1500);
   /**
    * The JIT needs about 100k relayed messages before Switchboard's CPU per message settles (measured:
-   * 120-200 µs per message in the first 40k, 45-60 µs from 100k on); node gets the same.
+   * 120-200 µs per message in the first 40k, 45-60 µs from 100k on): 11 s at 8000/s; node gets the same.
    */
-  static final Duration WARM_UP = Duration.ofSeconds(20);
+  static final Duration WARM_UP = Duration.ofSeconds(11);
   /** The equal-load window: long enough for a CPU-seconds reading with 10 ms ticks. */
-  static final Duration EQUAL_MEASURE = Duration.ofSeconds(4);
+  static final Duration EQUAL_MEASURE = Duration.ofSeconds(3);
   /**
    * Tries per step: the machine is shared, and one scheduling hiccup of another process puts a 2 s
    * window over 5 ms at p99; a step fails when every try does, on both servers alike.
@@ -45,7 +45,7 @@ final class SignalingBench implements Bench {
 
   @Override
   public int budgetSeconds() {
-    return 240;
+    return 110;
   }
 
   /** One server's outcome in one round. */

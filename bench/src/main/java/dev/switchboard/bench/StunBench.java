@@ -19,7 +19,7 @@ final class StunBench implements Bench {
   static final Duration TIMEOUT = Duration.ofMillis(500);
   static final Duration STEP = Duration.ofSeconds(1);
   /** A modest load before the warm-up ladder: a cold JVM times out on its first thousands of requests. */
-  static final Duration WARMUP = Duration.ofSeconds(3);
+  static final Duration WARMUP = Duration.ofSeconds(2);
   static final double FACTOR = 1.12;
   /** Client sockets for Binding: the server spreads 5-tuples over its SO_REUSEPORT sockets. */
   static final int BINDING_SOCKETS = 32;
@@ -31,11 +31,11 @@ final class StunBench implements Bench {
   static final int ALLOCATE_TUPLES = 15_000;
   static final int THREADS = 1;
   /** Where a round's ladder starts, as a fraction of the best rate seen so far for that server. */
-  static final double START_FRACTION = 0.6;
+  static final double START_FRACTION = 0.8;
 
   enum Kind {
-    BINDING("Binding", "requests/s", 4000),
-    ALLOCATE("Allocate cycle", "allocations/s", 500);
+    BINDING("Binding", "requests/s", 16000),
+    ALLOCATE("Allocate cycle", "allocations/s", 2000);
 
     final String label;
     final String unit;
@@ -64,7 +64,7 @@ final class StunBench implements Bench {
 
   @Override
   public int budgetSeconds() {
-    return 150;
+    return 110;
   }
 
   @Override
