@@ -33,6 +33,21 @@ class CommandsTest {
   }
 
   @Test
+  void serveBuildsOnlyItsOwnCommandAndReadsTheSame() throws Exception {
+    assertThat(Main.commandLine("serve").getSubcommands().keySet()).containsExactly("serve");
+    assertThat(Main.commandLine("user", "list").getSubcommands().keySet()).contains("serve", "user", "cert", "help");
+
+    Cli help = Cli.run("serve", "--help");
+    assertThat(help.exitCode()).isZero();
+    assertThat(help.out()).contains("Usage: switchboard serve").containsPattern("Examples?:");
+    Path bad = Files.writeString(dir.resolve("bad.yaml"), "rooms:\n  defaultCapcity: 4\n");
+    Cli error = Cli.run("serve", "--config", bad.toString(), "--data-dir", dir.toString());
+    assertThat(error.exitCode()).isEqualTo(2);
+    assertThat(error.err()).contains("switchboard serve: ").contains("did you mean rooms.defaultCapacity?");
+    assertThat(Cli.run("serve", "--bogus").err()).contains("Unknown option: '--bogus'").contains("Usage: switchboard serve");
+  }
+
+  @Test
   void usageErrorsExitTwoWithAClearMessage() {
     Cli cli = Cli.run("user", "add", "eve", "--data-dir", dir.toString());
     assertThat(cli.exitCode()).isEqualTo(2);
