@@ -21,10 +21,10 @@ final class MemoryWssBench implements Bench {
 
   /**
    * Sessions per server and round. Both servers' clients live in this process, whose file
-   * descriptors are limited to 20000 (hard limit, cannot be raised here), and 2 × 3000 TLS
+   * descriptors are limited to 20000 (hard limit, cannot be raised here), and 2 × 2000 TLS
    * handshakes fit the run's 10 minutes; the issue's 50k is derived from the RSS per session.
    */
-  static final int SESSIONS = 3_000;
+  static final int SESSIONS = 2_000;
   static final int WARM_SESSIONS = 200;
   static final long BUDGET_BYTES = 512L * 1024 * 1024;
   /**
@@ -34,7 +34,7 @@ final class MemoryWssBench implements Bench {
    */
   static final Duration SETTLE = Duration.ofSeconds(11);
   /** A round takes about this long (both servers at once: start, handshakes, settling). */
-  static final int ROUND_SECONDS = 35;
+  static final int ROUND_SECONDS = 28;
 
   @Override
   public String name() {

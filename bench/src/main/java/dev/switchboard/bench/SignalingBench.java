@@ -27,9 +27,9 @@ final class SignalingBench implements Bench {
   static final Duration MEASURE = Duration.ofMillis(1500);
   /**
    * The JIT needs about 100k relayed messages before Switchboard's CPU per message settles (measured:
-   * 120-200 µs per message in the first 40k, 45-60 µs from 100k on): 11 s at 8000/s; node gets the same.
+   * 120-200 µs per message in the first 40k, 45-60 µs from 100k on): 8 s at 12000/s; node gets the same.
    */
-  static final Duration WARM_UP = Duration.ofSeconds(11);
+  static final Duration WARM_UP = Duration.ofSeconds(8);
   /** The equal-load window: long enough for a CPU-seconds reading with 10 ms ticks. */
   static final Duration EQUAL_MEASURE = Duration.ofSeconds(3);
   /**
@@ -45,7 +45,7 @@ final class SignalingBench implements Bench {
 
   @Override
   public int budgetSeconds() {
-    return 110;
+    return 80;
   }
 
   /** One server's outcome in one round. */
@@ -68,7 +68,7 @@ final class SignalingBench implements Bench {
       // Warm-up, not measured: the JIT compiles the relay path (a short run measures the C2
       // compiler, which then takes as much CPU as the event loops); node gets the same load.
       for (String name : loads.keySet()) {
-        System.out.printf("  %-11s warm-up %s%n", name, loads.get(name).run(8000, WARMUP, WARM_UP));
+        System.out.printf("  %-11s warm-up %s%n", name, loads.get(name).run(12000, WARMUP, WARM_UP));
       }
       Map<String, List<Round>> results = new LinkedHashMap<>();
       for (int round = 0; round < ctx.rounds(); round++) {

@@ -31,7 +31,7 @@ final class StunBench implements Bench {
   static final int ALLOCATE_TUPLES = 15_000;
   static final int THREADS = 1;
   /** Where a round's ladder starts, as a fraction of the best rate seen so far for that server. */
-  static final double START_FRACTION = 0.8;
+  static final double START_FRACTION = 0.85;
 
   enum Kind {
     BINDING("Binding", "requests/s", 16000),
@@ -64,7 +64,7 @@ final class StunBench implements Bench {
 
   @Override
   public int budgetSeconds() {
-    return 110;
+    return 90;
   }
 
   @Override

@@ -17,14 +17,14 @@ import java.util.Map;
 final class TurnRelayBench implements Bench {
 
   /**
-   * The paced load: 20 sessions × 500 msgs/s = 10k msgs/s = 20k relayed packets/s for 3 s. uclient
-   * spends about 7 s more per run connecting and staggering its sessions' starts, so a run takes ~10 s
-   * whatever its length; 3 s bills each server ~50 ticks of CPU, enough for the 10 ms resolution.
+   * The paced load: 20 sessions × 500 msgs/s = 10k msgs/s = 20k relayed packets/s for 2 s. uclient
+   * spends about 7 s more per run connecting and staggering its sessions' starts, so a run takes ~9 s
+   * whatever its length; 2 s bills each server ~40 ticks of CPU, enough for the 10 ms resolution.
    */
-  static final Uclient.Load PACED = new Uclient.Load(Uclient.Mode.UDP_CHANNELS, 20, 1500, 2, 120);
+  static final Uclient.Load PACED = new Uclient.Load(Uclient.Mode.UDP_CHANNELS, 20, 1000, 2, 120);
 
   /** A shorter run of every mode before measuring, so that JIT compilation is not billed to a round. */
-  static final int WARM_UP_MESSAGES = 600;
+  static final int WARM_UP_MESSAGES = 400;
 
   /**
    * Loads for (b): one uclient process tops out near 35k messages/s on this machine, so a step is a
@@ -33,7 +33,7 @@ final class TurnRelayBench implements Bench {
    * step loses more, in fewer runs.
    */
   static final int[] PEAK_PROCESSES = {6, 4};
-  static final Uclient.Load PEAK_LOAD = new Uclient.Load(Uclient.Mode.UDP_CHANNELS, 30, 2000, 1, 120);
+  static final Uclient.Load PEAK_LOAD = new Uclient.Load(Uclient.Mode.UDP_CHANNELS, 30, 1200, 1, 120);
 
   @Override
   public String name() {
@@ -42,7 +42,7 @@ final class TurnRelayBench implements Bench {
 
   @Override
   public int budgetSeconds() {
-    return 210;
+    return 265;
   }
 
   @Override
