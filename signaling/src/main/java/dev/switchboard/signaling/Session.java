@@ -122,6 +122,11 @@ final class Session {
     return true;
   }
 
+  /** The seq of the oldest event a resume can still replay. */
+  synchronized long oldestKeptSeq() {
+    return sent.oldestSeq();
+  }
+
   /** Closes the connection, if any, with a WebSocket close code. */
   synchronized void close(int code, String reason) {
     if (channel != null) {
