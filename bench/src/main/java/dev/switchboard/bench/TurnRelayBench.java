@@ -124,29 +124,16 @@ final class TurnRelayBench implements Bench {
      * per server, so the two do not starve each other (the peak runs, which saturate, stay in turn).
      */
     List<Paced> sideBySide(List<BenchServer> servers, Uclient.Load load) throws Exception {
-      List<Process> running = new ArrayList<>();
-      List<Path> logs = new ArrayList<>();
       double[] before = new double[servers.size()];
-      try {
-        for (int i = 0; i < servers.size(); i++) {
-          BenchServer server = servers.get(i);
-          Path log = work.resolve("uclient-" + server.name() + "-" + load.mode() + "-" + System.nanoTime() + ".log");
-          logs.add(log);
-          before[i] = server.proc().cpuSeconds();
-          running.add(Uclient.start(server.turn(), setup, load, peer, log));
-        }
-        List<Uclient.Result> results = new ArrayList<>();
-        for (int i = 0; i < servers.size(); i++) {
-          results.add(Uclient.await(running.get(i), logs.get(i), 90));
-        }
-        List<Paced> paced = new ArrayList<>();
-        for (int i = 0; i < servers.size(); i++) {
-          paced.add(report(servers.get(i), load, servers.get(i).proc().cpuSeconds() - before[i], results.get(i)));
-        }
-        return paced;
-      } finally {
-        running.forEach(Process::destroyForcibly);
+      for (int i = 0; i < servers.size(); i++) {
+        before[i] = servers.get(i).proc().cpuSeconds();
       }
+      List<Uclient.Result> results = runAll(servers, java.util.Collections.nCopies(servers.size(), load));
+      List<Paced> paced = new ArrayList<>();
+      for (int i = 0; i < servers.size(); i++) {
+        paced.add(report(servers.get(i), load, servers.get(i).proc().cpuSeconds() - before[i], results.get(i)));
+      }
+      return paced;
     }
 
     private static Paced report(BenchServer server, Uclient.Load load, double cpu, Uclient.Result r) {
@@ -158,13 +145,19 @@ final class TurnRelayBench implements Bench {
 
     /** Runs {@code loads} as concurrent uclient processes against {@code server}; their results in order. */
     List<Uclient.Result> concurrently(BenchServer server, List<Uclient.Load> loads) throws Exception {
+      return runAll(java.util.Collections.nCopies(loads.size(), server), loads);
+    }
+
+    /** One uclient process per pair of {@code servers.get(i)} and {@code loads.get(i)}, all at once; their results in order. */
+    private List<Uclient.Result> runAll(List<BenchServer> servers, List<Uclient.Load> loads) throws Exception {
       List<Process> running = new ArrayList<>();
       List<Path> logs = new ArrayList<>();
       try {
         for (int i = 0; i < loads.size(); i++) {
-          Path log = work.resolve("uclient-" + server.name() + "-" + loads.get(i).mode() + "-" + i + "-" + System.nanoTime() + ".log");
+          Path log = work.resolve("uclient-" + servers.get(i).name() + "-" + loads.get(i).mode() + "-" + i + "-"
+              + System.nanoTime() + ".log");
           logs.add(log);
-          running.add(Uclient.start(server.turn(), setup, loads.get(i), peer, log));
+          running.add(Uclient.start(servers.get(i).turn(), setup, loads.get(i), peer, log));
         }
         List<Uclient.Result> results = new ArrayList<>();
         for (int i = 0; i < running.size(); i++) {

@@ -46,10 +46,6 @@ final class Uclient {
     Load with(Mode otherMode, int otherMessages) {
       return new Load(otherMode, clients, otherMessages, intervalMs, bytes);
     }
-
-    long messagesTotal() {
-      return (long) clients * messages;
-    }
   }
 
   /** Totals from uclient's summary; {@code steadyReceivedPerSecond} is from its 1 s progress lines. */
