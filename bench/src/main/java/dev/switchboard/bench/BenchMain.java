@@ -58,6 +58,8 @@ public final class BenchMain {
     Environment.describe(report, dist);
     report.command("bench/run " + String.join(" ", args));
     boolean failed = false;
+    System.out.println("== class archive for " + dist);
+    StartupBench.warmClassArchive(ctx.dist(), ctx.work("class-archive"));
     for (Bench b : benches) {
       long start = System.nanoTime();
       long budget = (long) b.budgetSeconds() * rounds / 3;

@@ -1,5 +1,6 @@
 package dev.switchboard.bench;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -12,7 +13,9 @@ import java.util.Map;
 /**
  * Time from launch until every port answers (HTTPS, TURN UDP and TCP, TURNS), for a first start
  * (empty data dir: certificates and secrets are generated) and a restart; coturn's launch to STUN
- * answering as the reference. Also the size of dist/switchboard.
+ * answering as the reference. Also the size of dist/switchboard. Those starts map the class archive
+ * that the stub keeps (see {@link #warmClassArchive}); the first launch of a new build, which has
+ * none yet and writes it at exit, is measured apart with an empty cache.
  */
 final class StartupBench implements Bench {
 
@@ -23,31 +26,64 @@ final class StartupBench implements Bench {
 
   @Override
   public int budgetSeconds() {
-    return 15;
+    return 30;
   }
 
   @Override
   public void run(BenchContext ctx, Report report) throws Exception {
+    List<Double> newBuild = new ArrayList<>();
     List<Double> first = new ArrayList<>();
     List<Double> restart = new ArrayList<>();
     List<Double> coturn = new ArrayList<>();
     for (int round = 0; round < ctx.rounds(); round++) {
+      Path fresh = ctx.work("startup-new-build-" + round);
+      newBuild.add(switchboardReadySeconds(ctx.dist(), fresh, Map.of("XDG_CACHE_HOME", fresh.resolve("cache").toString())));
       Path work = ctx.work("startup-" + round);
-      first.add(switchboardReadySeconds(ctx.dist(), work));
-      restart.add(switchboardReadySeconds(ctx.dist(), work));
+      first.add(switchboardReadySeconds(ctx.dist(), work, Map.of()));
+      restart.add(switchboardReadySeconds(ctx.dist(), work, Map.of()));
       coturn.add(coturnReadySeconds(ctx.work("startup-coturn-" + round), ctx.turn()));
     }
     report.compare("Startup and size", "serve ready, first start (generates CA, certificate, secret)", "s",
         first, "coturn", coturn, null, null);
     report.absolute("Startup and size", "serve ready, first start", "s", first, "<= 1.5", null);
     report.absolute("Startup and size", "serve ready, restart", "s", restart, "<= 1.5", null);
+    report.absolute("Startup and size", "serve ready, first launch of a new build (no class archive yet;"
+        + " generates CA, certificate, secret)", "s", newBuild, null, null);
     double mb = Files.size(ctx.dist()) / 1e6;
     report.absolute("Startup and size", "dist/switchboard size", "MB", List.of(mb), "<= 25", null);
     report.command("startup: dist/switchboard serve --config <TLS on, all listeners on 127.0.0.1> --data-dir <new dir>;"
-        + " ready = HTTPS, TURN TCP and TURNS accept and STUN over UDP answers");
+        + " ready = HTTPS, TURN TCP and TURNS accept and STUN over UDP answers; XDG_CACHE_HOME=bench/target/xdg-cache"
+        + " (class archive made once before the benchmarks), an empty one for the first launch of a new build");
   }
 
-  static double switchboardReadySeconds(Path dist, Path work) throws Exception {
+  /**
+   * Has the stub make and adopt its class archive for this build in the run's cache, as a server's
+   * first start would, so that every benchmark measures the server as it runs from then on.
+   */
+  static void warmClassArchive(Path dist, Path work) throws Exception {
+    switchboardReadySeconds(dist, work, Map.of());
+    try (Proc adopt = Proc.start("switchboard --version", List.of(dist.toString(), "--version"),
+        work.resolve("version.log"), Map.of())) {
+      for (int i = 0; i < 600 && adopt.alive(); i++) {
+        Thread.sleep(50);
+      }
+    }
+  }
+
+  static double switchboardReadySeconds(Path dist, Path work, Map<String, String> env) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return readySeconds(dist, work, env);
+      } catch (IllegalStateException e) {
+        // Free ports are picked before the launch; another process on the machine may take one first.
+        if (attempt == 3 || !String.valueOf(e.getMessage()).contains("Address already in use")) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static double readySeconds(Path dist, Path work, Map<String, String> env) throws Exception {
     Files.createDirectories(work);
     int https = FreePorts.tcp();
     int turn = FreePorts.udpAndTcp();
@@ -69,11 +105,15 @@ final class StartupBench implements Bench {
     InetAddress lo = InetAddress.getLoopbackAddress();
     long start = System.nanoTime();
     try (Proc proc = Proc.start("switchboard", List.of(dist.toString(), "serve", "--config", config.toString(),
-        "--data-dir", work.resolve("data").toString()), work.resolve("switchboard-" + System.nanoTime() + ".log"), Map.of())) {
+        "--data-dir", work.resolve("data").toString()), work.resolve("switchboard-" + System.nanoTime() + ".log"), env)) {
       Duration limit = Duration.ofSeconds(20);
-      SwitchboardServer.awaitTcp(new InetSocketAddress(lo, https), limit, proc);
-      SwitchboardServer.awaitTcp(new InetSocketAddress(lo, turn), limit, proc);
-      SwitchboardServer.awaitTcp(new InetSocketAddress(lo, turns), limit, proc);
+      try {
+        SwitchboardServer.awaitTcp(new InetSocketAddress(lo, https), limit, proc);
+        SwitchboardServer.awaitTcp(new InetSocketAddress(lo, turn), limit, proc);
+        SwitchboardServer.awaitTcp(new InetSocketAddress(lo, turns), limit, proc);
+      } catch (IOException e) {
+        throw new IllegalStateException(e.getMessage() + ":\n" + proc.tail(), e);
+      }
       if (!StunPing.await(new InetSocketAddress(lo, turn), limit)) {
         throw new IllegalStateException("no STUN answer:\n" + proc.tail());
       }

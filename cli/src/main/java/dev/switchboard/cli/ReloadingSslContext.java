@@ -1,7 +1,6 @@
 package dev.switchboard.cli;
 
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +8,6 @@ import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,19 +70,6 @@ final class ReloadingSslContext implements Supplier<SslContext> {
     FileTime certTime = Files.getLastModifiedTime(cert);
     FileTime keyTime = Files.getLastModifiedTime(key);
     long size = Files.size(cert);
-    try {
-      SslContext context = SslContextBuilder.forServer(cert.toFile(), key.toFile()).build();
-      return new Loaded(context, certTime, keyTime, size);
-    } catch (SSLException | IllegalArgumentException e) {
-      throw new IOException("cannot use " + cert + " with " + key + ": " + rootMessage(e), e);
-    }
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    return new Loaded(ServerTls.fromPem(cert, key), certTime, keyTime, size);
   }
 }

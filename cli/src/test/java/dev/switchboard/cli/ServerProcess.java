@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -60,16 +61,28 @@ public final class ServerProcess implements AutoCloseable {
 
   /** Starts {@code dist/switchboard ARGS} in {@code workDir}, stderr merged into stdout. */
   public static ServerProcess start(Path workDir, String... args) throws IOException {
+    return start(workDir, Map.of(), args);
+  }
+
+  /** As {@link #start(Path, String...)}, with {@code env} added to the environment. */
+  public static ServerProcess start(Path workDir, Map<String, String> env, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(binary().toString());
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+    builder.environment().putAll(env);
     return new ServerProcess(builder.start());
   }
 
   /** Runs a command to its end and returns it (for exit code and output). */
   public static ServerProcess run(Path workDir, Duration timeout, String... args) throws Exception {
-    ServerProcess p = start(workDir, args);
+    return run(workDir, Map.of(), timeout, args);
+  }
+
+  /** As {@link #run(Path, Duration, String...)}, with {@code env} added to the environment. */
+  public static ServerProcess run(Path workDir, Map<String, String> env, Duration timeout, String... args)
+      throws Exception {
+    ServerProcess p = start(workDir, env, args);
     if (!p.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       p.close();
       fail("switchboard " + String.join(" ", args) + " did not end within " + timeout + ":\n" + p.output());

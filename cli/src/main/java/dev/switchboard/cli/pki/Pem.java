@@ -1,62 +1,68 @@
 package dev.switchboard.cli.pki;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.Reader;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 
-/** PEM encoding of certificates and keys; keys are written as PKCS#8, which Netty reads. Stateless. */
+/**
+ * PEM encoding of certificates and keys; keys are written as PKCS#8, which Netty reads. Certificates
+ * and PKCS#8 keys are read with the JDK alone: Bouncy Castle's PEM classes cost a start-up about
+ * 0.1 s of class loading, so they are loaded only for the older key formats. Stateless.
+ */
 public final class Pem {
+
+  private static final List<String> PKCS8_ALGORITHMS = List.of("EC", "RSA", "Ed25519", "Ed448", "RSASSA-PSS");
 
   private Pem() {}
 
   public static String encode(List<X509Certificate> chain) {
-    StringWriter out = new StringWriter();
-    try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-      for (X509Certificate cert : chain) {
-        writer.writeObject(cert);
+    StringBuilder out = new StringBuilder();
+    for (X509Certificate cert : chain) {
+      try {
+        append(out, "CERTIFICATE", cert.getEncoded());
+      } catch (CertificateException e) {
+        throw new IllegalStateException("cannot encode " + cert.getSubjectX500Principal(), e);
       }
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
     }
     return out.toString();
   }
 
   /** "-----BEGIN PRIVATE KEY-----" (unencrypted PKCS#8). */
   public static String encode(PrivateKey key) {
-    StringWriter out = new StringWriter();
-    try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-      writer.writeObject(new JcaPKCS8Generator(key, null));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+    if (!"PKCS#8".equals(key.getFormat())) {
+      throw new IllegalArgumentException("a " + key.getAlgorithm() + " key in " + key.getFormat() + ", not PKCS#8");
     }
+    StringBuilder out = new StringBuilder();
+    append(out, "PRIVATE KEY", key.getEncoded());
     return out.toString();
+  }
+
+  private static void append(StringBuilder out, String label, byte[] der) {
+    out.append("-----BEGIN ").append(label).append("-----\n");
+    out.append(Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)).append('\n');
+    out.append("-----END ").append(label).append("-----\n");
   }
 
   /** Every certificate in a PEM file, in file order. */
   public static List<X509Certificate> readCertificates(Path file) throws IOException {
     List<X509Certificate> certs = new ArrayList<>();
-    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
-         PEMParser parser = new PEMParser(reader)) {
-      Object item;
-      while ((item = parser.readObject()) != null) {
-        if (item instanceof X509CertificateHolder holder) {
-          certs.add(new JcaX509CertificateConverter().getCertificate(holder));
+    try {
+      CertificateFactory factory = CertificateFactory.getInstance("X.509");
+      for (PemBlock block : PemBlock.all(read(file), file)) {
+        if (block.label().equals("CERTIFICATE") || block.label().equals("X509 CERTIFICATE")) {
+          certs.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(block.der())));
         }
       }
     } catch (CertificateException e) {
@@ -70,19 +76,36 @@ public final class Pem {
 
   /** The first private key in a PEM file: PKCS#8, PKCS#1 RSA or SEC1 EC. */
   public static PrivateKey readPrivateKey(Path file) throws IOException {
-    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
-         PEMParser parser = new PEMParser(reader)) {
-      JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-      Object item;
-      while ((item = parser.readObject()) != null) {
-        if (item instanceof PrivateKeyInfo info) {
-          return converter.getPrivateKey(info);
-        }
-        if (item instanceof PEMKeyPair pair) {
-          return converter.getKeyPair(pair).getPrivate();
-        }
+    for (PemBlock block : PemBlock.all(read(file), file)) {
+      switch (block.label()) {
+        case "PRIVATE KEY":
+          return pkcs8(block.der(), file);
+        case "RSA PRIVATE KEY":
+        case "EC PRIVATE KEY":
+          return LegacyPemKeys.read(file);
+        case "ENCRYPTED PRIVATE KEY":
+          throw new IOException(file + ": the private key is encrypted; decrypt it first"
+              + " (openssl pkey -in " + file.getFileName() + " -out key.pem)");
+        default:
+          break;
       }
     }
     throw new IOException(file + ": no unencrypted PEM private key in it");
+  }
+
+  static PrivateKey pkcs8(byte[] der, Path file) throws IOException {
+    PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(der);
+    for (String algorithm : PKCS8_ALGORITHMS) {
+      try {
+        return KeyFactory.getInstance(algorithm).generatePrivate(spec);
+      } catch (GeneralSecurityException wrongAlgorithm) {
+        // PKCS#8 names its algorithm by OID inside the DER; trying the few we serve with is simpler.
+      }
+    }
+    throw new IOException(file + ": the PKCS#8 private key is not EC, RSA or EdDSA, or does not parse");
+  }
+
+  private static String read(Path file) throws IOException {
+    return Files.readString(file, StandardCharsets.ISO_8859_1);
   }
 }
