@@ -8,13 +8,16 @@
 # most 30% of the heap free after it. This roughly halves the RSS per idle WSS session (bench
 # memory-wss). Options in SWITCHBOARD_JAVA_OPTS come later and win.
 #
-# Class archive (AppCDS): loading and verifying some 4000 classes is most of a start. The first
-# `serve` of a build has the JVM write the classes it loaded to an archive when it exits; later
-# starts map that archive and are ready in about two thirds of the time. The archive lives in
-# $XDG_CACHE_HOME/switchboard (~/.cache/switchboard), named after this file's path and its and the
-# java binary's size, time and inode, so a new build or JDK gets a new one (and the old one of the
-# same path goes). It is written under a temporary name and adopted only after a check run, so a
-# JVM killed while writing leaves nothing half-made. SWITCHBOARD_CDS=off turns all of this off.
+# Class archive (AppCDS): loading and verifying some 4000 classes is most of a start. When a build
+# has no archive yet, `serve` starts as usual and a second JVM, in the background at low priority,
+# starts and stops a throwaway server on loopback port 0 (serve --class-archive-training) with
+# -XX:ArchiveClassesAtExit; the archive it writes is tried once (a JVM that maps a cut-short one
+# crashes) and then kept. Later starts map it and are ready in about two thirds of the time. Only
+# that helper JVM dumps: dumping refuses agents and JDKs without a base archive, and must never
+# stop the server itself from starting. The archive lives in $XDG_CACHE_HOME/switchboard
+# (~/.cache/switchboard), named after this file's path and its and the java binary's size, time
+# and inode, so a new build or JDK gets a new one and the old one of the same path goes.
+# SWITCHBOARD_CDS=off turns all of this off.
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 SELF="$0"
 case "$SELF" in /*) ;; *) SELF="$(pwd -P)/$SELF" ;; esac
@@ -26,26 +29,27 @@ if [ "${SWITCHBOARD_CDS:-auto}" != off ]; then
     PLACE="$(printf '%s\n' "$SELF" | cksum | cut -d ' ' -f 1)"
     BUILD="$(printf '%s\n' "$STAMP" | cksum | cut -d ' ' -f 1)"
     ARCHIVE="$CACHE/classes-$PLACE-$BUILD.jsa"
-    for PENDING in "$ARCHIVE".*.tmp; do
-      [ -f "$PENDING" ] || continue
-      WRITER="${PENDING%.tmp}"
-      WRITER="${WRITER##*.}"
-      kill -0 "$WRITER" 2>/dev/null && continue
-      # A JVM that maps a cut-short archive crashes, so a new one is tried once before adoption.
-      if "$JAVA" -XX:SharedArchiveFile="$PENDING" -Xshare:on -Xlog:all=off -XX:ErrorFile=/dev/null \
-          -XX:-CreateCoredumpOnCrash -cp "$SELF" -version >/dev/null 2>&1; then
-        for OLD in "$CACHE/classes-$PLACE"-*.jsa; do
-          [ "$OLD" = "$ARCHIVE" ] || rm -f "$OLD"
-        done
-        mv -f "$PENDING" "$ARCHIVE"
-      else
-        rm -f "$PENDING"
-      fi
-    done
     if [ -f "$ARCHIVE" ]; then
       CDS="-XX:SharedArchiveFile=$ARCHIVE"
-    elif [ "$1" = serve ] && mkdir -p "$CACHE" 2>/dev/null && [ -w "$CACHE" ]; then
-      CDS="-XX:ArchiveClassesAtExit=$ARCHIVE.$$.tmp"
+    elif [ "$1" = serve ] && mkdir -p "$CACHE" 2>/dev/null; then
+      # A lock left by a helper that was killed is taken over after ten minutes.
+      find "$CACHE" -maxdepth 1 -name "classes-$PLACE-*.lock" -mmin +10 -exec rmdir {} + 2>/dev/null
+      if mkdir "$ARCHIVE.lock" 2>/dev/null; then
+        (
+          rm -f "$ARCHIVE.tmp"
+          nice -n 19 "$JAVA" -XX:ArchiveClassesAtExit="$ARCHIVE.tmp" -Xlog:all=off -XX:ErrorFile=/dev/null \
+            -XX:-CreateCoredumpOnCrash -jar "$SELF" serve --class-archive-training
+          if [ -s "$ARCHIVE.tmp" ] && "$JAVA" -XX:SharedArchiveFile="$ARCHIVE.tmp" -Xshare:on -Xlog:all=off \
+              -XX:ErrorFile=/dev/null -XX:-CreateCoredumpOnCrash -cp "$SELF" -version; then
+            for OLD in "$CACHE/classes-$PLACE"-*.jsa; do
+              [ "$OLD" = "$ARCHIVE" ] || rm -f "$OLD"
+            done
+            mv -f "$ARCHIVE.tmp" "$ARCHIVE"
+          fi
+          rm -f "$ARCHIVE.tmp"
+          rmdir "$ARCHIVE.lock"
+        ) </dev/null >/dev/null 2>&1 &
+      fi
     fi
   fi
 fi

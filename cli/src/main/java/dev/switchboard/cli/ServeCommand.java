@@ -2,6 +2,7 @@ package dev.switchboard.cli;
 
 import dev.switchboard.cli.config.ConfigOverrides;
 import dev.switchboard.cli.config.SwitchboardConfig;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -54,8 +55,15 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--log-level", paramLabel = "L", description = "trace, debug, info, warn or error (default info).")
   String logLevel;
 
+  @Option(names = "--class-archive-training", hidden = true,
+      description = "Start and stop a throwaway server on loopback (dist/switchboard's class archive).")
+  boolean classArchiveTraining;
+
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws InterruptedException, IOException {
+    if (classArchiveTraining) {
+      return ClassArchiveTraining.run();
+    }
     ConfigOverrides overrides = new ConfigOverrides()
         .set("publicAddress", publicAddress, "--public-address")
         .set("signaling.port", httpsPort, "--https-port")
