@@ -159,6 +159,11 @@ final class Hub {
     session.send(message);
   }
 
+  void send(Session session, RawEvent event) {
+    metrics.out(event.type());
+    session.send(event);
+  }
+
   void reply(Session session, ObjectNode message) {
     metrics.out(message.get("type").asText());
     session.reply(message);

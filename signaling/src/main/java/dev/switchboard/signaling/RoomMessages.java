@@ -123,12 +123,7 @@ final class RoomMessages {
     Instant arrived = hub.clock.instant();
     Room room = memberRoom(session, signal.room());
     Room.Member target = target(room, signal.to());
-    ObjectNode relayed = Json.message("signal", null);
-    relayed.put("room", room.id);
-    relayed.put("from", session.peerId);
-    relayed.put("kind", signal.kind());
-    relayed.set("payload", signal.payload());
-    hub.send(target.session(), relayed);
+    hub.send(target.session(), RawEvent.signal(room.id, session.peerId, signal.kind(), signal.payload()));
     recordLatency(arrived);
   }
 
