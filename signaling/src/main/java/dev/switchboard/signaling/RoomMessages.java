@@ -2,6 +2,7 @@ package dev.switchboard.signaling;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.channel.Channel;
 import java.time.Instant;
 import java.util.List;
 
@@ -44,6 +45,11 @@ final class RoomMessages {
     }
     session.passwordFailures = 0;
     boolean fresh = session.rooms.add(join.room());
+    if (fresh && session.rooms.size() == 1) {
+      // The first room decides: a session in several rooms stays on one loop, not moved per join.
+      Channel channel = session.channel();
+      hub.loops.move(channel, room.home, () -> hub.disconnected(session, channel, "disconnect"));
+    }
     hub.send(session, joined(session, join.id(), room, room.others(session.peerId)));
     if (fresh) {
       ObjectNode joinedEvent = Json.message("peer.joined", null);

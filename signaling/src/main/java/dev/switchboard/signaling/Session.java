@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.channel.ChannelFutureListener;
@@ -108,6 +109,13 @@ final class Session {
 
   /** On {@code target}'s event loop: writes every queued frame, then flushes once. */
   private void drain(Channel target) {
+    EventLoop loop = target.eventLoop();
+    if (!loop.inEventLoop()) {
+      // The connection moved to its room's loop since this drain was queued (LoopAffinity): drain
+      // there, so that loop alone writes to it and frames keep their order.
+      loop.execute(() -> drain(target));
+      return;
+    }
     byte[][] frames;
     synchronized (this) {
       if (target != channel) {
