@@ -1,5 +1,6 @@
 package dev.switchboard.bench;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,18 +14,27 @@ import java.util.Map;
  * Signaling relay, Switchboard vs a socket.io relay, with {@link SignalingLoad} as the load for both:
  * 400 sessions in rooms of 4, each signalling the next member of its room. (a) An equal offered load
  * both sustain: relay latency p50/p99 and server CPU; (b) rising offered loads until p99 exceeds
- * 5 ms or less than 95% is delivered: the highest delivered messages/s within that.
+ * 5 ms or less than 95% is delivered: the highest delivered messages/s within that. (b) climbs in
+ * coarse steps, then bisects (geometrically) between the last step passed and the first failed, so
+ * a ratio between the servers is resolved to about 20%, not to the factor of 2 between steps. Both
+ * processes' CPU is read at every step: the generator shares the machine's cores with the server,
+ * and the report says how much of the machine it took and what ratio it leaves room for.
  */
 final class SignalingBench implements Bench {
 
   static final int CLIENTS = 400;
   static final double MAX_P99_MILLIS = 5;
-  /** The equal load of (a), in signals/s. */
+  /** The equal load of (a), in signals/s; also the first step of (b). */
   static final double EQUAL_LOAD = 2000;
-  /** The steps of (b), in signals/s. */
-  static final double[] STEPS = {2000, 5000, 10000, 20000, 40000};
-  static final Duration WARMUP = Duration.ofMillis(500);
-  static final Duration MEASURE = Duration.ofMillis(1500);
+  /** The coarse steps of (b) after the equal load, in signals/s. */
+  static final double[] STEPS = {5000, 10000, 20000, 40000};
+  /**
+   * Geometric bisections between the last coarse step passed and the first failed: two turn a
+   * factor of 2 into one of 2^(1/4) = 1.19. One try each: a hiccup there costs at most that factor.
+   */
+  static final int BISECTIONS = 2;
+  static final Duration WARMUP = Duration.ofMillis(400);
+  static final Duration MEASURE = Duration.ofMillis(1300);
   /**
    * The JIT needs about 100k relayed messages before Switchboard's CPU per message settles (measured:
    * 120-200 µs per message in the first 40k, 45-60 µs from 100k on): 8 s at 12000/s; node gets the same.
@@ -33,10 +43,12 @@ final class SignalingBench implements Bench {
   /** The equal-load window: long enough for a CPU-seconds reading with 10 ms ticks. */
   static final Duration EQUAL_MEASURE = Duration.ofSeconds(3);
   /**
-   * Tries per step: the machine is shared, and one scheduling hiccup of another process puts a 2 s
-   * window over 5 ms at p99; a step fails when every try does, on both servers alike.
+   * Tries per coarse step: the machine is shared, and one scheduling hiccup of another process puts a
+   * 1.3 s window over 5 ms at p99; a coarse step fails when every try does, on both servers alike.
    */
   static final int TRIES = 2;
+  static final int CORES = Runtime.getRuntime().availableProcessors();
+  static final int GENERATOR_THREADS = 2;
 
   @Override
   public String name() {
@@ -48,8 +60,35 @@ final class SignalingBench implements Bench {
     return 80;
   }
 
-  /** One server's outcome in one round. */
-  record Round(SignalingLoad.Step equal, double cpuPer100k, double peak) {}
+  /** One step and the CPU the server and the generator (this process) spent on it, in cores. */
+  record Measured(SignalingLoad.Step step, double serverCores, double generatorCores, double seconds) {
+
+    /** CPU µs per offered signal: the loaded part of a step is its warm-up and measure windows. */
+    double serverMicros(Duration loaded) {
+      return serverCores * seconds * 1e6 / (step.offeredPerSecond() * loaded.toMillis() / 1000.0);
+    }
+
+    double generatorMicros(Duration loaded) {
+      return generatorCores * seconds * 1e6 / (step.offeredPerSecond() * loaded.toMillis() / 1000.0);
+    }
+
+    @Override
+    public String toString() {
+      return String.format("%s; server %.2f cores, generator %.2f cores", step, serverCores, generatorCores);
+    }
+  }
+
+  /**
+   * One server's outcome in one round: the equal-load step, its CPU per 100k signals, and the
+   * highest step within the limits ({@code peak}, null when even the equal load failed).
+   * {@code generatorBound}: the peak was the top step, or the step above it failed because the
+   * generator fell behind its own schedule.
+   */
+  record Round(SignalingLoad.Step equal, double cpuPer100k, Measured peak, boolean generatorBound) {
+    double peakRate() {
+      return peak == null ? 0 : peak.step().deliveredPerSecond();
+    }
+  }
 
   @Override
   public void run(BenchContext ctx, Report report) throws Exception {
@@ -81,7 +120,7 @@ final class SignalingBench implements Bench {
   }
 
   private static SignalingLoad connect(SignalingServers.Running server) throws Exception {
-    SignalingLoad load = new SignalingLoad(server.target(), 2);
+    SignalingLoad load = new SignalingLoad(server.target(), GENERATOR_THREADS);
     try {
       load.open(CLIENTS, 100, Duration.ofSeconds(30));
       load.joinRooms(Duration.ofSeconds(10));
@@ -93,35 +132,79 @@ final class SignalingBench implements Bench {
   }
 
   private static Round round(String name, BenchServer server, SignalingLoad load) throws Exception {
-    double cpu0 = server.proc().cpuSeconds();
-    SignalingLoad.Step equal = load.run(EQUAL_LOAD, WARMUP, EQUAL_MEASURE);
-    double cpu = server.proc().cpuSeconds() - cpu0;
-    System.out.printf("  %-11s equal load: %s, server CPU %.2f s%n", name, equal, cpu);
-    double peak = 0;
+    Duration equalLoaded = WARMUP.plus(EQUAL_MEASURE);
+    Measured equal = measure(server, load, EQUAL_LOAD, EQUAL_MEASURE);
+    System.out.printf("  %-11s equal load: %s%n", name, equal);
+    // CPU over the whole equal-load run (warm-up, measure, drain) per message offered in it.
+    double cpuPer100k = equal.serverMicros(equalLoaded) / 10;
+    Measured peak = equal.step().within(MAX_P99_MILLIS) ? equal : null;
+    if (peak == null) {
+      return new Round(equal.step(), cpuPer100k, null, equal.step().generatorBehind());
+    }
+    Measured failed = null;
     for (double rate : STEPS) {
-      SignalingLoad.Step step = null;
-      for (int t = 0; t < TRIES && (step == null || !step.within(MAX_P99_MILLIS)); t++) {
-        step = load.run(rate, WARMUP, MEASURE);
-        System.out.printf("  %-11s step: %s%s%n", name, step, step.within(MAX_P99_MILLIS) ? "" : "  <- over");
+      Measured m = null;
+      for (int t = 0; t < TRIES && (m == null || !m.step().within(MAX_P99_MILLIS)); t++) {
+        m = step(name, server, load, rate);
       }
-      if (!step.within(MAX_P99_MILLIS)) {
+      if (!m.step().within(MAX_P99_MILLIS)) {
+        failed = m;
         break;
       }
-      peak = Math.max(peak, step.deliveredPerSecond());
+      peak = m;
     }
-    // CPU over the whole equal-load run (warm-up, measure, drain) per message delivered in it.
-    double messages = equal.offeredPerSecond() * (WARMUP.toMillis() + EQUAL_MEASURE.toMillis()) / 1000.0;
-    return new Round(equal, cpu / messages * 100_000, peak);
+    for (int i = 0; failed != null && i < BISECTIONS; i++) {
+      Measured m = step(name, server, load,
+          Math.sqrt(peak.step().offeredPerSecond() * failed.step().offeredPerSecond()));
+      if (m.step().within(MAX_P99_MILLIS)) {
+        peak = m;
+      } else {
+        failed = m;
+      }
+    }
+    return new Round(equal.step(), cpuPer100k, peak, failed == null || failed.step().generatorBehind());
+  }
+
+  private static Measured step(String name, BenchServer server, SignalingLoad load, double rate) throws Exception {
+    Measured m = measure(server, load, rate, MEASURE);
+    String verdict = m.step().within(MAX_P99_MILLIS) ? "" : m.step().generatorBehind() ? "  <- generator behind" : "  <- over";
+    System.out.printf("  %-11s step: %s%s%n", name, m, verdict);
+    return m;
+  }
+
+  private static Measured measure(BenchServer server, SignalingLoad load, double rate, Duration window)
+      throws Exception {
+    double server0 = server.proc().cpuSeconds();
+    double generator0 = ownCpuSeconds();
+    long start = System.nanoTime();
+    SignalingLoad.Step step = load.run(rate, WARMUP, window);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new Measured(step, (server.proc().cpuSeconds() - server0) / seconds,
+        (ownCpuSeconds() - generator0) / seconds, seconds);
+  }
+
+  /** This process's (the generator's) user + system CPU seconds, from /proc like {@link Proc}'s. */
+  static double ownCpuSeconds() throws IOException {
+    String stat = Files.readString(Path.of("/proc/self/stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
   }
 
   private static void add(Report report, List<Round> ours, List<Round> theirs) {
-    report.compare("Signaling relay, rising offered load",
-        "highest delivered messages/s with p99 <= " + (int) MAX_P99_MILLIS + " ms", "messages/s",
-        ours.stream().map(Round::peak).toList(), "socket.io", theirs.stream().map(Round::peak).toList(), ">= 3",
-        CLIENTS + " sessions in rooms of 4, steps " + Arrays.toString(Arrays.stream(STEPS).mapToInt(d -> (int) d).toArray())
-            + " signals/s; a step fails when, in each of " + TRIES
+    String rising = "Signaling relay, rising offered load";
+    report.compare(rising, "highest delivered messages/s with p99 <= " + (int) MAX_P99_MILLIS + " ms", "messages/s",
+        ours.stream().map(Round::peakRate).toList(), "socket.io", theirs.stream().map(Round::peakRate).toList(), ">= 3",
+        CLIENTS + " sessions in rooms of 4; steps " + (int) EQUAL_LOAD + ", "
+            + Arrays.toString(Arrays.stream(STEPS).mapToInt(d -> (int) d).toArray())
+            + " signals/s, then " + BISECTIONS + " geometric bisections between the last passed and the first failed"
+            + " (resolution ×1.19); a coarse step fails when, in each of " + TRIES
             + " tries, p99 > " + (int) MAX_P99_MILLIS + " ms or < 95% delivered;"
             + " a server passing the last step was limited by the generator");
+    List<Round> ourPeaks = ours.stream().filter(r -> r.peak() != null).toList();
+    List<Round> theirPeaks = theirs.stream().filter(r -> r.peak() != null).toList();
+    if (!ourPeaks.isEmpty() && !theirPeaks.isEmpty()) {
+      addPeakCosts(report, ours, theirs, ourPeaks, theirPeaks);
+    }
     String section = "Signaling relay, equal offered load (" + (int) EQUAL_LOAD + " signals/s)";
     report.compare(section, "relay latency p50", "ms", ours.stream().map(r -> r.equal().p50Millis()).toList(),
         "socket.io", theirs.stream().map(r -> r.equal().p50Millis()).toList(), null, null);
@@ -134,10 +217,49 @@ final class SignalingBench implements Bench {
     report.note("Signaling: both servers over plain ws:// on loopback (Switchboard with tls.enabled: false, as behind a"
         + " TLS-terminating proxy; the socket.io relay over http), so transport security costs neither. Switchboard's"
         + " per-session limits are lifted for the load: signaling.connectionsPerIp 1000000, messagesPerSecond 100000."
-        + " The generator (Java, Netty, 2 threads) runs on the same 2 cores as the server under test; latency is"
+        + " The generator (Java, Netty, " + GENERATOR_THREADS + " threads) runs on the same " + CORES
+        + " cores as the server under test; latency is"
         + " send→receive in the generator, 10 µs buckets.");
     report.command("signaling: " + CLIENTS + " sessions (SignalingLoad), rooms of 4, signal to the next room member,"
         + " paced; Switchboard: dist/switchboard serve (ws://, limits lifted, TURN off); socket.io: node"
         + " bench/socketio-relay/server.js (socket.io 4.8.1, websocket transport only)");
+  }
+
+  private static void addPeakCosts(Report report, List<Round> ours, List<Round> theirs, List<Round> ourPeaks,
+                                   List<Round> theirPeaks) {
+    String rising = "Signaling relay, rising offered load";
+    Duration loaded = WARMUP.plus(MEASURE);
+    // The same rounds on both sides, so the per-round ratios pair up.
+    int n = Math.min(ourPeaks.size(), theirPeaks.size());
+    List<Double> ourServer = ourPeaks.subList(0, n).stream().map(r -> r.peak().serverMicros(loaded)).toList();
+    List<Double> theirServer = theirPeaks.subList(0, n).stream().map(r -> r.peak().serverMicros(loaded)).toList();
+    List<Double> ourGenerator = ourPeaks.subList(0, n).stream().map(r -> r.peak().generatorMicros(loaded)).toList();
+    List<Double> theirGenerator = theirPeaks.subList(0, n).stream().map(r -> r.peak().generatorMicros(loaded)).toList();
+    report.compare(rising, "server CPU per signal at the highest step passed", "µs", ourServer, "socket.io",
+        theirServer, null, null);
+    report.compare(rising, "generator CPU per signal at the highest step passed", "µs", ourGenerator, "socket.io",
+        theirGenerator, null, null);
+    List<Double> machine = new ArrayList<>();
+    for (Round r : ourPeaks.subList(0, n)) {
+      machine.add(r.peak().serverCores() + r.peak().generatorCores());
+    }
+    List<Double> theirMachine = new ArrayList<>();
+    for (Round r : theirPeaks.subList(0, n)) {
+      theirMachine.add(r.peak().serverCores() + r.peak().generatorCores());
+    }
+    report.compare(rising, "cores used by server + generator at the highest step passed (of " + CORES + ")", "cores",
+        machine, "socket.io", theirMachine, null, null);
+    // With the generator on the same cores, a server that cost nothing would still leave the
+    // generator's own cost per signal: the rate the machine allowed socket.io, times
+    // (generator + socket.io) / generator, is the most any server could show here.
+    double g = Summary.of(ourGenerator).median();
+    double ceiling = (Summary.of(theirGenerator).median() + Summary.of(theirServer).median()) / g;
+    long bound = ours.stream().filter(Round::generatorBound).count() + theirs.stream().filter(Round::generatorBound).count();
+    report.note(String.format("Signaling, rising load: the generator (this Java process, %d threads) took %.1f µs of"
+            + " CPU per signal at Switchboard's highest step and socket.io took %.1f µs at its own; on %d shared cores"
+            + " a server costing no CPU at all could show at most about %.1f× socket.io's rate with this generator"
+            + " (if the cores were the limit).%s", GENERATOR_THREADS, g, Summary.of(theirServer).median(), CORES, ceiling,
+        bound == 0 ? "" : " In " + bound + " of the runs the generator was the limit (the top step passed, or its own"
+            + " threads fell behind their schedule at the step that failed)."));
   }
 }

@@ -28,8 +28,8 @@ sealed interface ClientMessage {
 
   record Leave(String id, String room) implements ClientMessage {}
 
-  /** {@code signal}; the payload is relayed untouched. */
-  record Signal(String id, String room, String to, String kind, JsonNode payload) implements ClientMessage {}
+  /** {@code signal}; the payload is relayed untouched, as the bytes it came as. */
+  record Signal(String id, String room, String to, String kind, RawJson payload) implements ClientMessage {}
 
   /** {@code chat}; {@code to} is null for the whole room. */
   record Chat(String id, String room, String to, String text) implements ClientMessage {}

@@ -1,8 +1,10 @@
 package dev.switchboard.signaling;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
@@ -26,28 +28,49 @@ final class ClientMessageDecoder {
     this.maxCapacity = maxCapacity;
   }
 
-  static JsonNode parse(String text) throws SignalingException {
+  /**
+   * A frame's JSON object: its top-level fields as a tree, except {@code payload}, kept as the bytes
+   * it came as ({@code null} when absent), since the only request that uses it relays it untouched.
+   */
+  record Request(ObjectNode fields, RawJson payload) {}
+
+  static Request parse(String text) throws SignalingException {
     return parse(text.getBytes(StandardCharsets.UTF_8));
   }
 
   /**
    * The JSON object of a frame's UTF-8 bytes, whose {@code type} and {@code id} the router reads
    * before decoding. Bytes, not a String: Jackson's byte parser reads the frame as it came, where a
-   * String would be decoded once into it and copied again into the parser's char buffer.
+   * String would be decoded once into it and copied again into the parser's char buffer. The object
+   * is read field by field so {@code payload} is skipped (and so checked to be JSON) but not built.
    */
-  static JsonNode parse(byte[] utf8) throws SignalingException {
-    JsonNode message;
-    try {
-      message = Json.MAPPER.readTree(utf8);
+  static Request parse(byte[] utf8) throws SignalingException {
+    try (JsonParser p = Json.MAPPER.createParser(utf8)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new SignalingException("bad_request", "a message must be a JSON object");
+      }
+      ObjectNode fields = Json.MAPPER.createObjectNode();
+      RawJson payload = null;
+      for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        if (name.equals("payload")) {
+          int start = (int) p.currentTokenLocation().getByteOffset();
+          p.skipChildren();
+          p.finishToken(); // a string's text is read lazily: read it, so the location is past it
+          payload = new RawJson(utf8, start, (int) p.currentLocation().getByteOffset() - start);
+        } else if (value == JsonToken.VALUE_STRING) {
+          fields.put(name, p.getText());
+        } else {
+          fields.set(name, Json.MAPPER.readTree(p));
+        }
+      }
+      return new Request(fields, payload);
     } catch (JsonProcessingException e) {
       throw new SignalingException("bad_request", "not JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
       throw new SignalingException("bad_request", "not JSON: " + e.getMessage());
     }
-    if (message == null || !message.isObject()) {
-      throw new SignalingException("bad_request", "a message must be a JSON object");
-    }
-    return message;
   }
 
   /** The request id, or null; a bad one is a bad_request. */
@@ -70,7 +93,8 @@ final class ClientMessageDecoder {
     return type;
   }
 
-  ClientMessage decode(JsonNode m) throws SignalingException {
+  ClientMessage decode(Request request) throws SignalingException {
+    ObjectNode m = request.fields();
     String id = id(m);
     return switch (type(m)) {
       case "hello" -> hello(id, m);
@@ -79,7 +103,7 @@ final class ClientMessageDecoder {
       case "ice.refresh" -> new ClientMessage.IceRefresh(id);
       case "join" -> join(id, m);
       case "leave" -> new ClientMessage.Leave(id, room(m));
-      case "signal" -> signal(id, m);
+      case "signal" -> signal(id, m, request.payload());
       case "chat" -> chat(id, m);
       default -> throw new SignalingException("unsupported_type", "unknown message type " + type(m));
     };
@@ -116,7 +140,7 @@ final class ClientMessageDecoder {
         meta == null || meta.isNull() ? Json.MAPPER.createObjectNode() : meta);
   }
 
-  private static ClientMessage signal(String id, JsonNode m) throws SignalingException {
+  private static ClientMessage signal(String id, JsonNode m, RawJson payload) throws SignalingException {
     String room = room(m);
     String kind = Json.text(m, "kind");
     if (kind == null || !KINDS.contains(kind)) {
@@ -126,7 +150,7 @@ final class ClientMessageDecoder {
     if (to == null) {
       throw new SignalingException("bad_request", "to is missing");
     }
-    return new ClientMessage.Signal(id, room, to, kind, m.has("payload") ? m.get("payload") : NullNode.instance);
+    return new ClientMessage.Signal(id, room, to, kind, payload == null ? RawJson.NULL : payload);
   }
 
   private static ClientMessage chat(String id, JsonNode m) throws SignalingException {

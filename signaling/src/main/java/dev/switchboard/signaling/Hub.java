@@ -3,6 +3,7 @@ package dev.switchboard.signaling;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -31,6 +32,7 @@ final class Hub {
   final RoomRegistry rooms;
   final IceServersProvider ice;
   final Tokens tokens;
+  final LoopAffinity loops;
   final Metrics metrics = new Metrics();
   private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, AtomicInteger> perIp = new ConcurrentHashMap<>();
@@ -40,10 +42,12 @@ final class Hub {
   private volatile long drainDeadlineMillis = Long.MAX_VALUE;
   private Router router;
 
-  Hub(SignalingConfig config, Clock clock, IceServersProvider ice, Tokens tokens) {
+  /** @param group the event loops of the connections; null keeps each on the loop it was accepted on */
+  Hub(SignalingConfig config, Clock clock, IceServersProvider ice, Tokens tokens, EventLoopGroup group) {
     this.config = config;
     this.clock = clock;
-    this.rooms = new RoomRegistry(config.rooms());
+    this.loops = new LoopAffinity(group);
+    this.rooms = new RoomRegistry(config.rooms(), loops::nextHome);
     this.ice = ice;
     this.tokens = tokens;
   }
@@ -157,6 +161,11 @@ final class Hub {
   void send(Session session, ObjectNode message) {
     metrics.out(message.get("type").asText());
     session.send(message);
+  }
+
+  void send(Session session, RawEvent event) {
+    metrics.out(event.type());
+    session.send(event);
   }
 
   void reply(Session session, ObjectNode message) {

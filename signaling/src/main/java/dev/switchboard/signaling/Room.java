@@ -2,6 +2,7 @@ package dev.switchboard.signaling;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.channel.EventLoop;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -21,6 +22,8 @@ final class Room {
 
   final String id;
   final int capacity;
+  /** The event loop its members' connections move to ({@link LoopAffinity}); null: none. */
+  final EventLoop home;
   private final byte[] passwordSalt;
   private final byte[] passwordHash;
   private final int historySize;
@@ -28,8 +31,9 @@ final class Room {
   private final ArrayDeque<ObjectNode> history = new ArrayDeque<>();
   private boolean closed;
 
-  Room(String id, int capacity, String password, int historySize) {
+  Room(String id, int capacity, String password, int historySize, EventLoop home) {
     this.id = id;
+    this.home = home;
     this.capacity = capacity;
     this.historySize = historySize;
     if (password == null || password.isEmpty()) {

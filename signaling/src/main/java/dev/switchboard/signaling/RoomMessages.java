@@ -2,6 +2,7 @@ package dev.switchboard.signaling;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.channel.Channel;
 import java.time.Instant;
 import java.util.List;
 
@@ -44,6 +45,11 @@ final class RoomMessages {
     }
     session.passwordFailures = 0;
     boolean fresh = session.rooms.add(join.room());
+    if (fresh && session.rooms.size() == 1) {
+      // The first room decides: a session in several rooms stays on one loop, not moved per join.
+      Channel channel = session.channel();
+      hub.loops.move(channel, room.home, () -> hub.disconnected(session, channel, "disconnect"));
+    }
     hub.send(session, joined(session, join.id(), room, room.others(session.peerId)));
     if (fresh) {
       ObjectNode joinedEvent = Json.message("peer.joined", null);
@@ -123,12 +129,7 @@ final class RoomMessages {
     Instant arrived = hub.clock.instant();
     Room room = memberRoom(session, signal.room());
     Room.Member target = target(room, signal.to());
-    ObjectNode relayed = Json.message("signal", null);
-    relayed.put("room", room.id);
-    relayed.put("from", session.peerId);
-    relayed.put("kind", signal.kind());
-    relayed.set("payload", signal.payload());
-    hub.send(target.session(), relayed);
+    hub.send(target.session(), RawEvent.signal(room.id, session.peerId, signal.kind(), signal.payload()));
     recordLatency(arrived);
   }
 

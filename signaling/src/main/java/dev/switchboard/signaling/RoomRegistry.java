@@ -1,6 +1,8 @@
 package dev.switchboard.signaling;
 
+import io.netty.channel.EventLoop;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The live rooms by id. Creation, joining and the removal of an emptied room are atomic, so a room
@@ -12,9 +14,12 @@ final class RoomRegistry {
 
   private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
   private final SignalingConfig.Rooms limits;
+  private final Supplier<EventLoop> homes;
 
-  RoomRegistry(SignalingConfig.Rooms limits) {
+  /** @param homes the event loop of each new room (may supply null) */
+  RoomRegistry(SignalingConfig.Rooms limits, Supplier<EventLoop> homes) {
     this.limits = limits;
+    this.homes = homes;
   }
 
   /**
@@ -29,7 +34,8 @@ final class RoomRegistry {
         if (mode == Mode.JOIN) {
           throw new SignalingException("room_not_found", "room " + id + " does not exist");
         }
-        Room created = new Room(id, capacity == 0 ? limits.defaultCapacity() : capacity, password, limits.history());
+        Room created = new Room(id, capacity == 0 ? limits.defaultCapacity() : capacity, password, limits.history(),
+            homes.get());
         created.add(member);
         if (rooms.putIfAbsent(id, created) == null) {
           return created;

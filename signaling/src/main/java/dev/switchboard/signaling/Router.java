@@ -1,6 +1,5 @@
 package dev.switchboard.signaling;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.channel.Channel;
 import java.util.Set;
@@ -34,9 +33,9 @@ final class Router {
   void handle(Session session, byte[] utf8) {
     String id = null;
     try {
-      JsonNode raw = ClientMessageDecoder.parse(utf8);
-      id = ClientMessageDecoder.id(raw);
-      String type = ClientMessageDecoder.type(raw);
+      ClientMessageDecoder.Request raw = ClientMessageDecoder.parse(utf8);
+      id = ClientMessageDecoder.id(raw.fields());
+      String type = ClientMessageDecoder.type(raw.fields());
       hub.metrics.in(type);
       long waitMs = session.rate.tryAcquire(hub.clock.millis());
       if (waitMs > 0) {

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.channel.ChannelFutureListener;
+import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -26,6 +28,7 @@ final class Session {
    * collector's pauses put the relay's p99 latency past 50 ms under load (bench/, signaling).
    */
   static final int REPLAY_BYTES = 128 << 10;
+  private static final byte[][] NO_FRAMES = new byte[0][];
 
   final String id;
   final String peerId;
@@ -37,6 +40,10 @@ final class Session {
   private final ReplayBuffer sent = new ReplayBuffer(REPLAY_BUFFER, REPLAY_BYTES);
   private long seq;
   private Channel channel;
+  /** Frames for {@link #channel} not yet handed to it, in send order. */
+  private final ArrayDeque<byte[]> outbox = new ArrayDeque<>();
+  /** A drain task for the outbox is queued on the channel's event loop. */
+  private boolean drainQueued;
 
   volatile String name = "";
   volatile String userId;
@@ -67,27 +74,68 @@ final class Session {
   /** Numbers {@code message}, keeps it for a resume and writes it when connected. */
   synchronized void send(ObjectNode message) {
     message.put("seq", ++seq);
-    byte[] json = serialize(message);
+    keepAndWrite(serialize(message));
+  }
+
+  /** As {@link #send(ObjectNode)}, for an event serialised ahead. */
+  synchronized void send(RawEvent event) {
+    keepAndWrite(event.withSeq(++seq));
+  }
+
+  private void keepAndWrite(byte[] json) {
     sent.add(seq, json);
-    write(channel, json);
+    write(json);
   }
 
   /**
-   * Queues a write on the channel's event loop. Always through the task queue, even on that loop:
-   * a write made inline would overtake writes other threads queued earlier, and the client would
-   * see seq out of order. The caller holds the monitor, so queue order is send order.
+   * Queues a frame for the connection. Frames go out through the session's outbox, drained by one
+   * task on the channel's event loop: one task and one flush (one send system call) for every frame
+   * that piled up before it ran, not one per frame. On this machine a system call and a wake-up cost
+   * more than the rest of a relayed message together (bench/, signaling). Through the task even on
+   * that loop: a write made inline would overtake frames already in the outbox, and the client would
+   * see seq out of order. The caller holds the monitor, so outbox order is send order.
    */
-  private static void write(Channel target, byte[] json) {
-    if (target != null) {
-      // Wrapped, not copied: the array is never changed once serialised (the replay buffer copies it).
-      target.eventLoop().execute(() -> target.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(json)),
-          target.voidPromise()));
+  private void write(byte[] json) {
+    if (channel == null) {
+      return; // kept in the replay buffer (events) or moot (replies): a resume replays what counts
     }
+    outbox.add(json);
+    if (!drainQueued) {
+      drainQueued = true;
+      Channel target = channel;
+      target.eventLoop().execute(() -> drain(target));
+    }
+  }
+
+  /** On {@code target}'s event loop: writes every queued frame, then flushes once. */
+  private void drain(Channel target) {
+    EventLoop loop = target.eventLoop();
+    if (!loop.inEventLoop()) {
+      // The connection moved to its room's loop since this drain was queued (LoopAffinity): drain
+      // there, so that loop alone writes to it and frames keep their order.
+      loop.execute(() -> drain(target));
+      return;
+    }
+    byte[][] frames;
+    synchronized (this) {
+      if (target != channel) {
+        return; // detached or resumed since: the outbox was emptied for the new connection
+      }
+      frames = outbox.toArray(NO_FRAMES);
+      outbox.clear();
+      drainQueued = false;
+    }
+    // Outside the monitor: only this loop writes frames to target, one drain at a time, in order.
+    for (byte[] json : frames) {
+      // Wrapped, not copied: the array is never changed once serialised (the replay buffer copies it).
+      target.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(json)), target.voidPromise());
+    }
+    target.flush();
   }
 
   /** Writes a direct reply that is not an event (error, pong, resumed): no seq, not replayed. */
   synchronized void reply(ObjectNode message) {
-    write(channel, serialize(message));
+    write(serialize(message));
   }
 
   synchronized Channel channel() {
@@ -101,6 +149,8 @@ final class Session {
   /** The connection went away; the session waits for a resume. */
   synchronized void detach(long nowMillis, String reason) {
     channel = null;
+    outbox.clear();
+    drainQueued = false;
     detachedAtMillis = nowMillis;
     detachReason = reason;
   }
@@ -116,9 +166,11 @@ final class Session {
       return false;
     }
     channel = newChannel;
+    outbox.clear();
+    drainQueued = false;
     lastSeenMillis = nowMillis;
-    write(newChannel, serialize(first));
-    sent.forEachAfter(lastSeq, json -> write(newChannel, json));
+    write(serialize(first));
+    sent.forEachAfter(lastSeq, this::write);
     return true;
   }
 

@@ -60,7 +60,7 @@ public final class SignalingServer implements AutoCloseable {
   public static SignalingServer start(SignalingConfig config, EventLoopGroup group, Clock clock,
                                       Supplier<SslContext> tls, IceServersProvider ice, Tokens tokens,
                                       MetricsSource extraMetrics) throws BindException {
-    Hub hub = new Hub(config, clock, ice, tokens);
+    Hub hub = new Hub(config, clock, ice, tokens, group);
     hub.router(new Router(hub));
     StaticFiles files = new StaticFiles();
     WebSocketUpgrade upgrade = new WebSocketUpgrade(hub, tls != null);

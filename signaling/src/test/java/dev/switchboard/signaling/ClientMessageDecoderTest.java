@@ -28,7 +28,7 @@ class ClientMessageDecoderTest {
             Json.MAPPER.createObjectNode()));
     ClientMessage.Signal signal = (ClientMessage.Signal) decode(
         "{\"type\":\"signal\",\"room\":\"r\",\"to\":\"p_1\",\"kind\":\"offer\",\"payload\":{\"sdp\":\"v=0\"}}");
-    assertThat(signal.payload().path("sdp").asText()).isEqualTo("v=0");
+    assertThat(signal.payload()).hasToString("{\"sdp\":\"v=0\"}");
     assertThat(decode("{\"type\":\"chat\",\"room\":\"r\",\"text\":\"hi\"}"))
         .isEqualTo(new ClientMessage.Chat(null, "r", null, "hi"));
     assertThat(decode("{\"type\":\"hello\",\"resume\":{\"sessionId\":\"s\",\"resumeToken\":\"t\",\"lastSeq\":4}}"))
@@ -53,6 +53,26 @@ class ClientMessageDecoderTest {
     refused("{\"type\":\"signal\",\"room\":\"r\",\"kind\":\"offer\"}", "bad_request", "to is missing");
     refused("{\"type\":\"chat\",\"room\":\"r\",\"text\":\"" + "t".repeat(4097) + "\"}", "bad_request", "4096");
     refused("{\"type\":\"hello\"}", "bad_request", "token or a resume");
+  }
+
+  @Test
+  void keepsTheSignalPayloadAsTheBytesItCameAs() throws Exception {
+    for (String payload : new String[] {"{\"sdp\":\"v=0\\r\\na=x \\u00e9 \u260e\",\"n\":[1,2.5,{}]}", "[]", "\"a\\\"b\"",
+        "-12.5e3", "7", "true", "null", "{ \"spaced\" : [ 1 , 2 ] }"}) {
+      for (String json : new String[] {
+          "{\"type\":\"signal\",\"room\":\"r\",\"to\":\"p\",\"kind\":\"offer\",\"payload\":" + payload + "}",
+          "{\"payload\": " + payload + " ,\"type\":\"signal\",\"room\":\"r\",\"to\":\"p\",\"kind\":\"offer\"}",
+          "{\"payload\":" + payload + ",\"type\":\"signal\",\"room\":\"r\",\"to\":\"p\",\"kind\":\"offer\"}"}) {
+        ClientMessage.Signal signal = (ClientMessage.Signal) decode(json);
+        assertThat(signal.payload().toString().strip()).as(json).isEqualTo(payload);
+        assertThat(Json.MAPPER.readTree(signal.payload().toString())).as(json).isEqualTo(Json.MAPPER.readTree(payload));
+      }
+    }
+    assertThat(((ClientMessage.Signal) decode("{\"type\":\"signal\",\"room\":\"r\",\"to\":\"p\",\"kind\":\"offer\"}"))
+        .payload()).hasToString("null");
+    refused("{\"type\":\"signal\",\"room\":\"r\",\"to\":\"p\",\"kind\":\"offer\",\"payload\":{\"a\":}}", "bad_request", "not JSON");
+    refused("{\"type\":\"signal\",\"room\":\"r\",\"to\":\"p\",\"kind\":\"offer\",\"payload\":[1,2}", "bad_request", "not JSON");
+    refused("{\"type\":\"signal\",\"room\":\"r\",\"to\":\"p\",\"kind\":\"offer\",\"payload\":\"open", "bad_request", "not JSON");
   }
 
   @Test

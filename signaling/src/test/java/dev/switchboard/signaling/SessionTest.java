@@ -3,10 +3,13 @@ package dev.switchboard.signaling;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** The replay buffer kept as the wire's UTF-8 frames: sends, resumes and overflow, on embedded channels. */
@@ -41,6 +44,43 @@ class SessionTest {
     session.send(event("two"));
     assertThat(written(channel)).containsExactly(
         "{\"type\":\"chat\",\"text\":\"héllo ☎\",\"seq\":1}", "{\"type\":\"chat\",\"text\":\"two\",\"seq\":2}");
+  }
+
+  @Test
+  void framesThatPileUpBeforeTheLoopRunsGoOutInOrderWithOneFlush() {
+    AtomicInteger flushes = new AtomicInteger();
+    EmbeddedChannel channel = new EmbeddedChannel(new ChannelOutboundHandlerAdapter() {
+      @Override
+      public void flush(ChannelHandlerContext ctx) {
+        flushes.incrementAndGet();
+        ctx.flush();
+      }
+    });
+    Session session = session(channel);
+    session.send(event("one"));
+    session.reply(Json.message("pong", "7"));
+    session.send(event("two"));
+
+    assertThat(written(channel)).containsExactly("{\"type\":\"chat\",\"text\":\"one\",\"seq\":1}",
+        "{\"type\":\"pong\",\"re\":\"7\"}", "{\"type\":\"chat\",\"text\":\"two\",\"seq\":2}");
+    assertThat(flushes).hasValue(1); // one send system call for the three, not three
+
+    session.send(event("three"));
+    assertThat(written(channel)).containsExactly("{\"type\":\"chat\",\"text\":\"three\",\"seq\":3}");
+    assertThat(flushes).hasValue(2);
+  }
+
+  @Test
+  void framesQueuedForAConnectionThatWentAwayAreNotWrittenToTheNextOne() {
+    EmbeddedChannel first = new EmbeddedChannel();
+    Session session = session(first);
+    session.send(event("e1"));
+    session.detach(0, "disconnect"); // before first's loop ran the drain
+    EmbeddedChannel second = new EmbeddedChannel();
+    assertThat(session.resume(second, 0, Json.message("resumed", null), 0)).isTrue();
+
+    assertThat(written(first)).isEmpty();
+    assertThat(written(second)).containsExactly("{\"type\":\"resumed\"}", "{\"type\":\"chat\",\"text\":\"e1\",\"seq\":1}");
   }
 
   @Test
