@@ -1,5 +1,6 @@
 package dev.switchboard.cli;
 
+import io.netty.handler.ssl.OpenSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
@@ -21,6 +22,12 @@ import org.slf4j.LoggerFactory;
 final class ReloadingSslContext implements Supplier<SslContext> {
 
   static final Duration CHECK_INTERVAL = Duration.ofSeconds(2);
+  /**
+   * BoringSSL's per-connection buffer for what it writes outside a wrap (handshake flights, session
+   * tickets, alerts), held for the connection's life: Netty's 2048 bytes by default, paid by every
+   * idle WSS session. A smaller one only means such output leaves in more wrap calls.
+   */
+  static final int OPENSSL_NON_APPLICATION_BUFFER = 512;
   private static final Logger log = LoggerFactory.getLogger(ReloadingSslContext.class);
 
   private record Loaded(SslContext context, FileTime certTime, FileTime keyTime, long certSize) {}
@@ -73,7 +80,11 @@ final class ReloadingSslContext implements Supplier<SslContext> {
     FileTime keyTime = Files.getLastModifiedTime(key);
     long size = Files.size(cert);
     try {
+      // BoringSSL (netty-tcnative) when it loads, the JDK's SSLEngine otherwise.
       SslContext context = SslContextBuilder.forServer(cert.toFile(), key.toFile()).build();
+      if (context instanceof OpenSslContext openSsl) {
+        openSsl.setBioNonApplicationBufferSize(OPENSSL_NON_APPLICATION_BUFFER);
+      }
       return new Loaded(context, certTime, keyTime, size);
     } catch (SSLException | IllegalArgumentException e) {
       throw new IOException("cannot use " + cert + " with " + key + ": " + rootMessage(e), e);
