@@ -6,7 +6,12 @@
 # busy machine stretches GC pauses, which G1 answers by growing) and keeps it. An idle server
 # gives the memory back: a periodic GC once 5 s passed without one (G1 looks every 5 s), and at
 # most 30% of the heap free after it. This roughly halves the RSS per idle WSS session (bench
-# memory-wss). Options in SWITCHBOARD_JAVA_OPTS come later and win.
+# memory-wss). Regions of 1 MB rather than the 4-16 MB G1 picks from the machine's RAM: the heap
+# is committed and given back by the region, so small ones keep it close to what is live whatever
+# the machine. The native heap (malloc) is trimmed every 5 s as well: the JIT's compiler arenas and
+# BoringSSL's handshake buffers are freed but glibc keeps the pages (~20 MB of an idle server's
+# RSS). JDKs before 17.0.11 lack that option; IgnoreUnrecognizedVMOptions lets them start without
+# it. Options in SWITCHBOARD_JAVA_OPTS come later and win.
 #
 # Class archive (AppCDS): loading and verifying some 4000 classes is most of a start. When a build
 # has no archive yet, `serve` starts as usual and a second JVM, in the background at low priority,
@@ -19,6 +24,8 @@
 # and inode, so a new build or JDK gets a new one and the old one of the same path goes.
 # SWITCHBOARD_CDS=off turns all of this off.
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+FLAGS="-Dio.netty.leakDetection.level=disabled -XX:G1PeriodicGCInterval=5000 -XX:MinHeapFreeRatio=10
+  -XX:MaxHeapFreeRatio=30 -XX:G1HeapRegionSize=1m -XX:+IgnoreUnrecognizedVMOptions -XX:TrimNativeHeapInterval=5000"
 SELF="$0"
 case "$SELF" in /*) ;; *) SELF="$(pwd -P)/$SELF" ;; esac
 CDS=""
@@ -37,7 +44,7 @@ if [ "${SWITCHBOARD_CDS:-auto}" != off ]; then
       if mkdir "$ARCHIVE.lock" 2>/dev/null; then
         (
           rm -f "$ARCHIVE.tmp"
-          nice -n 19 "$JAVA" -XX:ArchiveClassesAtExit="$ARCHIVE.tmp" -Xlog:all=off -XX:ErrorFile=/dev/null \
+          nice -n 19 "$JAVA" $FLAGS -XX:ArchiveClassesAtExit="$ARCHIVE.tmp" -Xlog:all=off -XX:ErrorFile=/dev/null \
             -XX:-CreateCoredumpOnCrash -jar "$SELF" serve --class-archive-training
           if [ -s "$ARCHIVE.tmp" ] && "$JAVA" -XX:SharedArchiveFile="$ARCHIVE.tmp" -Xshare:on -Xlog:all=off \
               -XX:ErrorFile=/dev/null -XX:-CreateCoredumpOnCrash -cp "$SELF" -version; then
@@ -53,7 +60,5 @@ if [ "${SWITCHBOARD_CDS:-auto}" != off ]; then
     fi
   fi
 fi
-exec "$JAVA" -Dio.netty.leakDetection.level=disabled \
-  -XX:G1PeriodicGCInterval=5000 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 \
-  ${CDS:+"$CDS"} -Xlog:cds=off -Xlog:cds+dynamic=off \
+exec "$JAVA" $FLAGS ${CDS:+"$CDS"} -Xlog:cds=off -Xlog:cds+dynamic=off \
   $SWITCHBOARD_JAVA_OPTS -jar "$SELF" "$@"

@@ -75,6 +75,9 @@ final class ServeCommand implements Callable<Integer> {
         .set("turn.peers.allowLoopback", allowLoopbackPeers ? true : null, "--allow-loopback-peers")
         .set("logLevel", logLevel, "--log-level");
     SwitchboardConfig config = configOptions.load(overrides);
+    if (config.tls().enabled()) {
+      ServerTls.loadInBackground();
+    }
     Logging.configure(config.logLevel());
     if (config.publicAddress().detected()) {
       log.info("publicAddress auto: using {} (set publicAddress or --public-address if clients reach another)",

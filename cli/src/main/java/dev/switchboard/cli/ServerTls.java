@@ -4,41 +4,119 @@ import dev.switchboard.cli.pki.Pem;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.JdkSslContext;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
+import io.netty.handler.ssl.OpenSslContext;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.SimpleKeyManagerFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.ManagerFactoryParameters;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 
 /**
- * A server {@link SslContext} from a PEM certificate chain and key. Built on the JDK's SSLContext
- * directly rather than through {@code SslContextBuilder.forServer(File, File)}: that path parses the
- * files with Bouncy Castle, puts the key into a PKCS#12 key store (a password-based encryption of
- * the key, twice, with a throwaway key in a static initialiser) and so spent about a third of the
- * server's start-up. Netty's defaults for protocols and cipher suites are kept (a test compares).
+ * A server {@link SslContext} from a PEM certificate chain and key: BoringSSL (netty-tcnative) where
+ * it loads, the JDK's SSLEngine elsewhere. An idle connection's TLS state then lives in BoringSSL (a
+ * few hundred bytes of native memory) instead of ~6.5 KB of Java heap per JDK SSLEngine (bench
+ * memory-wss). The files are read here, with the JDK, rather than by
+ * {@code SslContextBuilder.forServer(File, File)}, which parses them with Bouncy Castle and, for the
+ * JDK engine, puts the key into a PKCS#12 key store (a password-based encryption of the key, twice,
+ * with a throwaway key in a static initialiser): together about a third of the server's start-up.
+ * Netty's defaults for protocols and cipher suites are kept (a test compares).
  */
 final class ServerTls {
 
+  /**
+   * BoringSSL's per-connection buffer for what it writes outside a wrap (handshake flights, session
+   * tickets, alerts), held for the connection's life: Netty's 2048 bytes by default, paid by every
+   * idle WSS session. A smaller one only means such output leaves in more wrap calls.
+   */
+  static final int OPENSSL_NON_APPLICATION_BUFFER = 512;
+
   private ServerTls() {}
+
+  /**
+   * Loads BoringSSL on another thread: its native library and static checks take a fifth of a
+   * second, which then overlaps the config, the data dir and the listeners on the main thread
+   * instead of adding to them. {@link #fromPem} waits for it, if it must, through the class's
+   * initialisation.
+   */
+  static void loadInBackground() {
+    Thread loader = new Thread(OpenSsl::isAvailable, "boringssl-loader");
+    loader.setDaemon(true);
+    loader.start();
+  }
 
   /** @throws IOException naming the files when they cannot be read or do not belong together */
   static SslContext fromPem(Path cert, Path key) throws IOException {
+    return fromPem(cert, key, OpenSsl.isAvailable());
+  }
+
+  static SslContext fromPem(Path cert, Path key, boolean boringSsl) throws IOException {
     List<X509Certificate> chain = Pem.readCertificates(cert);
     PrivateKey privateKey = Pem.readPrivateKey(key);
     checkPair(chain.get(0), privateKey, cert, key);
     try {
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(new KeyManager[] {new SingleKeyManager(privateKey, chain)}, null, null);
-      return new JdkSslContext(context, false, null, IdentityCipherSuiteFilter.INSTANCE, null, ClientAuth.NONE,
-          null, false);
-    } catch (GeneralSecurityException e) {
+      return boringSsl ? boringSsl(privateKey, chain) : jdk(privateKey, chain);
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
       throw new IOException("cannot use " + cert + " with " + key + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Our key manager rather than Netty's key store (which encrypts the key with PBKDF2 to decrypt it
+   * again), cached by BoringSSL as Netty's own would be, and no trust store: clients are not asked
+   * for certificates, and loading the system's CA certificates only cost start-up time.
+   */
+  private static SslContext boringSsl(PrivateKey key, List<X509Certificate> chain) throws SSLException {
+    KeyManagerFactory keys = new OpenSslCachingX509KeyManagerFactory(new OneKeyManagerFactory(new SingleKeyManager(key, chain)));
+    SslContext context = SslContextBuilder.forServer(keys).trustManager(new X509Certificate[0])
+        .sslProvider(SslProvider.OPENSSL).build();
+    ((OpenSslContext) context).setBioNonApplicationBufferSize(OPENSSL_NON_APPLICATION_BUFFER);
+    return context;
+  }
+
+  private static SslContext jdk(PrivateKey key, List<X509Certificate> chain) throws GeneralSecurityException {
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(new KeyManager[] {new SingleKeyManager(key, chain)}, null, null);
+    return new JdkSslContext(context, false, null, IdentityCipherSuiteFilter.INSTANCE, null, ClientAuth.NONE,
+        null, false);
+  }
+
+  /** Hands Netty one ready key manager. */
+  private static final class OneKeyManagerFactory extends SimpleKeyManagerFactory {
+
+    private final KeyManager[] managers;
+
+    OneKeyManagerFactory(KeyManager manager) {
+      this.managers = new KeyManager[] {manager};
+    }
+
+    @Override
+    protected void engineInit(KeyStore keyStore, char[] password) {
+      // ready from the start
+    }
+
+    @Override
+    protected void engineInit(ManagerFactoryParameters parameters) {
+      // ready from the start
+    }
+
+    @Override
+    protected KeyManager[] engineGetKeyManagers() {
+      return managers.clone();
     }
   }
 

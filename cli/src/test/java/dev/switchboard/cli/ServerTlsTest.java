@@ -8,7 +8,9 @@ import dev.switchboard.cli.pki.KeyKind;
 import dev.switchboard.cli.pki.Pem;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -35,13 +37,16 @@ class ServerTlsTest {
   void offersWhatNettysBuilderOffers() throws Exception {
     Certificates.Issued ca = certificates.newCa("test CA", KeyKind.EC_P256, Duration.ofDays(30));
     Path[] files = leaf(ca, KeyKind.EC_P256);
-    SSLEngine ours = ServerTls.fromPem(files[0], files[1]).newEngine(UnpooledByteBufAllocator.DEFAULT);
-    SSLEngine netty = SslContextBuilder.forServer(files[0].toFile(), files[1].toFile()).build()
-        .newEngine(UnpooledByteBufAllocator.DEFAULT);
-    assertThat(ours.getEnabledProtocols()).containsExactly(netty.getEnabledProtocols());
-    assertThat(ours.getEnabledCipherSuites()).containsExactly(netty.getEnabledCipherSuites());
-    assertThat(ours.getUseClientMode()).isFalse();
-    assertThat(ours.getNeedClientAuth()).isFalse();
+    for (SslProvider provider : providers()) {
+      SSLEngine ours = ServerTls.fromPem(files[0], files[1], provider == SslProvider.OPENSSL)
+          .newEngine(UnpooledByteBufAllocator.DEFAULT);
+      SSLEngine netty = SslContextBuilder.forServer(files[0].toFile(), files[1].toFile()).sslProvider(provider).build()
+          .newEngine(UnpooledByteBufAllocator.DEFAULT);
+      assertThat(ours.getEnabledProtocols()).as(provider.name()).containsExactly(netty.getEnabledProtocols());
+      assertThat(ours.getEnabledCipherSuites()).as(provider.name()).containsExactly(netty.getEnabledCipherSuites());
+      assertThat(ours.getUseClientMode()).isFalse();
+      assertThat(ours.getNeedClientAuth()).isFalse();
+    }
   }
 
   @Test
@@ -49,16 +54,19 @@ class ServerTlsTest {
     Certificates.Issued ca = certificates.newCa("test CA", KeyKind.EC_P256, Duration.ofDays(30));
     for (KeyKind kind : List.of(KeyKind.EC_P256, KeyKind.rsa(2048))) {
       Path[] files = leaf(ca, kind);
-      SslContext server = ServerTls.fromPem(files[0], files[1]);
-      for (String protocol : List.of("TLSv1.3", "TLSv1.2")) {
-        SSLEngine client = clientTrusting(ca).createSSLEngine("localhost", 443);
-        client.setUseClientMode(true);
-        client.setEnabledProtocols(new String[] {protocol});
-        SSLEngine engine = server.newEngine(UnpooledByteBufAllocator.DEFAULT);
-        handshake(client, engine);
-        assertThat(client.getSession().getProtocol()).as(kind + " " + protocol).isEqualTo(protocol);
-        assertThat(client.getSession().getPeerCertificates()[0].getPublicKey().getAlgorithm())
-            .isEqualTo(kind.algorithm());
+      for (SslProvider provider : providers()) {
+        SslContext server = ServerTls.fromPem(files[0], files[1], provider == SslProvider.OPENSSL);
+        for (String protocol : List.of("TLSv1.3", "TLSv1.2")) {
+          SSLEngine client = clientTrusting(ca).createSSLEngine("localhost", 443);
+          client.setUseClientMode(true);
+          client.setEnabledProtocols(new String[] {protocol});
+          SSLEngine engine = server.newEngine(UnpooledByteBufAllocator.DEFAULT);
+          handshake(client, engine);
+          String what = kind.algorithm() + " " + protocol + " " + provider;
+          assertThat(client.getSession().getProtocol()).as(what).isEqualTo(protocol);
+          assertThat(client.getSession().getPeerCertificates()[0].getPublicKey().getAlgorithm()).as(what)
+              .isEqualTo(kind.algorithm());
+        }
       }
     }
   }
@@ -71,6 +79,11 @@ class ServerTlsTest {
     assertThatThrownBy(() -> ServerTls.fromPem(first[0], second[1])).isInstanceOf(IOException.class)
         .hasMessageContaining(first[0].toString()).hasMessageContaining(second[1].toString())
         .hasMessageContaining("does not belong");
+  }
+
+  /** The JDK's engine always; BoringSSL where netty-tcnative loads (dist/switchboard ships it for linux-x86_64). */
+  private static List<SslProvider> providers() {
+    return OpenSsl.isAvailable() ? List.of(SslProvider.JDK, SslProvider.OPENSSL) : List.of(SslProvider.JDK);
   }
 
   private Path[] leaf(Certificates.Issued ca, KeyKind kind) throws IOException {

@@ -16,8 +16,12 @@ import java.util.function.Consumer;
  */
 final class ReplayBuffer {
 
-  private static final int INITIAL_BYTES = 1024;
-  private static final int INITIAL_EVENTS = 8;
+  /**
+   * Index slots before the first growth. Most sessions sit idle holding one event (welcome), and
+   * at 50k sessions every byte kept per session counts (bench memory-wss).
+   */
+  private static final int INITIAL_EVENTS = 2;
+  private static final byte[] EMPTY = new byte[0];
 
   private final int maxEvents;
   private final int maxBytes;
@@ -34,7 +38,8 @@ final class ReplayBuffer {
   ReplayBuffer(int maxEvents, int maxBytes) {
     this.maxEvents = maxEvents;
     this.maxBytes = maxBytes;
-    this.data = new byte[Math.min(INITIAL_BYTES, maxBytes)];
+    // Sized by the first event, not up front: an idle session keeps only its welcome (~300 bytes).
+    this.data = EMPTY;
   }
 
   /** Adds the event numbered {@code seq}, which must follow the last one added. */
@@ -77,6 +82,11 @@ final class ReplayBuffer {
 
   int size() {
     return count;
+  }
+
+  /** Bytes held for event data, kept or free. */
+  int capacity() {
+    return data.length;
   }
 
   /** Hands every kept event after {@code seq}, oldest first, to {@code sink} as a copy. */
@@ -122,19 +132,16 @@ final class ReplayBuffer {
     tail = 0;
   }
 
-  /** A larger array (doubling, up to maxBytes) with the kept events laid out from 0, oldest first. */
+  /**
+   * A larger array (at least double, at least enough for what is kept plus {@code incoming}, at most
+   * maxBytes) with the kept events laid out from 0, oldest first.
+   */
   private void grow(int incoming) {
     int used = 0;
     for (int i = 0; i < count; i++) {
       used += lengths[(head + i) % offsets.length];
     }
-    int capacity = data.length;
-    while (capacity < used + incoming && capacity < maxBytes) {
-      capacity = Math.min(maxBytes, capacity * 2);
-    }
-    if (capacity == data.length) {
-      capacity = Math.min(maxBytes, capacity * 2);
-    }
+    int capacity = (int) Math.min(maxBytes, Math.max((long) used + incoming, 2L * data.length));
     byte[] bigger = new byte[capacity];
     int[] newOffsets = new int[offsets.length];
     int[] newLengths = new int[offsets.length];

@@ -87,4 +87,27 @@ class ReplayBufferTest {
     assertThat(buffer.size()).isEqualTo(4096);
     assertThat(after(buffer, 904)).hasSize(4096).first().isEqualTo(event(905, 150));
   }
+
+  @Test
+  void anIdleSessionHoldsNoMoreThanItsOneEvent() {
+    // 50k idle sessions each hold their welcome; a fixed first array would be paid 50k times.
+    ReplayBuffer buffer = new ReplayBuffer(4096, 128 << 10);
+    assertThat(buffer.capacity()).isZero();
+    buffer.add(1, event(1, 300));
+    assertThat(buffer.capacity()).isEqualTo(300);
+    buffer.add(2, event(2, 100));
+    assertThat(buffer.capacity()).isEqualTo(600);
+    assertThat(after(buffer, 0)).containsExactly(event(1, 300), event(2, 100));
+  }
+
+  @Test
+  void growsByDoublingUpToTheByteLimit() {
+    ReplayBuffer buffer = new ReplayBuffer(4096, 1000);
+    for (long seq = 1; seq <= 30; seq++) {
+      buffer.add(seq, event(seq, 100));
+    }
+    assertThat(buffer.capacity()).isEqualTo(1000);
+    assertThat(buffer.size()).isEqualTo(10);
+    assertThat(after(buffer, 20)).hasSize(10);
+  }
 }
