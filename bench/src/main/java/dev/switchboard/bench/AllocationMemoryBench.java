@@ -32,7 +32,7 @@ final class AllocationMemoryBench implements Bench {
 
   @Override
   public int budgetSeconds() {
-    return 35;
+    return 30;
   }
 
   @Override

@@ -33,18 +33,19 @@ final class SignalingBench implements Bench {
    * factor of 2 into one of 2^(1/4) = 1.19. One try each: a hiccup there costs at most that factor.
    */
   static final int BISECTIONS = 2;
-  static final Duration WARMUP = Duration.ofMillis(400);
-  static final Duration MEASURE = Duration.ofMillis(1300);
+  static final Duration WARMUP = Duration.ofMillis(300);
+  static final Duration MEASURE = Duration.ofMillis(1000);
   /**
    * The JIT needs about 100k relayed messages before Switchboard's CPU per message settles (measured:
-   * 120-200 µs per message in the first 40k, 45-60 µs from 100k on): 8 s at 12000/s; node gets the same.
+   * 120-200 µs per message in the first 40k, 45-60 µs from 100k on): 5 s at 20000/s; node gets the same.
    */
-  static final Duration WARM_UP = Duration.ofSeconds(8);
+  static final Duration WARM_UP = Duration.ofSeconds(5);
+  static final double WARM_UP_RATE = 20000;
   /** The equal-load window: long enough for a CPU-seconds reading with 10 ms ticks. */
   static final Duration EQUAL_MEASURE = Duration.ofSeconds(3);
   /**
    * Tries per coarse step: the machine is shared, and one scheduling hiccup of another process puts a
-   * 1.3 s window over 5 ms at p99; a coarse step fails when every try does, on both servers alike.
+   * 1 s window over 5 ms at p99; a coarse step fails when every try does, on both servers alike.
    */
   static final int TRIES = 2;
   static final int CORES = Runtime.getRuntime().availableProcessors();
@@ -107,7 +108,7 @@ final class SignalingBench implements Bench {
       // Warm-up, not measured: the JIT compiles the relay path (a short run measures the C2
       // compiler, which then takes as much CPU as the event loops); node gets the same load.
       for (String name : loads.keySet()) {
-        System.out.printf("  %-11s warm-up %s%n", name, loads.get(name).run(12000, WARMUP, WARM_UP));
+        System.out.printf("  %-11s warm-up %s%n", name, loads.get(name).run(WARM_UP_RATE, WARMUP, WARM_UP));
       }
       Map<String, List<Round>> results = new LinkedHashMap<>();
       for (int round = 0; round < ctx.rounds(); round++) {

@@ -26,7 +26,7 @@ final class StartupBench implements Bench {
 
   @Override
   public int budgetSeconds() {
-    return 30;
+    return 20;
   }
 
   @Override

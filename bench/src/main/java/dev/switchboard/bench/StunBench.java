@@ -17,7 +17,7 @@ import java.util.Map;
 final class StunBench implements Bench {
 
   static final Duration TIMEOUT = Duration.ofMillis(500);
-  static final Duration STEP = Duration.ofSeconds(1);
+  static final Duration STEP = Duration.ofMillis(750);
   /** A modest load before the warm-up ladder: a cold JVM times out on its first thousands of requests. */
   static final Duration WARMUP = Duration.ofSeconds(2);
   static final double FACTOR = 1.12;
@@ -64,7 +64,7 @@ final class StunBench implements Bench {
 
   @Override
   public int budgetSeconds() {
-    return 90;
+    return 100;
   }
 
   @Override
@@ -128,7 +128,7 @@ final class StunBench implements Bench {
     }
     report.note("STUN/TURN throughput: open-loop load from one Netty client (" + THREADS + " event loop) on the same"
         + " 2 cores as the server, so the server gets what the generator leaves; both servers share that handicap."
-        + " Each step offers a fixed rate for " + STEP.toSeconds() + " s; a unit fails when unanswered within "
+        + " Each step offers a fixed rate for " + STEP.toMillis() + " ms; a unit fails when unanswered within "
         + TIMEOUT.toMillis() + " ms, answered wrongly, or (Allocate) no client 5-tuple was free. Rate: units completed"
         + " per second at the highest step with < 1% failed; latency percentiles are of that step.");
     report.note("Allocate cycle = on its own client 5-tuple (" + ALLOCATE_TUPLES + " reused): Allocate without"
@@ -138,7 +138,7 @@ final class StunBench implements Bench {
         + " less than a second ago). One allocation per cycle, 3 transactions;"
         + " latency is that of the signed Allocate alone.");
     report.command("stun: built in (StunLoadGenerator): " + BINDING_SOCKETS + " client sockets for Binding, "
-        + ALLOCATE_TUPLES + " 5-tuples for Allocate cycles, steps ×" + FACTOR + " of " + STEP.toSeconds() + " s");
+        + ALLOCATE_TUPLES + " 5-tuples for Allocate cycles, steps ×" + FACTOR + " of " + STEP.toMillis() + " ms");
   }
 
   private static void add(Report report, Kind kind, List<RateLadder.Result> ours, List<RateLadder.Result> theirs) {

@@ -34,7 +34,7 @@ final class TurnRelayBench implements Bench {
    * sessions less and no longer load either server to its limit.
    */
   static final int[] PEAK_PROCESSES = {6, 4};
-  static final Uclient.Load PEAK_LOAD = new Uclient.Load(Uclient.Mode.UDP_CHANNELS, 30, 2000, 1, 120);
+  static final Uclient.Load PEAK_LOAD = new Uclient.Load(Uclient.Mode.UDP_CHANNELS, 30, 1500, 1, 120);
 
   @Override
   public String name() {
@@ -43,7 +43,7 @@ final class TurnRelayBench implements Bench {
 
   @Override
   public int budgetSeconds() {
-    return 265;
+    return 260;
   }
 
   @Override
