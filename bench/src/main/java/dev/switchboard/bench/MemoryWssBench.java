@@ -27,7 +27,7 @@ final class MemoryWssBench implements Bench {
    * descriptors are limited to 20000 (hard limit, cannot be raised here); the issue's 50k is
    * projected from the RSS slope.
    */
-  static final int SESSIONS = 4_000;
+  static final int SESSIONS = 3_000;
   /** Sessions at the slope's first point: past the one-time costs of the first few hundred. */
   static final int FIRST = 1_000;
   static final int WARM_SESSIONS = 200;
@@ -40,7 +40,7 @@ final class MemoryWssBench implements Bench {
    */
   static final Duration SETTLE = Duration.ofSeconds(11);
   /** A round takes about this long (both servers at once: start, handshakes, two settling periods). */
-  static final int ROUND_SECONDS = 33;
+  static final int ROUND_SECONDS = 32;
 
   @Override
   public String name() {

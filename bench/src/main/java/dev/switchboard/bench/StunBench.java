@@ -17,7 +17,7 @@ import java.util.Map;
 final class StunBench implements Bench {
 
   static final Duration TIMEOUT = Duration.ofMillis(500);
-  static final Duration STEP = Duration.ofMillis(750);
+  static final Duration STEP = Duration.ofSeconds(1);
   /** A modest load before the warm-up ladder: a cold JVM times out on its first thousands of requests. */
   static final Duration WARMUP = Duration.ofSeconds(2);
   static final double FACTOR = 1.12;
@@ -34,8 +34,8 @@ final class StunBench implements Bench {
   static final double START_FRACTION = 0.85;
 
   enum Kind {
-    BINDING("Binding", "requests/s", 16000),
-    ALLOCATE("Allocate cycle", "allocations/s", 2000);
+    BINDING("Binding", "requests/s", 32000),
+    ALLOCATE("Allocate cycle", "allocations/s", 4000);
 
     final String label;
     final String unit;
@@ -64,7 +64,7 @@ final class StunBench implements Bench {
 
   @Override
   public int budgetSeconds() {
-    return 100;
+    return 110;
   }
 
   @Override
