@@ -19,7 +19,7 @@ public final class BenchMain {
 
   static List<Bench> all() {
     return List.of(new StartupBench(), new TurnRelayBench(), new StunBench(), new SignalingBench(),
-        new AllocationMemoryBench(), new MemoryWssBench());
+        new MemoryWssBench(), new AllocationMemoryBench());
   }
 
   public static void main(String[] args) throws Exception {

@@ -29,10 +29,10 @@ final class SignalingBench implements Bench {
   /** The coarse steps of (b) after the equal load, in signals/s. */
   static final double[] STEPS = {5000, 10000, 20000, 40000};
   /**
-   * Geometric bisections between the last coarse step passed and the first failed: two turn a
-   * factor of 2 into one of 2^(1/4) = 1.19. One try each: a hiccup there costs at most that factor.
+   * Geometric bisections between the last coarse step passed and the first failed: one turns a
+   * factor of 2 into one of 2^(1/2) = 1.41. One try each: a hiccup there costs at most that factor.
    */
-  static final int BISECTIONS = 2;
+  static final int BISECTIONS = 1;
   static final Duration WARMUP = Duration.ofMillis(300);
   static final Duration MEASURE = Duration.ofMillis(1000);
   /**
@@ -198,7 +198,7 @@ final class SignalingBench implements Bench {
         CLIENTS + " sessions in rooms of 4; steps " + (int) EQUAL_LOAD + ", "
             + Arrays.toString(Arrays.stream(STEPS).mapToInt(d -> (int) d).toArray())
             + " signals/s, then " + BISECTIONS + " geometric bisections between the last passed and the first failed"
-            + " (resolution ×1.19); a coarse step fails when, in each of " + TRIES
+            + " (resolution ×" + String.format("%.2f", Math.pow(2, 1.0 / (1 << BISECTIONS))) + "); a coarse step fails when, in each of " + TRIES
             + " tries, p99 > " + (int) MAX_P99_MILLIS + " ms or < 95% delivered;"
             + " a server passing the last step was limited by the generator");
     List<Round> ourPeaks = ours.stream().filter(r -> r.peak() != null).toList();

@@ -19,7 +19,7 @@ final class StunBench implements Bench {
   static final Duration TIMEOUT = Duration.ofMillis(500);
   static final Duration STEP = Duration.ofSeconds(1);
   /** A modest load before the warm-up ladder: a cold JVM times out on its first thousands of requests. */
-  static final Duration WARMUP = Duration.ofSeconds(2);
+  static final Duration WARMUP = Duration.ofSeconds(1);
   static final double FACTOR = 1.12;
   /** Client sockets for Binding: the server spreads 5-tuples over its SO_REUSEPORT sockets. */
   static final int BINDING_SOCKETS = 32;

@@ -19,7 +19,7 @@ final class TurnRelayBench implements Bench {
   /**
    * The paced load: 20 sessions × 500 msgs/s = 10k msgs/s = 20k relayed packets/s for 1.6 s. uclient
    * spends about 7 s more per run connecting and staggering its sessions' starts, so a run takes ~9 s
-   * whatever its length; 2 s bills each server ~40 ticks of CPU, enough for the 10 ms resolution.
+   * whatever its length; 1.6 s bills each server ~30 ticks of CPU, enough for the 10 ms resolution.
    */
   static final Uclient.Load PACED = new Uclient.Load(Uclient.Mode.UDP_CHANNELS, 20, 800, 2, 120);
 
