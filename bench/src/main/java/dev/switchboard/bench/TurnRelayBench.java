@@ -17,11 +17,11 @@ import java.util.Map;
 final class TurnRelayBench implements Bench {
 
   /**
-   * The paced load: 20 sessions × 500 msgs/s = 10k msgs/s = 20k relayed packets/s for 1.6 s. uclient
+   * The paced load: 20 sessions × 500 msgs/s = 10k msgs/s = 20k relayed packets/s for 2 s. uclient
    * spends about 7 s more per run connecting and staggering its sessions' starts, so a run takes ~9 s
-   * whatever its length; 1.6 s bills each server ~30 ticks of CPU, enough for the 10 ms resolution.
+   * whatever its length; 2 s bills each server ~40 ticks of CPU, enough for the 10 ms resolution.
    */
-  static final Uclient.Load PACED = new Uclient.Load(Uclient.Mode.UDP_CHANNELS, 20, 800, 2, 120);
+  static final Uclient.Load PACED = new Uclient.Load(Uclient.Mode.UDP_CHANNELS, 20, 1000, 2, 120);
 
   /** A shorter run of every mode before measuring, so that JIT compilation is not billed to a round. */
   static final int WARM_UP_MESSAGES = 400;
