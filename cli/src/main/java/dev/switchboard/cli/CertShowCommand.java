@@ -1,5 +1,6 @@
 package dev.switchboard.cli;
 
+import dev.switchboard.cli.pki.KeyMatch;
 import dev.switchboard.cli.pki.Pem;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -8,7 +9,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -124,16 +124,7 @@ final class CertShowCommand implements Callable<Integer> {
   private static void checkKey(X509Certificate leaf, Path keyFile, List<String> warnings) {
     try {
       PrivateKey privateKey = Pem.readPrivateKey(keyFile);
-      String algorithm = privateKey.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
-      byte[] challenge = "switchboard cert show".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-      Signature signer = Signature.getInstance(algorithm);
-      signer.initSign(privateKey);
-      signer.update(challenge);
-      byte[] signature = signer.sign();
-      Signature verifier = Signature.getInstance(algorithm);
-      verifier.initVerify(leaf.getPublicKey());
-      verifier.update(challenge);
-      if (!verifier.verify(signature)) {
+      if (!KeyMatch.belongsTo(privateKey, leaf)) {
         warnings.add(keyFile + " does not match the certificate: use the key the certificate was issued for");
       }
     } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.switchboard.cli;
 
+import dev.switchboard.cli.pki.KeyMatch;
 import dev.switchboard.cli.pki.Pem;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.IdentityCipherSuiteFilter;
@@ -12,12 +13,10 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.SimpleKeyManagerFactory;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.KeyManager;
@@ -122,22 +121,9 @@ final class ServerTls {
 
   /** A key that does not match the certificate would fail every handshake; say so at start instead. */
   private static void checkPair(X509Certificate leaf, PrivateKey key, Path cert, Path keyFile) throws IOException {
-    String algorithm = switch (key.getAlgorithm()) {
-      case "EC" -> "SHA256withECDSA";
-      case "RSA" -> "SHA256withRSA";
-      default -> key.getAlgorithm();
-    };
-    byte[] probe = "switchboard key check".getBytes(StandardCharsets.US_ASCII);
     boolean matches;
     try {
-      Signature signer = Signature.getInstance(algorithm);
-      signer.initSign(key);
-      signer.update(probe);
-      byte[] signature = signer.sign();
-      Signature verifier = Signature.getInstance(algorithm);
-      verifier.initVerify(leaf.getPublicKey());
-      verifier.update(probe);
-      matches = verifier.verify(signature);
+      matches = KeyMatch.belongsTo(key, leaf);
     } catch (GeneralSecurityException e) {
       matches = false;
     }
