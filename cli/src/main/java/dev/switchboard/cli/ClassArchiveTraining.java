@@ -37,9 +37,7 @@ final class ClassArchiveTraining {
           .set("turn.relay.address", "127.0.0.1", "training");
       SwitchboardConfig config = ConfigLoader.load(Optional.empty(), overrides, Version.current());
       Logging.configure(config.logLevel());
-      try (Switchboard server = Switchboard.start(config, Clock.systemUTC())) {
-        server.signalingPort();
-      }
+      Switchboard.start(config, Clock.systemUTC()).close();
       return 0;
     } catch (ConfigException e) {
       throw new IllegalStateException("the training config does not load: " + e.problems(), e);

@@ -8,7 +8,8 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.channel.ChannelFutureListener;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -28,7 +29,6 @@ final class Session {
    * collector's pauses put the relay's p99 latency past 50 ms under load (bench/, signaling).
    */
   static final int REPLAY_BYTES = 128 << 10;
-  private static final byte[][] NO_FRAMES = new byte[0][];
 
   final String id;
   final String peerId;
@@ -40,10 +40,11 @@ final class Session {
   private final ReplayBuffer sent = new ReplayBuffer(REPLAY_BUFFER, REPLAY_BYTES);
   private long seq;
   private Channel channel;
-  /** Frames for {@link #channel} not yet handed to it, in send order. */
-  private final ArrayDeque<byte[]> outbox = new ArrayDeque<>();
-  /** A drain task for the outbox is queued on the channel's event loop. */
-  private boolean drainQueued;
+  /**
+   * Frames for {@link #channel} not yet handed to it, in send order; non-null exactly while a drain
+   * task for them is queued on the channel's event loop. Null otherwise, so an idle session holds none.
+   */
+  private ArrayList<byte[]> outbox;
 
   volatile String name = "";
   volatile String userId;
@@ -99,12 +100,12 @@ final class Session {
     if (channel == null) {
       return; // kept in the replay buffer (events) or moot (replies): a resume replays what counts
     }
-    outbox.add(json);
-    if (!drainQueued) {
-      drainQueued = true;
+    if (outbox == null) {
+      outbox = new ArrayList<>(4);
       Channel target = channel;
       target.eventLoop().execute(() -> drain(target));
     }
+    outbox.add(json);
   }
 
   /** On {@code target}'s event loop: writes every queued frame, then flushes once. */
@@ -116,14 +117,13 @@ final class Session {
       loop.execute(() -> drain(target));
       return;
     }
-    byte[][] frames;
+    List<byte[]> frames;
     synchronized (this) {
       if (target != channel) {
         return; // detached or resumed since: the outbox was emptied for the new connection
       }
-      frames = outbox.toArray(NO_FRAMES);
-      outbox.clear();
-      drainQueued = false;
+      frames = outbox;
+      outbox = null;
     }
     // Outside the monitor: only this loop writes frames to target, one drain at a time, in order.
     for (byte[] json : frames) {
@@ -149,8 +149,7 @@ final class Session {
   /** The connection went away; the session waits for a resume. */
   synchronized void detach(long nowMillis, String reason) {
     channel = null;
-    outbox.clear();
-    drainQueued = false;
+    outbox = null;
     detachedAtMillis = nowMillis;
     detachReason = reason;
   }
@@ -166,8 +165,7 @@ final class Session {
       return false;
     }
     channel = newChannel;
-    outbox.clear();
-    drainQueued = false;
+    outbox = null;
     lastSeenMillis = nowMillis;
     write(serialize(first));
     sent.forEachAfter(lastSeq, this::write);
