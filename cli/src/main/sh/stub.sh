@@ -11,7 +11,11 @@
 # the machine. The native heap (malloc) is trimmed every 5 s as well: the JIT's compiler arenas and
 # BoringSSL's handshake buffers are freed but glibc keeps the pages (~20 MB of an idle server's
 # RSS). JDKs before 17.0.11 lack that option; IgnoreUnrecognizedVMOptions lets them start without
-# it. Options in SWITCHBOARD_JAVA_OPTS come later and win.
+# it. A concurrent cycle starts at 75% heap occupancy, not at G1's adaptive guess: in the small heap
+# that the above leaves, the adaptive threshold started one after every other young collection under
+# load, and each ended in a remark pause (4-10 ms) that shrank the heap, which the next collection
+# grew again, page faults included (bench signaling, GC log: p99 relay latency past 5 ms). Options
+# in SWITCHBOARD_JAVA_OPTS come later and win.
 #
 # Class archive (AppCDS): loading and verifying some 4000 classes is most of a start. When a build
 # has no archive yet, `serve` starts as usual and a second JVM, in the background at low priority,
@@ -25,7 +29,8 @@
 # SWITCHBOARD_CDS=off turns all of this off.
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 FLAGS="-Dio.netty.leakDetection.level=disabled -XX:G1PeriodicGCInterval=5000 -XX:MinHeapFreeRatio=10
-  -XX:MaxHeapFreeRatio=30 -XX:G1HeapRegionSize=1m -XX:+IgnoreUnrecognizedVMOptions -XX:TrimNativeHeapInterval=5000"
+  -XX:MaxHeapFreeRatio=30 -XX:G1HeapRegionSize=1m -XX:-G1UseAdaptiveIHOP -XX:InitiatingHeapOccupancyPercent=75
+  -XX:+IgnoreUnrecognizedVMOptions -XX:TrimNativeHeapInterval=5000"
 SELF="$0"
 case "$SELF" in /*) ;; *) SELF="$(pwd -P)/$SELF" ;; esac
 CDS=""

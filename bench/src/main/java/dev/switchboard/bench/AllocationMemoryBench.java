@@ -23,7 +23,7 @@ final class AllocationMemoryBench implements Bench {
   static final int ALLOCATIONS = 5000;
   static final int WARMUP_CYCLES = 1000;
   static final double RATE = 2500;
-  static final Duration SETTLE = Duration.ofSeconds(2);
+  static final Duration SETTLE = Duration.ofMillis(1500);
 
   @Override
   public String name() {
@@ -72,9 +72,9 @@ final class AllocationMemoryBench implements Bench {
     report.compare(section, "RSS before them (after start-up and warm-up)", "MB", baseline.get("switchboard"), "coturn",
         baseline.get("coturn"), null, null);
     report.note("memory-turn: each round starts both servers afresh and measures them at the same time, runs " + WARMUP_CYCLES + " Allocate+Refresh(0)"
-        + " cycles (class loading, JIT, Netty's buffer pools), waits " + SETTLE.toSeconds() + " s and reads VmRSS;"
+        + " cycles (class loading, JIT, Netty's buffer pools), waits " + SETTLE.toMillis() / 1000.0 + " s and reads VmRSS;"
         + " then opens " + ALLOCATIONS + " allocations (one client 5-tuple each, long-term credentials, held) at "
-        + (int) RATE + "/s, waits " + SETTLE.toSeconds() + " s and reads VmRSS again. No GC is forced and the JVM runs"
+        + (int) RATE + "/s, waits " + SETTLE.toMillis() / 1000.0 + " s and reads VmRSS again. No GC is forced and the JVM runs"
         + " with dist/switchboard's own options (no -Xmx), so the JVM's delta counts heap pages the allocation burst"
         + " touched (garbage included) as well as live data: what an operator's RSS graph shows, an upper bound on"
         + " the live cost.");

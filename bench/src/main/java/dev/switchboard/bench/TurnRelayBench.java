@@ -43,7 +43,7 @@ final class TurnRelayBench implements Bench {
 
   @Override
   public int budgetSeconds() {
-    return 265;
+    return 285;
   }
 
   @Override

@@ -77,6 +77,8 @@ class DistIT {
     assertThat(proc.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(out).containsPattern("G1PeriodicGCInterval\\s+= 5000\\s")
         .containsPattern("MinHeapFreeRatio\\s+= 10\\s")
+        .containsPattern("G1UseAdaptiveIHOP\\s+= false\\s")
+        .containsPattern("InitiatingHeapOccupancyPercent\\s+= 75\\s")
         .containsPattern("MaxHeapFreeRatio\\s+= 40\\s");
   }
 

@@ -138,6 +138,7 @@ final class Hub {
   void end(Session session, String reason) {
     session.ended = true;
     if (sessions.remove(session.id, session)) {
+      session.release();
       for (String roomId : session.rooms) {
         router.leave(session, roomId, reason);
       }
@@ -152,6 +153,12 @@ final class Hub {
   /** Replaces the throwaway session of a new connection by the resumed one. */
   void forget(Session throwaway) {
     sessions.remove(throwaway.id, throwaway);
+    throwaway.release();
+  }
+
+  /** The server stopped: every session's memory goes back, whether it waited for a resume or not. */
+  void releaseAll() {
+    sessions.values().forEach(Session::release);
   }
 
   Collection<Session> sessions() {

@@ -1,18 +1,26 @@
 package dev.switchboard.signaling;
 
-import java.util.Arrays;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import java.util.function.Consumer;
 
 /**
  * The last events sent to a session, as the UTF-8 frames that went on the wire, for a resume: at most
  * {@code maxEvents} of them in at most {@code maxBytes}, the oldest dropped first. Their sequence
  * numbers are consecutive and end at the last one added. Not thread-safe: the session's monitor
- * guards it.
+ * guards it. {@link #release()} gives its memory back; the session calls it when it ends.
  *
  * <p>Why one byte ring instead of an array per event: every relayed signal stays here until
  * thousands of newer ones push it out, so under load the young collections kept copying the last
  * few seconds of traffic of every session (pauses of 10-60 ms, p99 relay latency with them; bench/,
- * signaling). A few arrays per session that grow by doubling are copied once and then left alone.
+ * signaling). Why a busy session's ring is off the Java heap: even one ring per session, grown by
+ * doubling, was copied by the collector into the old generation as it filled, a busy room's sessions
+ * all at once (young pauses of 40-90 ms, most of them page faults in the old regions it copied to;
+ * bench/, signaling, GC log). The collector never copies a direct buffer. Why a small one stays on
+ * the heap: an idle session's ring holds its welcome alone (~300 bytes), as cheap there as before,
+ * where thousands of long-lived small blocks off the heap would only fragment the memory they share
+ * with shorter-lived ones.
  */
 final class ReplayBuffer {
 
@@ -21,11 +29,16 @@ final class ReplayBuffer {
    * at 50k sessions every byte kept per session counts (bench memory-wss).
    */
   private static final int INITIAL_EVENTS = 2;
-  private static final byte[] EMPTY = new byte[0];
 
+  /** Rings up to this many bytes are on the Java heap, larger ones in {@link #offHeap}'s memory. */
+  static final int HEAP_BYTES = 4096;
+
+  private final ByteBufAllocator offHeap;
   private final int maxEvents;
   private final int maxBytes;
-  private byte[] data;
+  /** The ring: empty before the first event and after release. */
+  private ByteBuf data = Unpooled.EMPTY_BUFFER;
+  private boolean released;
   /** Per event, oldest first from {@link #head}: where its bytes start in {@link #data}, and how many. */
   private int[] offsets = new int[INITIAL_EVENTS];
   private int[] lengths = new int[INITIAL_EVENTS];
@@ -35,18 +48,18 @@ final class ReplayBuffer {
   private int tail;
   private long lastSeq;
 
-  ReplayBuffer(int maxEvents, int maxBytes) {
+  /** Sized by the first event, not up front: an idle session keeps only its welcome (~300 bytes). */
+  ReplayBuffer(ByteBufAllocator offHeap, int maxEvents, int maxBytes) {
+    this.offHeap = offHeap;
     this.maxEvents = maxEvents;
     this.maxBytes = maxBytes;
-    // Sized by the first event, not up front: an idle session keeps only its welcome (~300 bytes).
-    this.data = EMPTY;
   }
 
-  /** Adds the event numbered {@code seq}, which must follow the last one added. */
+  /** Adds the event numbered {@code seq}, which must follow the last one added; after {@link #release()}, only counts it. */
   void add(long seq, byte[] event) {
     lastSeq = seq;
-    if (event.length > maxBytes) {
-      clear(); // too big to keep: a resume from before it fails, as for any dropped event
+    if (released || event.length > maxBytes) {
+      clear(); // gone, or too big to keep: a resume from before it fails, as for any dropped event
       return;
     }
     if (count == maxEvents) {
@@ -54,13 +67,13 @@ final class ReplayBuffer {
     }
     int at;
     while ((at = place(event.length)) < 0) {
-      if (data.length < maxBytes) {
+      if (data.capacity() < maxBytes) {
         grow(event.length);
       } else {
         dropOldest();
       }
     }
-    System.arraycopy(event, 0, data, at, event.length);
+    data.setBytes(at, event);
     if (count == offsets.length) {
       growIndex();
     }
@@ -86,7 +99,17 @@ final class ReplayBuffer {
 
   /** Bytes held for event data, kept or free. */
   int capacity() {
-    return data.length;
+    return data.capacity();
+  }
+
+  /** Drops every event and gives the memory back; later events are counted but not kept. Idempotent. */
+  void release() {
+    if (!released) {
+      released = true;
+      clear();
+      data.release();
+      data = Unpooled.EMPTY_BUFFER;
+    }
   }
 
   /** Hands every kept event after {@code seq}, oldest first, to {@code sink} as a copy. */
@@ -95,7 +118,9 @@ final class ReplayBuffer {
     for (int i = 0; i < count; i++, eventSeq++) {
       if (eventSeq > seq) {
         int slot = (head + i) % offsets.length;
-        sink.accept(Arrays.copyOfRange(data, offsets[slot], offsets[slot] + lengths[slot]));
+        byte[] event = new byte[lengths[slot]];
+        data.getBytes(offsets[slot], event);
+        sink.accept(event);
       }
     }
   }
@@ -103,12 +128,12 @@ final class ReplayBuffer {
   /** Where {@code length} bytes fit without overwriting a kept event, or -1. Events never wrap. */
   private int place(int length) {
     if (count == 0) {
-      return length <= data.length ? 0 : -1;
+      return length <= data.capacity() ? 0 : -1;
     }
     int oldest = offsets[head];
     if (tail > oldest) {
       // In use: [oldest, tail). Free: after tail, then before oldest.
-      if (tail + length <= data.length) {
+      if (tail + length <= data.capacity()) {
         return tail;
       }
       return length <= oldest ? 0 : -1;
@@ -141,18 +166,19 @@ final class ReplayBuffer {
     for (int i = 0; i < count; i++) {
       used += lengths[(head + i) % offsets.length];
     }
-    int capacity = (int) Math.min(maxBytes, Math.max((long) used + incoming, 2L * data.length));
-    byte[] bigger = new byte[capacity];
+    int capacity = (int) Math.min(maxBytes, Math.max((long) used + incoming, 2L * data.capacity()));
+    ByteBuf bigger = capacity <= HEAP_BYTES ? Unpooled.buffer(capacity, capacity) : offHeap.directBuffer(capacity, capacity);
     int[] newOffsets = new int[offsets.length];
     int[] newLengths = new int[offsets.length];
     int at = 0;
     for (int i = 0; i < count; i++) {
       int slot = (head + i) % offsets.length;
-      System.arraycopy(data, offsets[slot], bigger, at, lengths[slot]);
+      bigger.setBytes(at, data, offsets[slot], lengths[slot]);
       newOffsets[i] = at;
       newLengths[i] = lengths[slot];
       at += lengths[slot];
     }
+    data.release();
     data = bigger;
     offsets = newOffsets;
     lengths = newLengths;

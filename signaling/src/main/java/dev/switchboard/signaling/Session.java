@@ -3,6 +3,7 @@ package dev.switchboard.signaling;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -37,7 +38,7 @@ final class Session {
   final RateLimiter rate;
 
   /** The last events sent, as the UTF-8 frames that went on the wire; their seqs end at {@link #seq}. */
-  private final ReplayBuffer sent = new ReplayBuffer(REPLAY_BUFFER, REPLAY_BYTES);
+  private final ReplayBuffer sent;
   private long seq;
   private Channel channel;
   /**
@@ -68,6 +69,9 @@ final class Session {
     this.resumeToken = resumeToken;
     this.rate = rate;
     this.channel = channel;
+    // Unpooled (allocated and freed one by one): a ring lives as long as its session, and in the
+    // pool it would keep a chunk shared with the sockets' short-lived buffers from being given back.
+    this.sent = new ReplayBuffer(UnpooledByteBufAllocator.DEFAULT, REPLAY_BUFFER, REPLAY_BYTES);
     this.lastSeenMillis = nowMillis;
     this.connectedAtMillis = nowMillis;
   }
@@ -175,6 +179,19 @@ final class Session {
   /** The seq of the oldest event a resume can still replay. */
   synchronized long oldestKeptSeq() {
     return sent.oldestSeq();
+  }
+
+  /** Bytes its replay buffer holds, kept or free. */
+  synchronized int replayCapacity() {
+    return sent.capacity();
+  }
+
+  /**
+   * The session is gone for good: its replay buffer's memory goes back. Explicitly, since a busy
+   * one's is off the Java heap, where no collector frees it.
+   */
+  synchronized void release() {
+    sent.release();
   }
 
   /** Closes the connection, if any, with a WebSocket close code. */

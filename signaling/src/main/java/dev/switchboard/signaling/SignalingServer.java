@@ -131,5 +131,6 @@ public final class SignalingServer implements AutoCloseable {
     ticker.cancel(false);
     serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    hub.releaseAll();
   }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.signaling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.UnpooledByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +11,9 @@ import org.junit.jupiter.api.Test;
 
 /** The replay ring: what a resume gets back, across wrap-around, growth and both limits. */
 class ReplayBufferTest {
+
+  /** Unpooled, so its count of direct memory in use is exact. */
+  private final UnpooledByteBufAllocator direct = new UnpooledByteBufAllocator(true);
 
   private static byte[] event(long seq, int length) {
     byte[] b = new byte[length];
@@ -28,7 +32,7 @@ class ReplayBufferTest {
 
   @Test
   void keepsTheLastEventsByCountInOrder() {
-    ReplayBuffer buffer = new ReplayBuffer(5, 1 << 20);
+    ReplayBuffer buffer = new ReplayBuffer(direct, 5, 1 << 20);
     for (long seq = 1; seq <= 12; seq++) {
       buffer.add(seq, event(seq, 40));
     }
@@ -45,7 +49,7 @@ class ReplayBufferTest {
 
   @Test
   void dropsTheOldestWhenTheBytesRunOutAndWrapsAround() {
-    ReplayBuffer buffer = new ReplayBuffer(1000, 1000);
+    ReplayBuffer buffer = new ReplayBuffer(direct, 1000, 1000);
     Random random = new Random(42);
     List<byte[]> all = new ArrayList<>();
     all.add(null); // seq 0
@@ -69,7 +73,7 @@ class ReplayBufferTest {
 
   @Test
   void anEventLargerThanTheWholeBufferEmptiesIt() {
-    ReplayBuffer buffer = new ReplayBuffer(100, 500);
+    ReplayBuffer buffer = new ReplayBuffer(direct, 100, 500);
     buffer.add(1, event(1, 100));
     buffer.add(2, event(2, 600));
     assertThat(buffer.size()).isZero();
@@ -80,7 +84,7 @@ class ReplayBufferTest {
 
   @Test
   void growsFromSmallToTheLimits() {
-    ReplayBuffer buffer = new ReplayBuffer(4096, 1 << 20);
+    ReplayBuffer buffer = new ReplayBuffer(direct, 4096, 1 << 20);
     for (long seq = 1; seq <= 5000; seq++) {
       buffer.add(seq, event(seq, 150));
     }
@@ -91,7 +95,7 @@ class ReplayBufferTest {
   @Test
   void anIdleSessionHoldsNoMoreThanItsOneEvent() {
     // 50k idle sessions each hold their welcome; a fixed first array would be paid 50k times.
-    ReplayBuffer buffer = new ReplayBuffer(4096, 128 << 10);
+    ReplayBuffer buffer = new ReplayBuffer(direct, 4096, 128 << 10);
     assertThat(buffer.capacity()).isZero();
     buffer.add(1, event(1, 300));
     assertThat(buffer.capacity()).isEqualTo(300);
@@ -102,12 +106,44 @@ class ReplayBufferTest {
 
   @Test
   void growsByDoublingUpToTheByteLimit() {
-    ReplayBuffer buffer = new ReplayBuffer(4096, 1000);
+    ReplayBuffer buffer = new ReplayBuffer(direct, 4096, 1000);
     for (long seq = 1; seq <= 30; seq++) {
       buffer.add(seq, event(seq, 100));
     }
     assertThat(buffer.capacity()).isEqualTo(1000);
     assertThat(buffer.size()).isEqualTo(10);
     assertThat(after(buffer, 20)).hasSize(10);
+  }
+
+  @Test
+  void keepsABusyRingOffTheJavaHeapAndGivesItBack() {
+    // Off the heap so that the collector never copies a filling ring (bench/, signaling, p99).
+    ReplayBuffer buffer = new ReplayBuffer(direct, 4096, 64 << 10);
+    for (long seq = 1; seq <= 1000; seq++) {
+      buffer.add(seq, event(seq, 100));
+    }
+    assertThat(buffer.capacity()).isEqualTo(64 << 10);
+    assertThat(direct.metric().usedDirectMemory()).isEqualTo(64 << 10);
+    assertThat(after(buffer, 999)).containsExactly(event(1000, 100));
+
+    buffer.release();
+    buffer.release();
+
+    assertThat(direct.metric().usedDirectMemory()).isZero();
+    assertThat(buffer.capacity()).isZero();
+    buffer.add(1001, event(1001, 100));
+    assertThat(direct.metric().usedDirectMemory()).isZero();
+    assertThat(buffer.lastSeq()).isEqualTo(1001);
+    assertThat(after(buffer, 0)).isEmpty();
+  }
+
+  @Test
+  void keepsASmallRingOnTheJavaHeap() {
+    // An idle session's welcome: not in the allocator the sockets' buffers come from (bench memory-wss).
+    ReplayBuffer buffer = new ReplayBuffer(direct, 4096, 64 << 10);
+    buffer.add(1, event(1, 300));
+    buffer.add(2, event(2, 3000));
+    assertThat(buffer.capacity()).isLessThanOrEqualTo(ReplayBuffer.HEAP_BYTES);
+    assertThat(direct.metric().usedDirectMemory()).isZero();
   }
 }

@@ -39,11 +39,14 @@ class SessionLifecycleIT {
         }
       }
       try (WsClient again = WsClient.connect(server.port())) {
+        Session throwaway = server.server.hub().session(again.welcome.path("sessionId").asText());
+        assertThat(throwaway.replayCapacity()).isPositive(); // its welcome
         again.send("{\"type\":\"hello\",\"id\":\"h\",\"resume\":{\"sessionId\":\"" + alice.welcome.path("sessionId").asText()
             + "\",\"resumeToken\":\"" + alice.welcome.path("resumeToken").asText() + "\",\"lastSeq\":" + lastSeq + "}}");
         JsonNode resumed = again.next("resumed");
         assertThat(resumed.path("peerId").asText()).isEqualTo(alice.peerId());
         assertThat(resumed.path("rooms").toString()).contains("\"r\"");
+        assertThat(throwaway.replayCapacity()).as("the new connection's own session, replaced").isZero();
         long expectedSeq = lastSeq + 1;
         while (seen.size() < 1000) {
           JsonNode s = again.next("signal");
@@ -253,8 +256,10 @@ class SessionLifecycleIT {
   void thousandsOfConnectsAndDisconnectsLeaveNoSessionOrRoom() throws Exception {
     try (TestServer server = new TestServer(TestServer.config(SignalingConfig.Auth.NONE, List.of("*"),
         Duration.ofSeconds(30), 50))) {
+      List<Session> created = new java.util.ArrayList<>();
       for (int i = 0; i < 2000; i++) {
         WsClient c = WsClient.connect(server.port());
+        created.add(server.server.hub().session(c.welcome.path("sessionId").asText()));
         c.request("j", "{\"type\":\"join\",\"id\":\"j\",\"room\":\"churn-" + (i % 10) + "\"}");
         if (i % 2 == 0) {
           c.send("{\"type\":\"bye\"}");
@@ -275,6 +280,8 @@ class SessionLifecycleIT {
       }
       assertThat(hub.sessions()).isEmpty();
       assertThat(hub.rooms.size()).isZero();
+      // Replay buffers live off the Java heap: only an explicit release gives their memory back.
+      assertThat(created).allSatisfy(s -> assertThat(s.replayCapacity()).isZero());
     }
   }
 }
