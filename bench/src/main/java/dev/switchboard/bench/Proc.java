@@ -52,15 +52,20 @@ final class Proc implements AutoCloseable {
   /** User + system CPU seconds of the whole process (all threads) so far. */
   double cpuSeconds() {
     try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"));
-      // The command name (field 2) may hold spaces: fields are counted after its closing paren.
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      long utime = Long.parseLong(f[11]);
-      long stime = Long.parseLong(f[12]);
-      return (utime + stime) / TICKS_PER_SECOND;
+      return cpuSeconds(Long.toString(pid()));
     } catch (IOException e) {
       throw new IllegalStateException(name + " (pid " + pid() + ") is gone; see " + log, e);
     }
+  }
+
+  /** User + system CPU seconds of process {@code pid} ("self": this one), from /proc/PID/stat. */
+  static double cpuSeconds(String pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc", pid, "stat"));
+    // The command name (field 2) may hold spaces: fields are counted after its closing paren.
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    long utime = Long.parseLong(f[11]);
+    long stime = Long.parseLong(f[12]);
+    return (utime + stime) / TICKS_PER_SECOND;
   }
 
   /** Resident set size in bytes (VmRSS). */

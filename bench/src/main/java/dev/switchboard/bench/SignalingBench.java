@@ -1,6 +1,5 @@
 package dev.switchboard.bench;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +10,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Signaling relay, Switchboard vs a socket.io relay, with {@link SignalingLoad} as the load for both:
@@ -25,6 +25,7 @@ import java.util.Map;
 final class SignalingBench implements Bench {
 
   static final int CLIENTS = 400;
+  private static final String RISING = "Signaling relay, rising offered load";
   static final double MAX_P99_MILLIS = 5;
   /** The equal load of (a), in signals/s; also the first step of (b). */
   static final double EQUAL_LOAD = 2000;
@@ -69,11 +70,19 @@ final class SignalingBench implements Bench {
 
     /** CPU µs per offered signal: the loaded part of a step is its warm-up and measure windows. */
     double serverMicros(Duration loaded) {
-      return serverCores * seconds * 1e6 / (step.offeredPerSecond() * loaded.toMillis() / 1000.0);
+      return micros(serverCores, loaded);
     }
 
     double generatorMicros(Duration loaded) {
-      return generatorCores * seconds * 1e6 / (step.offeredPerSecond() * loaded.toMillis() / 1000.0);
+      return micros(generatorCores, loaded);
+    }
+
+    double machineCores() {
+      return serverCores + generatorCores;
+    }
+
+    private double micros(double cores, Duration loaded) {
+      return cores * seconds * 1e6 / (step.offeredPerSecond() * loaded.toMillis() / 1000.0);
     }
 
     @Override
@@ -190,24 +199,16 @@ final class SignalingBench implements Bench {
   private static Measured measure(BenchServer server, SignalingLoad load, double rate, Duration window)
       throws Exception {
     double server0 = server.proc().cpuSeconds();
-    double generator0 = ownCpuSeconds();
+    double generator0 = Proc.cpuSeconds("self");
     long start = System.nanoTime();
     SignalingLoad.Step step = load.run(rate, WARMUP, window);
     double seconds = (System.nanoTime() - start) / 1e9;
     return new Measured(step, (server.proc().cpuSeconds() - server0) / seconds,
-        (ownCpuSeconds() - generator0) / seconds, seconds);
-  }
-
-  /** This process's (the generator's) user + system CPU seconds, from /proc like {@link Proc}'s. */
-  static double ownCpuSeconds() throws IOException {
-    String stat = Files.readString(Path.of("/proc/self/stat"));
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+        (Proc.cpuSeconds("self") - generator0) / seconds, seconds);
   }
 
   private static void add(Report report, List<Round> ours, List<Round> theirs) {
-    String rising = "Signaling relay, rising offered load";
-    report.compare(rising, "highest delivered messages/s with p99 <= " + (int) MAX_P99_MILLIS + " ms", "messages/s",
+    report.compare(RISING, "highest delivered messages/s with p99 <= " + (int) MAX_P99_MILLIS + " ms", "messages/s",
         ours.stream().map(Round::peakRate).toList(), "socket.io", theirs.stream().map(Round::peakRate).toList(), ">= 3",
         CLIENTS + " sessions in rooms of 4; steps " + (int) EQUAL_LOAD + ", "
             + Arrays.toString(Arrays.stream(STEPS).mapToInt(d -> (int) d).toArray())
@@ -242,28 +243,20 @@ final class SignalingBench implements Bench {
 
   private static void addPeakCosts(Report report, List<Round> ours, List<Round> theirs, List<Round> ourPeaks,
                                    List<Round> theirPeaks) {
-    String rising = "Signaling relay, rising offered load";
     Duration loaded = WARMUP.plus(MEASURE);
     // The same rounds on both sides, so the per-round ratios pair up.
     int n = Math.min(ourPeaks.size(), theirPeaks.size());
-    List<Double> ourServer = ourPeaks.subList(0, n).stream().map(r -> r.peak().serverMicros(loaded)).toList();
-    List<Double> theirServer = theirPeaks.subList(0, n).stream().map(r -> r.peak().serverMicros(loaded)).toList();
-    List<Double> ourGenerator = ourPeaks.subList(0, n).stream().map(r -> r.peak().generatorMicros(loaded)).toList();
-    List<Double> theirGenerator = theirPeaks.subList(0, n).stream().map(r -> r.peak().generatorMicros(loaded)).toList();
-    report.compare(rising, "server CPU per signal at the highest step passed", "µs", ourServer, "socket.io",
+    List<Double> ourServer = atPeaks(ourPeaks, n, m -> m.serverMicros(loaded));
+    List<Double> theirServer = atPeaks(theirPeaks, n, m -> m.serverMicros(loaded));
+    List<Double> ourGenerator = atPeaks(ourPeaks, n, m -> m.generatorMicros(loaded));
+    List<Double> theirGenerator = atPeaks(theirPeaks, n, m -> m.generatorMicros(loaded));
+    report.compare(RISING, "server CPU per signal at the highest step passed", "µs", ourServer, "socket.io",
         theirServer, null, null);
-    report.compare(rising, "generator CPU per signal at the highest step passed", "µs", ourGenerator, "socket.io",
+    report.compare(RISING, "generator CPU per signal at the highest step passed", "µs", ourGenerator, "socket.io",
         theirGenerator, null, null);
-    List<Double> machine = new ArrayList<>();
-    for (Round r : ourPeaks.subList(0, n)) {
-      machine.add(r.peak().serverCores() + r.peak().generatorCores());
-    }
-    List<Double> theirMachine = new ArrayList<>();
-    for (Round r : theirPeaks.subList(0, n)) {
-      theirMachine.add(r.peak().serverCores() + r.peak().generatorCores());
-    }
-    report.compare(rising, "cores used by server + generator at the highest step passed (of " + CORES + ")", "cores",
-        machine, "socket.io", theirMachine, null, null);
+    report.compare(RISING, "cores used by server + generator at the highest step passed (of " + CORES + ")", "cores",
+        atPeaks(ourPeaks, n, Measured::machineCores), "socket.io", atPeaks(theirPeaks, n, Measured::machineCores),
+        null, null);
     // With the generator on the same cores, a server that cost nothing would still leave the
     // generator's own cost per signal: the rate the machine allowed socket.io, times
     // (generator + socket.io) / generator, is the most any server could show here.
@@ -276,5 +269,10 @@ final class SignalingBench implements Bench {
             + " (if the cores were the limit).%s", GENERATOR_THREADS, g, Summary.of(theirServer).median(), CORES, ceiling,
         bound == 0 ? "" : " In " + bound + " of the runs the generator was the limit (the top step passed, or its own"
             + " threads fell behind their schedule at the step that failed)."));
+  }
+
+  /** {@code value} of the peak step of each of the first {@code n} rounds. */
+  private static List<Double> atPeaks(List<Round> rounds, int n, ToDoubleFunction<Measured> value) {
+    return rounds.subList(0, n).stream().map(r -> value.applyAsDouble(r.peak())).toList();
   }
 }

@@ -23,10 +23,9 @@ record RawJson(byte[] utf8, int offset, int length) {
     return new RawJson(utf8, 0, utf8.length);
   }
 
-  /** Copies the value into {@code out} at {@code at}; returns the index after it. */
-  int copyTo(byte[] out, int at) {
+  /** Copies the value into {@code out} at {@code at}. */
+  void copyTo(byte[] out, int at) {
     System.arraycopy(utf8, offset, out, at, length);
-    return at + length;
   }
 
   @Override

@@ -1,9 +1,7 @@
 package dev.switchboard.cli.pki;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.StringReader;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
@@ -19,9 +17,9 @@ final class LegacyPemKeys {
 
   private LegacyPemKeys() {}
 
-  static PrivateKey read(Path file) throws IOException {
-    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
-         PEMParser parser = new PEMParser(reader)) {
+  /** The first unencrypted key pair in {@code pem}, the text of {@code file} (named in errors). */
+  static PrivateKey read(String pem, Path file) throws IOException {
+    try (PEMParser parser = new PEMParser(new StringReader(pem))) {
       Object item;
       while ((item = parser.readObject()) != null) {
         if (item instanceof PEMKeyPair pair) {

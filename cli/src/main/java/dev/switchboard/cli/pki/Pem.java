@@ -76,13 +76,14 @@ public final class Pem {
 
   /** The first private key in a PEM file: PKCS#8, PKCS#1 RSA or SEC1 EC. */
   public static PrivateKey readPrivateKey(Path file) throws IOException {
-    for (PemBlock block : PemBlock.all(read(file), file)) {
+    String text = read(file);
+    for (PemBlock block : PemBlock.all(text, file)) {
       switch (block.label()) {
         case "PRIVATE KEY":
           return pkcs8(block.der(), file);
         case "RSA PRIVATE KEY":
         case "EC PRIVATE KEY":
-          return LegacyPemKeys.read(file);
+          return LegacyPemKeys.read(text, file);
         case "ENCRYPTED PRIVATE KEY":
           throw new IOException(file + ": the private key is encrypted; decrypt it first"
               + " (openssl pkey -in " + file.getFileName() + " -out key.pem)");
