@@ -253,6 +253,10 @@ final class Allocation {
 
   /** Peer → client (RFC 8656 §11.3, §12.7). Does not release {@code packet}. */
   void onPeerDatagram(DatagramPacket packet) {
+    if (packet.content().readableBytes() > RelaySockets.MAX_DATAGRAM) {
+      ctx.metrics().droppedPackets.increment(); // cut short by the kernel: relaying the rest would corrupt it
+      return;
+    }
     onPeerData(packet.sender(), packet.content());
   }
 

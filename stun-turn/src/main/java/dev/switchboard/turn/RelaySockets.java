@@ -18,8 +18,9 @@ import java.net.InetSocketAddress;
 final class RelaySockets {
 
   /**
-   * Largest datagram read in one piece. WebRTC keeps media and DTLS datagrams below the path MTU
-   * (~1200-1500 bytes); anything longer than this is truncated by the kernel.
+   * Largest datagram relayed. WebRTC keeps media and DTLS datagrams below the path MTU (~1200-1500
+   * bytes). A relay socket reads into one byte more than this, so a longer datagram, which the kernel
+   * cuts to the buffer, shows as over the limit and is dropped rather than relayed cut short.
    */
   static final int MAX_DATAGRAM = 8192;
 
@@ -37,7 +38,7 @@ final class RelaySockets {
    */
   DatagramChannel open(EventLoop loop, InetAddress address, int port, Allocation allocation) throws IOException {
     DatagramChannel ch = transports.newDatagramChannel(address instanceof java.net.Inet6Address);
-    ch.config().setOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM));
+    ch.config().setOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM + 1));
     // Writes from the client's channel reads (not this channel's) are flushed once per loop pass.
     ch.pipeline().addLast("flush", new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
     ch.pipeline().addLast("peer", new RelayPeerHandler(allocation));

@@ -74,6 +74,23 @@ class RelayPathTest {
   }
 
   @Test
+  void peerDatagramsOverTheLimitAreDroppedNotRelayedCutShort() throws Exception {
+    RecordingLink link = f.newLink();
+    InetSocketAddress relay = allocate(link);
+    f.handle(new ChannelBindHandler(), link,
+        StunRequests.channelBind(0x4003, (InetSocketAddress) peer.getLocalSocketAddress()).build(null, false));
+    link.clear();
+    peer.send(new DatagramPacket(new byte[RelaySockets.MAX_DATAGRAM + 808], RelaySockets.MAX_DATAGRAM + 808, relay));
+    peer.send(new DatagramPacket(new byte[RelaySockets.MAX_DATAGRAM], RelaySockets.MAX_DATAGRAM, relay));
+    peer.send(new DatagramPacket(new byte[] {7}, 1, relay));
+    List<byte[]> sent = link.awaitSent(2, 3000);
+    assertThat(sent.get(0)).hasSize(4 + RelaySockets.MAX_DATAGRAM);
+    assertThat(sent.get(1)).isEqualTo(channelData(0x4003, new byte[] {7}));
+    assertThat(f.ctx.metrics().droppedPackets.sum()).isEqualTo(1);
+    assertThat(f.ctx.metrics().relayedPackets.sum()).isEqualTo(2);
+  }
+
+  @Test
   void streamClientsGetChannelDataPaddedToFourBytes() throws Exception {
     RecordingLink link = f.newStreamLink();
     InetSocketAddress relay = allocate(link);
