@@ -27,9 +27,14 @@ import javax.net.ssl.SSLException;
 
 /**
  * A server {@link SslContext} from a PEM certificate chain and key: BoringSSL (netty-tcnative) where
- * it loads, the JDK's SSLEngine elsewhere. An idle connection's TLS state then lives in BoringSSL's
- * native memory instead of ~6.5 KB of Java heap per JDK SSLEngine: the RSS per further idle WSS
- * session fell from 32 to 11-15 KB (bench memory-wss). The files are read here, with the JDK, rather than by
+ * it loads, the JDK's SSLEngine elsewhere. BoringSSL sets a WSS session up (handshake, upgrade,
+ * welcome) for about half the server CPU of the JDK engine (3.0-3.7 against 6.5-7.4 ms over 1500
+ * sessions), and the RSS per further idle WSS session in bench memory-wss read 8.6-12.3 KB against
+ * the JDK engine's 19.1-23.8 KB (2026-12-02): the JDK handshakes' garbage grows the heap, which
+ * stays. One server opening sessions alone, at a slower pace, read about even (10.9-17.6 against
+ * 10.0-10.5 KB). BoringSSL's share is ~7 KB of native state per connection (heaptrack: two AEAD
+ * contexts 2.2 KB, the SSL and its TLS state 2 KB, the session 0.8 KB, Netty's BIO 0.9 KB, key
+ * material set per handshake 0.8 KB). The files are read here, with the JDK, rather than by
  * {@code SslContextBuilder.forServer(File, File)}, which parses them with Bouncy Castle and, for the
  * JDK engine, puts the key into a PKCS#12 key store (a password-based encryption of the key, twice,
  * with a throwaway key in a static initialiser): together about a third of the server's start-up.
