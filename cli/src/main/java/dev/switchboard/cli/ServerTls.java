@@ -33,8 +33,8 @@ import javax.net.ssl.SSLException;
  * the JDK engine's 19.1-23.8 KB (2026-12-02): the JDK handshakes' garbage grows the heap, which
  * stays. One server opening sessions alone, at a slower pace, read about even (10.9-17.6 against
  * 10.0-10.5 KB). BoringSSL's share is ~7 KB of native state per connection (heaptrack: two AEAD
- * contexts 2.2 KB, the SSL and its TLS state 2 KB, the session 0.8 KB, Netty's BIO 0.9 KB, key
- * material set per handshake 0.8 KB). The files are read here, with the JDK, rather than by
+ * contexts 2.2 KB, the SSL and its TLS state 2 KB, the session 0.8 KB, Netty's BIO 0.9 KB with the
+ * 512-byte buffer of then (see below), key material set per handshake 0.8 KB). The files are read here, with the JDK, rather than by
  * {@code SslContextBuilder.forServer(File, File)}, which parses them with Bouncy Castle and, for the
  * JDK engine, puts the key into a PKCS#12 key store (a password-based encryption of the key, twice,
  * with a throwaway key in a static initialiser): together about a third of the server's start-up.
@@ -45,9 +45,10 @@ final class ServerTls {
   /**
    * BoringSSL's per-connection buffer for what it writes outside a wrap (handshake flights, session
    * tickets, alerts), held for the connection's life: Netty's 2048 bytes by default, paid by every
-   * idle WSS session. A smaller one only means such output leaves in more wrap calls.
+   * idle WSS session. A smaller one only means such output leaves in more wrap calls: a handshake's
+   * flight of ~1-2 KB in a few more, once per connection.
    */
-  static final int OPENSSL_NON_APPLICATION_BUFFER = 512;
+  static final int OPENSSL_NON_APPLICATION_BUFFER = 256;
 
   private ServerTls() {}
 

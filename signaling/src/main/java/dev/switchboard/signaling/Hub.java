@@ -98,7 +98,8 @@ final class Hub {
     limits.put("maxMessageBytes", config.maxMessageBytes());
     limits.put("messagesPerSecond", config.messagesPerSecond());
     welcome.put("server", config.serverName());
-    send(session, welcome);
+    metrics.out("welcome");
+    session.sendWelcome(welcome);
     return session;
   }
 

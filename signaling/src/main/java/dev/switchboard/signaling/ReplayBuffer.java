@@ -18,17 +18,20 @@ import java.util.function.Consumer;
  * doubling, was copied by the collector into the old generation as it filled, a busy room's sessions
  * all at once (young pauses of 40-90 ms, most of them page faults in the old regions it copied to;
  * bench/, signaling, GC log). The collector never copies a direct buffer. Why a small one stays on
- * the heap: an idle session's ring holds its welcome alone (~300 bytes), as cheap there as before,
- * where thousands of long-lived small blocks off the heap would only fragment the memory they share
- * with shorter-lived ones.
+ * the heap: a quiet session's ring holds a few events (its room's joined, a peer or two), as cheap
+ * there as before, where thousands of long-lived small blocks off the heap would only fragment the
+ * memory they share with shorter-lived ones.
  */
 final class ReplayBuffer {
 
   /**
-   * Index slots before the first growth. Most sessions sit idle holding one event (welcome), and
-   * at 50k sessions every byte kept per session counts (bench memory-wss).
+   * Index slots before the first growth. Most sessions sit idle holding an event or two, and at 50k
+   * sessions every byte kept per session counts (bench memory-wss).
    */
   private static final int INITIAL_EVENTS = 2;
+
+  /** The index of a ring that never kept an event. */
+  private static final int[] NO_EVENTS = new int[0];
 
   /** Rings up to this many bytes are on the Java heap, larger ones in {@link #offHeap}'s memory. */
   static final int HEAP_BYTES = 4096;
@@ -40,15 +43,15 @@ final class ReplayBuffer {
   private ByteBuf data = Unpooled.EMPTY_BUFFER;
   private boolean released;
   /** Per event, oldest first from {@link #head}: where its bytes start in {@link #data}, and how many. */
-  private int[] offsets = new int[INITIAL_EVENTS];
-  private int[] lengths = new int[INITIAL_EVENTS];
+  private int[] offsets = NO_EVENTS;
+  private int[] lengths = NO_EVENTS;
   private int head;
   private int count;
   /** Where the next event's bytes go; the bytes in use run from the oldest event's offset to here, maybe wrapping. */
   private int tail;
   private long lastSeq;
 
-  /** Sized by the first event, not up front: an idle session keeps only its welcome (~300 bytes). */
+  /** Sized by the first event kept, not up front: an idle session keeps none (its welcome is skipped). */
   ReplayBuffer(ByteBufAllocator offHeap, int maxEvents, int maxBytes) {
     this.offHeap = offHeap;
     this.maxEvents = maxEvents;
@@ -82,6 +85,12 @@ final class ReplayBuffer {
     lengths[slot] = event.length;
     count++;
     tail = at + event.length;
+  }
+
+  /** Counts the event numbered {@code seq} without keeping it: a resume from before it fails. */
+  void skip(long seq) {
+    lastSeq = seq;
+    clear();
   }
 
   /** The sequence number of the oldest event kept; one past {@link #lastSeq()} when none is. */
@@ -187,7 +196,7 @@ final class ReplayBuffer {
   }
 
   private void growIndex() {
-    int capacity = Math.min(maxEvents, offsets.length * 2);
+    int capacity = Math.min(maxEvents, Math.max(INITIAL_EVENTS, offsets.length * 2));
     int[] newOffsets = new int[capacity];
     int[] newLengths = new int[capacity];
     for (int i = 0; i < count; i++) {

@@ -82,6 +82,17 @@ final class Session {
     keepAndWrite(serialize(message));
   }
 
+  /**
+   * Numbers and writes the session's first event, its welcome, without keeping it for a resume: a
+   * client can only resume with the token the welcome brought, so it has it, and an idle session
+   * holds no replay ring at all (~0.5 KB of heap each, at 50k sessions; bench memory-wss).
+   */
+  synchronized void sendWelcome(ObjectNode welcome) {
+    welcome.put("seq", ++seq);
+    sent.skip(seq);
+    write(serialize(welcome));
+  }
+
   /** As {@link #send(ObjectNode)}, for an event serialised ahead. */
   synchronized void send(RawEvent event) {
     keepAndWrite(event.withSeq(++seq));

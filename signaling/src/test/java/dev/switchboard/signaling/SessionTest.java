@@ -116,6 +116,23 @@ class SessionTest {
   }
 
   @Test
+  void theWelcomeIsNumberedOneAndWrittenButNotKeptForAResume() {
+    EmbeddedChannel first = new EmbeddedChannel();
+    Session session = session(first);
+    session.sendWelcome(Json.message("welcome", null));
+    assertThat(written(first)).containsExactly("{\"type\":\"welcome\",\"seq\":1}");
+    assertThat(session.replayCapacity()).as("an idle session holds no ring").isZero();
+
+    session.send(event("e2"));
+    session.detach(0, "disconnect");
+    // Only a client that saw the welcome holds the resume token: from seq 1 on, all is there.
+    assertThat(session.resume(new EmbeddedChannel(), 0, Json.message("resumed", null), 0)).isFalse();
+    EmbeddedChannel second = new EmbeddedChannel();
+    assertThat(session.resume(second, 1, Json.message("resumed", null), 0)).isTrue();
+    assertThat(written(second)).containsExactly("{\"type\":\"resumed\"}", "{\"type\":\"chat\",\"text\":\"e2\",\"seq\":2}");
+  }
+
+  @Test
   void resumeFailsForASeqNeverSent() {
     EmbeddedChannel first = new EmbeddedChannel();
     Session session = session(first);
