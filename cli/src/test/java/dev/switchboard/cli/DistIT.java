@@ -78,7 +78,7 @@ class DistIT {
     assertThat(out).containsPattern("G1PeriodicGCInterval\\s+= 5000\\s")
         .containsPattern("MinHeapFreeRatio\\s+= 10\\s")
         .containsPattern("G1UseAdaptiveIHOP\\s+= false\\s")
-        .containsPattern("InitiatingHeapOccupancyPercent\\s+= 75\\s")
+        .containsPattern("InitiatingHeapOccupancyPercent\\s+= 88\\s")
         .containsPattern("MaxHeapFreeRatio\\s+= 40\\s");
   }
 
