@@ -91,6 +91,7 @@ final class ServeCommand implements Callable<Integer> {
     long startedAt = ManagementFactory.getRuntimeMXBean().getStartTime();
     log.info("Switchboard {} ready in {} ms (data dir {})", Version.current(), clock.millis() - startedAt,
         config.dataDir().toAbsolutePath());
+    Runnable stopIdleHeapReturn = IdleHeapReturn.start();
     String signal = signals.await();
     log.info("SIG{}: draining signaling clients for up to {} s (a second signal exits at once)", signal,
         config.drainTimeout().toSeconds());
@@ -99,6 +100,7 @@ final class ServeCommand implements Callable<Integer> {
     } catch (ExecutionException e) {
       log.warn("drain ended early: {}", e.getCause().toString());
     }
+    stopIdleHeapReturn.run();
     server.close();
     log.info("Stopped");
     return 0;

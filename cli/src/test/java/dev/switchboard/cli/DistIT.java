@@ -75,7 +75,8 @@ class DistIT {
     Process proc = p.start();
     String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(proc.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(out).containsPattern("G1PeriodicGCInterval\\s+= 5000\\s")
+    assertThat(out).containsPattern("ExplicitGCInvokesConcurrent\\s+= true\\s")
+        .containsPattern("G1PeriodicGCInterval\\s+= 0\\s")
         .containsPattern("MinHeapFreeRatio\\s+= 10\\s")
         .containsPattern("G1UseAdaptiveIHOP\\s+= false\\s")
         .containsPattern("InitiatingHeapOccupancyPercent\\s+= 88\\s")

@@ -13,12 +13,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -40,11 +42,15 @@ class ServeIT {
       "--public-address", "127.0.0.1", "--relay-ports", "50000-50999"};
 
   private ServerProcess serve(String... extra) throws Exception {
+    return ServerProcess.start(work, serveArgs(extra)).awaitReady(START);
+  }
+
+  private static String[] serveArgs(String... extra) {
     String[] args = new String[1 + FREE_PORTS.length + extra.length];
     args[0] = "serve";
     System.arraycopy(FREE_PORTS, 0, args, 1, FREE_PORTS.length);
     System.arraycopy(extra, 0, args, 1 + FREE_PORTS.length, extra.length);
-    return ServerProcess.start(work, args).awaitReady(START);
+    return args;
   }
 
   @Test
@@ -209,6 +215,36 @@ class ServeIT {
       assertThat(server.process().waitFor(5, TimeUnit.SECONDS)).isTrue();
       assertThat(server.output()).contains("second SIGTERM");
     }
+  }
+
+  /**
+   * After work (a collection here, asked for with jcmd), the server returns the heap with one
+   * concurrent cycle once 5 s pass without another, and then leaves an idle JVM alone.
+   */
+  @Test
+  void anIdleServerReturnsItsHeapOnceAndThenStaysIdle() throws Exception {
+    Path gcLog = work.resolve("gc.log");
+    try (ServerProcess server = ServerProcess.start(work, Map.of("SWITCHBOARD_JAVA_OPTS", "-Xlog:gc:file=" + gcLog),
+        serveArgs("--no-tls")).awaitReady(START)) {
+      Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
+      Process jcmd = new ProcessBuilder(java.resolveSibling("jcmd").toString(), Long.toString(server.pid()), "GC.run")
+          .redirectErrorStream(true).start();
+      assertThat(jcmd.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(jcmd.exitValue()).as(new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+      long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+      while (returningCycles(gcLog) == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(200); // a bounded poll on the server's own log
+      }
+      assertThat(returningCycles(gcLog)).isEqualTo(1);
+      Thread.sleep(IdleHeapReturn.QUIET.multipliedBy(2).toMillis()); // idle: G1's periodic collection would run twice
+      assertThat(returningCycles(gcLog)).isEqualTo(1);
+      assertThat(Files.readString(gcLog)).contains("Pause Remark").doesNotContain("Periodic");
+    }
+  }
+
+  private static long returningCycles(Path gcLog) throws IOException {
+    return Files.readAllLines(gcLog).stream().filter(l -> l.contains("Concurrent Start") && l.contains("(System.gc())"))
+        .count();
   }
 
   @Test

@@ -1,0 +1,83 @@
+package dev.switchboard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class IdleHeapReturnTest {
+
+  private static final long MB = 1 << 20;
+
+  private long collections = 3;
+  private long used = 50 * MB;
+  private final long committed = 100 * MB;
+  private final AtomicInteger returns = new AtomicInteger();
+  private final IdleHeapReturn idle = new IdleHeapReturn(() -> new IdleHeapReturn.Heap(collections, used, committed),
+      () -> {
+        returns.incrementAndGet();
+        collections++; // the returning cycle is a collection itself
+      }, 5);
+
+  private void checks(int n) {
+    for (int i = 0; i < n; i++) {
+      idle.check();
+    }
+  }
+
+  /** A young collection: work was done, and what was allocated is gone. */
+  private void collection() {
+    collections++;
+    used = 50 * MB;
+  }
+
+  @Test
+  void nothingIsCollectedBeforeACollectionShowsWork() {
+    checks(100);
+    assertThat(returns).hasValue(0);
+  }
+
+  @Test
+  void oneCycleOnceTheCollectionsStopForTheQuietChecksAndNoneAfterWhileIdle() {
+    collection();
+    idle.check();
+    checks(4);
+    assertThat(returns).as("not quiet for long enough yet").hasValue(0);
+    idle.check();
+    assertThat(returns).hasValue(1);
+    checks(100);
+    assertThat(returns).as("idle: G1's periodic collection would have run 20 more").hasValue(1);
+  }
+
+  @Test
+  void aCollectionDuringTheQuietWaitStartsItAgainAndTheNextSpellOfWorkGetsItsOwnCycle() {
+    collection();
+    idle.check();
+    checks(3);
+    collection(); // still working
+    idle.check();
+    checks(4);
+    assertThat(returns).hasValue(0);
+    idle.check();
+    assertThat(returns).hasValue(1);
+
+    collection();
+    checks(6);
+    assertThat(returns).hasValue(2);
+  }
+
+  @Test
+  void steadyWorkThatFillsALargeYoungGenerationSlowlyIsNotIdle() {
+    collection();
+    idle.check();
+    for (int i = 0; i < 5; i++) {
+      used += 3 * MB; // 15 MB in the quiet period: more than a tenth of the 100 MB heap
+      idle.check();
+    }
+    assertThat(returns).as("busy, though no collection ran for the quiet period").hasValue(0);
+    checks(4);
+    assertThat(returns).hasValue(0);
+    idle.check(); // the work stopped: a quiet period with no growth
+    assertThat(returns).hasValue(1);
+  }
+}
