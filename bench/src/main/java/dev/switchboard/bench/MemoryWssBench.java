@@ -34,9 +34,9 @@ final class MemoryWssBench implements Bench {
   static final int TARGET_SESSIONS = 50_000;
   static final long BUDGET_BYTES = 512L * 1024 * 1024;
   /**
-   * Idle time before each RSS reading (the idle one too): longer than twice dist/switchboard's periodic GC
-   * and native-heap trim interval (5 s, looked at every 5 s), so the JVM has had its chance to give
-   * back what the handshakes' garbage made it commit.
+   * Idle time before each RSS reading (the idle one too): past the collection that serve asks for
+   * 5-10 s after work stops (IdleHeapReturn) and two of the stub's native-heap trims (every 5 s), so
+   * the JVM has had its chance to give back what the handshakes' garbage made it commit.
    */
   static final Duration SETTLE = Duration.ofSeconds(11);
   /** The end of each settling period over which the RSS is read, every 250 ms, and its lowest kept. */
