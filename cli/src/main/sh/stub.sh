@@ -2,7 +2,8 @@
 # Switchboard: a shell stub followed by a jar. Run it directly, or as java -jar switchboard.
 # Netty's leak detector records a stack trace for 1 in 128 buffers: a debugging aid, off in
 # production (SWITCHBOARD_JAVA_OPTS=-Dio.netty.leakDetection.level=simple turns it back on).
-# Heap sizing: G1 grows the heap while connections are opened (TLS handshakes make garbage, and a
+# G1 even where the JVM would pick the serial collector (under 2 CPUs or 1792 MB): the options below
+# are G1's, and a stop-the-world collection would stall the relay. Heap sizing: G1 grows the heap while connections are opened (TLS handshakes make garbage, and a
 # busy machine stretches GC pauses, which G1 answers by growing) and keeps it. An idle server
 # gives the memory back: once 5 s passed without a collection and with little allocation, serve has
 # the JVM run one concurrent cycle (System.gc(), concurrent with ExplicitGCInvokesConcurrent; see
@@ -34,7 +35,7 @@
 # and inode, so a new build or JDK gets a new one and the old one of the same path goes.
 # SWITCHBOARD_CDS=off turns all of this off.
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-FLAGS="-Dio.netty.leakDetection.level=disabled -XX:+ExplicitGCInvokesConcurrent -XX:MinHeapFreeRatio=10
+FLAGS="-Dio.netty.leakDetection.level=disabled -XX:+UseG1GC -XX:+ExplicitGCInvokesConcurrent -XX:MinHeapFreeRatio=10
   -XX:MaxHeapFreeRatio=15 -XX:G1HeapRegionSize=1m -XX:-G1UseAdaptiveIHOP -XX:InitiatingHeapOccupancyPercent=88
   -XX:+IgnoreUnrecognizedVMOptions -XX:TrimNativeHeapInterval=5000"
 SELF="$0"

@@ -37,7 +37,9 @@ final class ClassArchiveTraining {
           .set("turn.relay.address", "127.0.0.1", "training");
       SwitchboardConfig config = ConfigLoader.load(Optional.empty(), overrides, Version.current());
       Logging.configure(config.logLevel());
-      Switchboard.start(config, Clock.systemUTC()).close();
+      Switchboard server = Switchboard.start(config, Clock.systemUTC());
+      IdleHeapReturn.start().run(); // serve starts it before it is ready: its classes belong in the archive
+      server.close();
       return 0;
     } catch (ConfigException e) {
       throw new IllegalStateException("the training config does not load: " + e.problems(), e);

@@ -11,13 +11,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Gives the heap back once a spell of work is over: when no collection has run for {@link #QUIET}
- * and the heap grew by less than a tenth of its size meanwhile, one concurrent cycle
- * ({@code System.gc()} under {@code -XX:+ExplicitGCInvokesConcurrent}, which dist/switchboard's stub
- * sets), at whose end G1 shrinks the heap to its {@code MaxHeapFreeRatio}. Then nothing until a
- * collection shows work again.
+ * Gives the heap back once a spell of work is over: when no collection has run for {@link #QUIET},
+ * the heap grew by less than a tenth of its size meanwhile, and more is committed than G1 would keep,
+ * one concurrent cycle ({@code System.gc()} under {@code -XX:+ExplicitGCInvokesConcurrent}, which
+ * dist/switchboard's stub sets), whose remark pause shrinks the heap to its {@code MaxHeapFreeRatio}.
+ * Then nothing until a collection shows work again. Start-up counts as work.
  *
  * <p>G1's own periodic collection ({@code G1PeriodicGCInterval}), which did this before, ran a cycle
  * every interval for as long as the server stayed idle (at 6000 idle WSS sessions its marking took
@@ -32,6 +34,10 @@ final class IdleHeapReturn {
   static final Duration CHECK_EVERY = Duration.ofSeconds(1);
   /** Growth of the heap over {@link #QUIET}, as a fraction of its committed size, that still counts as idle. */
   static final double IDLE_GROWTH = 0.1;
+  /** Committed heap beyond what G1 would keep that is not worth a cycle: a few 1 MB regions. */
+  static final long NOT_WORTH_A_CYCLE = 4L << 20;
+
+  private static final Logger log = LoggerFactory.getLogger(IdleHeapReturn.class);
 
   /** What the checks read: collections run so far, and the heap's bytes in use and committed. */
   record Heap(long collections, long used, long committed) {}
@@ -39,17 +45,25 @@ final class IdleHeapReturn {
   private final Supplier<Heap> heap;
   private final Runnable collect;
   private final int quietChecks;
+  private final double maxFree;
   private long seen;
   private long usedAtQuietStart;
   private int quietFor;
-  /** True until a collection shows work: nothing to give back before then, nor after a return. */
-  private boolean returned = true;
+  /**
+   * Whether the heap was returned since the last collection that showed work. False at first:
+   * start-up is work (its heap, committed for the JVM's initial size, is mostly free once it ends).
+   */
+  private boolean returned;
 
-  /** @param collect runs a collection that returns the heap, and returns when it is done */
-  IdleHeapReturn(Supplier<Heap> heap, Runnable collect, int quietChecks) {
+  /**
+   * @param collect runs a collection that returns the heap, and returns when it is done
+   * @param maxFree the fraction of the heap that may stay free after it ({@code MaxHeapFreeRatio})
+   */
+  IdleHeapReturn(Supplier<Heap> heap, Runnable collect, int quietChecks, double maxFree) {
     this.heap = heap;
     this.collect = collect;
     this.quietChecks = quietChecks;
+    this.maxFree = maxFree;
     Heap now = heap.get();
     this.seen = now.collections();
     this.usedAtQuietStart = now.used();
@@ -68,51 +82,69 @@ final class IdleHeapReturn {
     if (returned || ++quietFor < quietChecks) {
       return;
     }
-    if (now.used() - usedAtQuietStart < IDLE_GROWTH * now.committed()) {
-      collect.run();
-      seen = heap.get().collections(); // our own cycle is not work
-      returned = true;
-    } else {
+    if (now.used() - usedAtQuietStart >= IDLE_GROWTH * now.committed()) {
       usedAtQuietStart = now.used(); // still allocating, just into a large young generation: look again later
       quietFor = 0;
+      return;
+    }
+    returned = true;
+    // What G1 would keep is judged from the heap's use just after the last collection.
+    if (now.committed() > usedAtQuietStart / (1 - maxFree) + NOT_WORTH_A_CYCLE) {
+      collect.run();
+      seen = heap.get().collections(); // our own cycle is not work
     }
   }
 
   /**
    * Checks on a daemon thread of its own (a cycle's {@code System.gc()} waits for the marking, which
-   * no event loop should), or does nothing when {@code System.gc()} would stop the world instead:
-   * a JVM started without the stub's options ({@code java -jar}).
+   * no event loop should), or does nothing where {@code System.gc()} would not be a concurrent G1
+   * cycle: a JVM started without the stub's options ({@code java -jar}) or with another collector.
    *
    * @return what stops it
    */
   static Runnable start() {
-    if (!explicitCollectionsAreConcurrent()) {
+    List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
+    Double maxFree = concurrentG1MaxFree(collectors);
+    if (maxFree == null) {
       return () -> { };
     }
-    List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     Supplier<Heap> heap = () -> {
       MemoryUsage usage = memory.getHeapMemoryUsage();
       long collections = collectors.stream().mapToLong(c -> Math.max(0, c.getCollectionCount())).sum();
       return new Heap(collections, usage.getUsed(), usage.getCommitted());
     };
-    IdleHeapReturn idle = new IdleHeapReturn(heap, System::gc, (int) (QUIET.toMillis() / CHECK_EVERY.toMillis()));
+    IdleHeapReturn idle = new IdleHeapReturn(heap, System::gc, (int) (QUIET.toMillis() / CHECK_EVERY.toMillis()),
+        maxFree);
     ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "idle-heap-return");
       t.setDaemon(true);
       return t;
     });
-    thread.scheduleWithFixedDelay(idle::check, CHECK_EVERY.toMillis(), CHECK_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    thread.scheduleWithFixedDelay(() -> {
+      try {
+        idle.check();
+      } catch (RuntimeException e) {
+        log.warn("returning the idle heap: {}", e.toString()); // an exception would end the schedule
+      }
+    }, CHECK_EVERY.toMillis(), CHECK_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     return thread::shutdownNow;
   }
 
-  private static boolean explicitCollectionsAreConcurrent() {
-    HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+  /** MaxHeapFreeRatio as a fraction when System.gc() starts a concurrent G1 cycle here; null otherwise. */
+  private static Double concurrentG1MaxFree(List<GarbageCollectorMXBean> collectors) {
+    if (collectors.stream().noneMatch(c -> c.getName().startsWith("G1 "))) {
+      return null; // the stub asks for G1, but SWITCHBOARD_JAVA_OPTS may pick another
+    }
     try {
-      return vm != null && Boolean.parseBoolean(vm.getVMOption("ExplicitGCInvokesConcurrent").getValue())
-          && !Boolean.parseBoolean(vm.getVMOption("DisableExplicitGC").getValue());
-    } catch (IllegalArgumentException e) {
-      return false; // not HotSpot
+      HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+      if (vm == null || !Boolean.parseBoolean(vm.getVMOption("ExplicitGCInvokesConcurrent").getValue())
+          || Boolean.parseBoolean(vm.getVMOption("DisableExplicitGC").getValue())) {
+        return null;
+      }
+      return Integer.parseInt(vm.getVMOption("MaxHeapFreeRatio").getValue()) / 100.0;
+    } catch (IllegalArgumentException | LinkageError e) {
+      return null; // not HotSpot, or a runtime without jdk.management
     }
   }
 }

@@ -71,16 +71,17 @@ class DistIT {
   void theStubGivesIdleHeapBackAndLetsSwitchboardJavaOptsOverride() throws Exception {
     assertThat(DIST).as("built by mvn package before the ITs").isExecutable();
     ProcessBuilder p = new ProcessBuilder(DIST.toString(), "--version").redirectErrorStream(true);
-    p.environment().put("SWITCHBOARD_JAVA_OPTS", "-XX:+PrintFlagsFinal -XX:MaxHeapFreeRatio=40");
+    p.environment().put("SWITCHBOARD_JAVA_OPTS", "-XX:+PrintFlagsFinal -XX:MinHeapFreeRatio=5");
     Process proc = p.start();
     String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(proc.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(out).containsPattern("ExplicitGCInvokesConcurrent\\s+= true\\s")
+    assertThat(out).containsPattern("UseG1GC\\s+= true\\s")
+        .containsPattern("ExplicitGCInvokesConcurrent\\s+= true\\s")
         .containsPattern("G1PeriodicGCInterval\\s+= 0\\s")
-        .containsPattern("MinHeapFreeRatio\\s+= 10\\s")
+        .containsPattern("MaxHeapFreeRatio\\s+= 15\\s")
         .containsPattern("G1UseAdaptiveIHOP\\s+= false\\s")
         .containsPattern("InitiatingHeapOccupancyPercent\\s+= 88\\s")
-        .containsPattern("MaxHeapFreeRatio\\s+= 40\\s");
+        .containsPattern("MinHeapFreeRatio\\s+= 5\\s"); // the stub's 10, overridden
   }
 
   private Run run(String... args) throws IOException, InterruptedException {

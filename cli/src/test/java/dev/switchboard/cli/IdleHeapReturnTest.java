@@ -17,7 +17,7 @@ class IdleHeapReturnTest {
       () -> {
         returns.incrementAndGet();
         collections++; // the returning cycle is a collection itself
-      }, 5);
+      }, 5, 0.15);
 
   private void checks(int n) {
     for (int i = 0; i < n; i++) {
@@ -32,13 +32,19 @@ class IdleHeapReturnTest {
   }
 
   @Test
-  void nothingIsCollectedBeforeACollectionShowsWork() {
-    checks(100);
+  void startUpIsWorkToo() {
+    checks(4);
     assertThat(returns).hasValue(0);
+    idle.check();
+    assertThat(returns).hasValue(1);
+    checks(100);
+    assertThat(returns).hasValue(1);
   }
 
   @Test
   void oneCycleOnceTheCollectionsStopForTheQuietChecksAndNoneAfterWhileIdle() {
+    checks(5); // start-up's
+    returns.set(0);
     collection();
     idle.check();
     checks(4);
@@ -64,6 +70,17 @@ class IdleHeapReturnTest {
     collection();
     checks(6);
     assertThat(returns).hasValue(2);
+  }
+
+  @Test
+  void noCycleWhenTheHeapHoldsNoMoreThanG1WouldKeep() {
+    IdleHeapReturn tight = new IdleHeapReturn(() -> new IdleHeapReturn.Heap(collections, used, 60 * MB),
+        returns::incrementAndGet, 5, 0.15); // 50 MB used: G1 would keep 58.8 MB of the 60
+    collection();
+    for (int i = 0; i < 20; i++) {
+      tight.check();
+    }
+    assertThat(returns).hasValue(0);
   }
 
   @Test

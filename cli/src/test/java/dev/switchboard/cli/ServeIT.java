@@ -13,7 +13,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -218,19 +217,14 @@ class ServeIT {
   }
 
   /**
-   * After work (a collection here, asked for with jcmd), the server returns the heap with one
-   * concurrent cycle once 5 s pass without another, and then leaves an idle JVM alone.
+   * Start-up is work: once it has been over for 5 s, the server returns the heap it left with one
+   * concurrent cycle, and then leaves an idle JVM alone (G1's periodic collection ran every 5 s).
    */
   @Test
   void anIdleServerReturnsItsHeapOnceAndThenStaysIdle() throws Exception {
     Path gcLog = work.resolve("gc.log");
     try (ServerProcess server = ServerProcess.start(work, Map.of("SWITCHBOARD_JAVA_OPTS", "-Xlog:gc:file=" + gcLog),
         serveArgs("--no-tls")).awaitReady(START)) {
-      Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
-      Process jcmd = new ProcessBuilder(java.resolveSibling("jcmd").toString(), Long.toString(server.pid()), "GC.run")
-          .redirectErrorStream(true).start();
-      assertThat(jcmd.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      assertThat(jcmd.exitValue()).as(new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
       long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
       while (returningCycles(gcLog) == 0 && System.nanoTime() < deadline) {
         Thread.sleep(200); // a bounded poll on the server's own log
@@ -238,7 +232,7 @@ class ServeIT {
       assertThat(returningCycles(gcLog)).isEqualTo(1);
       Thread.sleep(IdleHeapReturn.QUIET.multipliedBy(2).toMillis()); // idle: G1's periodic collection would run twice
       assertThat(returningCycles(gcLog)).isEqualTo(1);
-      assertThat(Files.readString(gcLog)).contains("Pause Remark").doesNotContain("Periodic");
+      assertThat(Files.readString(gcLog)).doesNotContain("Periodic");
     }
   }
 

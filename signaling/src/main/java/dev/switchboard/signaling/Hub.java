@@ -84,8 +84,6 @@ final class Hub {
     Session session = new Session("s_" + randomId(), "p_" + randomId(), randomId() + randomId(),
         new RateLimiter(config.messagesPerSecond(), now), channel, now);
     session.authenticated = config.auth() == SignalingConfig.Auth.NONE;
-    sessions.put(session.id, session);
-    metrics.connections.increment();
     ObjectNode welcome = Json.message("welcome", null);
     welcome.put("sessionId", session.id);
     welcome.put("peerId", session.peerId);
@@ -99,7 +97,10 @@ final class Hub {
     limits.put("messagesPerSecond", config.messagesPerSecond());
     welcome.put("server", config.serverName());
     metrics.out("welcome");
+    // Before the session is listed: nothing (a drain's broadcast, say) can be its first event but this.
     session.sendWelcome(welcome);
+    sessions.put(session.id, session);
+    metrics.connections.increment();
     return session;
   }
 
@@ -151,10 +152,14 @@ final class Hub {
     return sessions.get(id);
   }
 
-  /** Replaces the throwaway session of a new connection by the resumed one. */
+  /**
+   * Replaces the throwaway session of a new connection by the resumed one. Detached first: the
+   * connection is the resumed session's now, and the throwaway's leaving its rooms (if it joined any)
+   * must not reach it.
+   */
   void forget(Session throwaway) {
-    sessions.remove(throwaway.id, throwaway);
-    throwaway.release();
+    throwaway.detach(clock.millis(), "resumed");
+    end(throwaway, "leave");
   }
 
   /** The server stopped: every session's memory goes back, whether it waited for a resume or not. */

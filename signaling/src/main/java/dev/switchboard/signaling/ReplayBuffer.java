@@ -8,8 +8,8 @@ import java.util.function.Consumer;
 /**
  * The last events sent to a session, as the UTF-8 frames that went on the wire, for a resume: at most
  * {@code maxEvents} of them in at most {@code maxBytes}, the oldest dropped first. Their sequence
- * numbers are consecutive and end at the last one added. Not thread-safe: the session's monitor
- * guards it. {@link #release()} gives its memory back; the session calls it when it ends.
+ * numbers are consecutive and end at the last one added or skipped. Not thread-safe: the session's
+ * monitor guards it. {@link #release()} gives its memory back; the session calls it when it ends.
  *
  * <p>Why one byte ring instead of an array per event: every relayed signal stays here until
  * thousands of newer ones push it out, so under load the young collections kept copying the last
@@ -50,6 +50,8 @@ final class ReplayBuffer {
   /** Where the next event's bytes go; the bytes in use run from the oldest event's offset to here, maybe wrapping. */
   private int tail;
   private long lastSeq;
+  /** The newest event dropped before it could be replayed (0: none); a resume must have seen it. */
+  private long lastLost;
 
   /** Sized by the first event kept, not up front: an idle session keeps none (its welcome is skipped). */
   ReplayBuffer(ByteBufAllocator offHeap, int maxEvents, int maxBytes) {
@@ -60,9 +62,10 @@ final class ReplayBuffer {
 
   /** Adds the event numbered {@code seq}, which must follow the last one added; after {@link #release()}, only counts it. */
   void add(long seq, byte[] event) {
-    lastSeq = seq;
     if (released || event.length > maxBytes) {
-      clear(); // gone, or too big to keep: a resume from before it fails, as for any dropped event
+      lastSeq = seq;
+      lastLost = seq; // gone, or too big to keep: a resume from before it fails, as for any dropped event
+      clear();
       return;
     }
     if (count == maxEvents) {
@@ -85,12 +88,25 @@ final class ReplayBuffer {
     lengths[slot] = event.length;
     count++;
     tail = at + event.length;
+    lastSeq = seq; // only now: the drops above number the events they drop from the previous one
   }
 
-  /** Counts the event numbered {@code seq} without keeping it: a resume from before it fails. */
+  /**
+   * Counts the event numbered {@code seq} without keeping it, for an event that no resume needs
+   * (the welcome: a client that resumes holds the token it brought). A resume from before it is
+   * still possible; events kept before it are dropped (they would leave a gap in the ring).
+   */
   void skip(long seq) {
+    if (count > 0) {
+      lastLost = seq - 1;
+    }
     lastSeq = seq;
     clear();
+  }
+
+  /** Whether every event after {@code seq} is still here, or was skipped, for a resume from {@code seq}. */
+  boolean canResumeAfter(long seq) {
+    return seq >= lastLost && seq <= lastSeq;
   }
 
   /** The sequence number of the oldest event kept; one past {@link #lastSeq()} when none is. */
@@ -115,6 +131,7 @@ final class ReplayBuffer {
   void release() {
     if (!released) {
       released = true;
+      lastLost = lastSeq;
       clear();
       data.release();
       data = Unpooled.EMPTY_BUFFER;
@@ -152,6 +169,7 @@ final class ReplayBuffer {
   }
 
   private void dropOldest() {
+    lastLost = oldestSeq();
     head = (head + 1) % offsets.length;
     count--;
     if (count == 0) {

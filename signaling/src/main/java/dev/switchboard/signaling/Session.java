@@ -88,6 +88,9 @@ final class Session {
    * holds no replay ring at all (~0.5 KB of heap each, at 50k sessions; bench memory-wss).
    */
   synchronized void sendWelcome(ObjectNode welcome) {
+    if (seq != 0) {
+      throw new IllegalStateException("the welcome is a session's first event, not its " + (seq + 1) + "th");
+    }
     welcome.put("seq", ++seq);
     sent.skip(seq);
     write(serialize(welcome));
@@ -176,7 +179,7 @@ final class Session {
    * @return false when events after lastSeq were already dropped from the buffer
    */
   synchronized boolean resume(Channel newChannel, long lastSeq, ObjectNode first, long nowMillis) {
-    if (lastSeq < sent.oldestSeq() - 1 || lastSeq > seq) {
+    if (!sent.canResumeAfter(lastSeq)) {
       return false;
     }
     channel = newChannel;

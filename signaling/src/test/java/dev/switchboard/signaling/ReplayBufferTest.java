@@ -93,8 +93,34 @@ class ReplayBufferTest {
   }
 
   @Test
+  void aSkippedEventIsCountedNotKeptAndAResumeFromBeforeItStillWorks() {
+    ReplayBuffer buffer = new ReplayBuffer(direct, 4096, 128 << 10);
+    buffer.skip(1);
+    assertThat(buffer.capacity()).as("the welcome alone: no ring").isZero();
+    assertThat(buffer.lastSeq()).isEqualTo(1);
+    buffer.add(2, event(2, 100));
+    assertThat(buffer.canResumeAfter(0)).isTrue();
+    assertThat(buffer.canResumeAfter(1)).isTrue();
+    assertThat(buffer.canResumeAfter(3)).as("never sent").isFalse();
+    assertThat(after(buffer, 0)).containsExactly(event(2, 100));
+  }
+
+  @Test
+  void aResumeFromBeforeADroppedEventFails() {
+    ReplayBuffer buffer = new ReplayBuffer(direct, 3, 1 << 20);
+    for (long seq = 1; seq <= 5; seq++) {
+      buffer.add(seq, event(seq, 40));
+    }
+    assertThat(buffer.canResumeAfter(1)).as("2 was dropped").isFalse();
+    assertThat(buffer.canResumeAfter(2)).isTrue();
+    buffer.add(6, event(6, 2 << 20)); // too big to keep
+    assertThat(buffer.canResumeAfter(5)).isFalse();
+    assertThat(buffer.canResumeAfter(6)).isTrue();
+  }
+
+  @Test
   void anIdleSessionHoldsNoMoreThanItsOneEvent() {
-    // 50k idle sessions each hold their welcome; a fixed first array would be paid 50k times.
+    // 50k idle sessions each hold an event or two; a fixed first array would be paid 50k times.
     ReplayBuffer buffer = new ReplayBuffer(direct, 4096, 128 << 10);
     assertThat(buffer.capacity()).isZero();
     buffer.add(1, event(1, 300));

@@ -48,6 +48,7 @@ class SessionLifecycleIT {
         assertThat(resumed.path("peerId").asText()).isEqualTo(alice.peerId());
         assertThat(resumed.path("rooms").toString()).contains("\"r\"");
         assertThat(throwaway.replayCapacity()).as("the new connection's own session, replaced").isZero();
+        assertThat(server.server.hub().rooms.get("elsewhere")).as("which left the room it had joined").isNull();
         long expectedSeq = lastSeq + 1;
         while (seen.size() < 1000) {
           JsonNode s = again.next("signal");

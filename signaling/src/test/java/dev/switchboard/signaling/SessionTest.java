@@ -125,11 +125,14 @@ class SessionTest {
 
     session.send(event("e2"));
     session.detach(0, "disconnect");
-    // Only a client that saw the welcome holds the resume token: from seq 1 on, all is there.
-    assertThat(session.resume(new EmbeddedChannel(), 0, Json.message("resumed", null), 0)).isFalse();
-    EmbeddedChannel second = new EmbeddedChannel();
-    assertThat(session.resume(second, 1, Json.message("resumed", null), 0)).isTrue();
-    assertThat(written(second)).containsExactly("{\"type\":\"resumed\"}", "{\"type\":\"chat\",\"text\":\"e2\",\"seq\":2}");
+    // A client that resumes holds the token only the welcome brought: whether it counts the welcome
+    // (lastSeq 1) or not (0), it gets every event after it.
+    for (long lastSeq : new long[] {0, 1}) {
+      EmbeddedChannel again = new EmbeddedChannel();
+      assertThat(session.resume(again, lastSeq, Json.message("resumed", null), 0)).isTrue();
+      assertThat(written(again)).containsExactly("{\"type\":\"resumed\"}", "{\"type\":\"chat\",\"text\":\"e2\",\"seq\":2}");
+      session.detach(0, "disconnect");
+    }
   }
 
   @Test
