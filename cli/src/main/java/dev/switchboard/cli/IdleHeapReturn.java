@@ -4,8 +4,11 @@ import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,15 +42,20 @@ final class IdleHeapReturn {
 
   private static final Logger log = LoggerFactory.getLogger(IdleHeapReturn.class);
 
-  /** What the checks read: collections run so far, and the heap's bytes in use and committed. */
-  record Heap(long collections, long used, long committed) {}
+  /**
+   * What the checks read: collections run so far, the heap's bytes in use and committed, and of those
+   * in use the ones outside the young generation's eden (what the last collection kept, and since).
+   */
+  record Heap(long collections, long used, long committed, long retained) {}
 
   private final Supplier<Heap> heap;
   private final Runnable collect;
   private final int quietChecks;
   private final double maxFree;
   private long seen;
-  private long usedAtQuietStart;
+  /** The heap's use at each of the last {@code quietChecks} checks, oldest at {@link #next}. */
+  private final long[] usedAt;
+  private int next;
   private int quietFor;
   /**
    * Whether the heap was returned since the last collection that showed work. False at first:
@@ -66,15 +74,18 @@ final class IdleHeapReturn {
     this.maxFree = maxFree;
     Heap now = heap.get();
     this.seen = now.collections();
-    this.usedAtQuietStart = now.used();
+    this.usedAt = new long[quietChecks];
+    Arrays.fill(usedAt, now.used());
   }
 
   /** One look, every {@link #CHECK_EVERY}. */
   void check() {
     Heap now = heap.get();
+    long usedQuietAgo = usedAt[next];
+    usedAt[next] = now.used();
+    next = (next + 1) % usedAt.length;
     if (now.collections() != seen) {
       seen = now.collections();
-      usedAtQuietStart = now.used();
       quietFor = 0;
       returned = false;
       return;
@@ -82,14 +93,11 @@ final class IdleHeapReturn {
     if (returned || ++quietFor < quietChecks) {
       return;
     }
-    if (now.used() - usedAtQuietStart >= IDLE_GROWTH * now.committed()) {
-      usedAtQuietStart = now.used(); // still allocating, just into a large young generation: look again later
-      quietFor = 0;
-      return;
+    if (now.used() - usedQuietAgo >= IDLE_GROWTH * now.committed()) {
+      return; // still allocating, just into a young generation large enough to take it for a while
     }
     returned = true;
-    // What G1 would keep is judged from the heap's use just after the last collection.
-    if (now.committed() > usedAtQuietStart / (1 - maxFree) + NOT_WORTH_A_CYCLE) {
+    if (now.committed() > now.retained() / (1 - maxFree) + NOT_WORTH_A_CYCLE) {
       collect.run();
       seen = heap.get().collections(); // our own cycle is not work
     }
@@ -109,10 +117,13 @@ final class IdleHeapReturn {
       return () -> { };
     }
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    List<MemoryPoolMXBean> retainedPools = ManagementFactory.getMemoryPoolMXBeans().stream()
+        .filter(pool -> pool.getType() == MemoryType.HEAP && !pool.getName().contains("Eden")).toList();
     Supplier<Heap> heap = () -> {
       MemoryUsage usage = memory.getHeapMemoryUsage();
       long collections = collectors.stream().mapToLong(c -> Math.max(0, c.getCollectionCount())).sum();
-      return new Heap(collections, usage.getUsed(), usage.getCommitted());
+      long retained = retainedPools.stream().mapToLong(pool -> pool.getUsage().getUsed()).sum();
+      return new Heap(collections, usage.getUsed(), usage.getCommitted(), retained);
     };
     IdleHeapReturn idle = new IdleHeapReturn(heap, System::gc, (int) (QUIET.toMillis() / CHECK_EVERY.toMillis()),
         maxFree);

@@ -13,7 +13,8 @@ class IdleHeapReturnTest {
   private long used = 50 * MB;
   private final long committed = 100 * MB;
   private final AtomicInteger returns = new AtomicInteger();
-  private final IdleHeapReturn idle = new IdleHeapReturn(() -> new IdleHeapReturn.Heap(collections, used, committed),
+  private long retained = 50 * MB;
+  private final IdleHeapReturn idle = new IdleHeapReturn(() -> new IdleHeapReturn.Heap(collections, used, committed, retained),
       () -> {
         returns.incrementAndGet();
         collections++; // the returning cycle is a collection itself
@@ -74,8 +75,8 @@ class IdleHeapReturnTest {
 
   @Test
   void noCycleWhenTheHeapHoldsNoMoreThanG1WouldKeep() {
-    IdleHeapReturn tight = new IdleHeapReturn(() -> new IdleHeapReturn.Heap(collections, used, 60 * MB),
-        returns::incrementAndGet, 5, 0.15); // 50 MB used: G1 would keep 58.8 MB of the 60
+    IdleHeapReturn tight = new IdleHeapReturn(() -> new IdleHeapReturn.Heap(collections, used, 60 * MB, retained),
+        returns::incrementAndGet, 5, 0.15); // 50 MB kept: G1 would keep 58.8 MB of the 60
     collection();
     for (int i = 0; i < 20; i++) {
       tight.check();
@@ -84,17 +85,30 @@ class IdleHeapReturnTest {
   }
 
   @Test
-  void steadyWorkThatFillsALargeYoungGenerationSlowlyIsNotIdle() {
+  void garbageAllocatedAfterTheLastCollectionDoesNotHideWhatACycleWouldReturn() {
+    checks(5); // start-up's
+    returns.set(0);
     collection();
     idle.check();
-    for (int i = 0; i < 5; i++) {
-      used += 3 * MB; // 15 MB in the quiet period: more than a tenth of the 100 MB heap
+    used += 40 * MB; // the end of a burst: 90 of the 100 MB in use, all but 50 MB of it garbage in eden
+    checks(5); // the quiet period in which the burst ended: it grew, so not idle yet
+    assertThat(returns).hasValue(0);
+    checks(5); // idle: and 100 MB committed is more than G1 would keep of the 50 that are not garbage
+    assertThat(returns).hasValue(1);
+  }
+
+  @Test
+  void steadyWorkThatFillsALargeYoungGenerationSlowlyIsNotIdle() {
+    checks(5); // start-up's
+    returns.set(0);
+    collection();
+    idle.check();
+    for (int i = 0; i < 30; i++) {
+      used += 3 * MB; // 15 MB every quiet period: more than a tenth of the 100 MB heap
       idle.check();
     }
-    assertThat(returns).as("busy, though no collection ran for the quiet period").hasValue(0);
-    checks(4);
-    assertThat(returns).hasValue(0);
-    idle.check(); // the work stopped: a quiet period with no growth
+    assertThat(returns).as("busy, though no collection ran for six quiet periods").hasValue(0);
+    checks(5); // the work stopped: within a quiet period the growth over one is under a tenth
     assertThat(returns).hasValue(1);
   }
 }
