@@ -35,7 +35,7 @@ final class MemoryWssBench implements Bench {
   static final long BUDGET_BYTES = 512L * 1024 * 1024;
   /**
    * Idle time before each RSS reading (the idle one too): past the collection that serve asks for
-   * 5-10 s after work stops (IdleHeapReturn) and two of the stub's native-heap trims (every 5 s), so
+   * 5-6 s after work stops (IdleHeapReturn) and two of the stub's native-heap trims (every 5 s), so
    * the JVM has had its chance to give back what the handshakes' garbage made it commit.
    */
   static final Duration SETTLE = Duration.ofSeconds(11);
