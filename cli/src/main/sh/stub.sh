@@ -3,26 +3,26 @@
 # Netty's leak detector records a stack trace for 1 in 128 buffers: a debugging aid, off in
 # production (SWITCHBOARD_JAVA_OPTS=-Dio.netty.leakDetection.level=simple turns it back on).
 # G1 even where the JVM would pick the serial collector (under 2 CPUs or 1792 MB): the options below
-# are G1's, and a stop-the-world collection would stall the relay. Heap sizing: G1 grows the heap while connections are opened (TLS handshakes make garbage, and a
-# busy machine stretches GC pauses, which G1 answers by growing) and keeps it. An idle server
-# gives the memory back: once 5 s passed without a collection and with little allocation, serve has
-# the JVM run one concurrent cycle (System.gc(), concurrent with ExplicitGCInvokesConcurrent; see
-# IdleHeapReturn), once per spell of work rather than G1's periodic collection every 5 s of
-# idleness, and at most 15% of the heap is free after it. This roughly halves the RSS per idle WSS
-# session (bench memory-wss); 15% rather than 30% free, together with a lighter idle session, took
-# it from 11.4-12.1 to 8.7-10.6 KB per further session (one server, 1000 -> 6000 sessions, three
-# rounds each, 2026-12-02). Regions of 1 MB rather than the 4-16 MB G1 picks from the machine's
-# RAM: the heap is committed and given back by the region, so small ones keep it close to what is
-# live whatever the machine. The native heap (malloc) is trimmed every 5 s as well: the JIT's
-# compiler arenas and BoringSSL's handshake buffers are freed but glibc keeps the pages (~20 MB of
-# an idle server's RSS). JDKs before 17.0.11 lack that option; IgnoreUnrecognizedVMOptions lets them
-# start without it. A concurrent cycle starts at 88% heap occupancy, not at G1's adaptive guess: in
-# the small heap that the above leaves, the adaptive threshold started one after every other young
-# collection under load, and each ended in a remark pause (4-10 ms) that shrank the heap, which the
-# next collection grew again, page faults included (bench signaling, GC log: p99 relay latency past
-# 5 ms). The threshold sits above the 85% occupancy that a shrink to 15% free leaves, so a shrunk
-# heap does not start a cycle by itself being full. Options in SWITCHBOARD_JAVA_OPTS come later and
-# win.
+# are G1's, and a stop-the-world collection would stall the relay. Heap sizing: G1 grows the heap
+# while connections are opened (TLS handshakes make garbage, and a busy machine stretches GC pauses,
+# which G1 answers by growing) and keeps it. An idle server gives the memory back: once 5 s passed
+# without a collection and with little allocation, serve has the JVM run one concurrent cycle
+# (System.gc(), concurrent with ExplicitGCInvokesConcurrent; see IdleHeapReturn), once per spell of
+# work rather than G1's periodic collection every 5 s of idleness, and at most 15% of the heap is
+# free after it. This roughly halves the RSS per idle WSS session (bench memory-wss); 15% rather
+# than 30% free, together with a lighter idle session, took it from 11.4-12.1 to 8.7-10.6 KB per
+# further session (one server, 1000 -> 6000 sessions, three rounds each, 2026-12-02). Regions of
+# 1 MB rather than the 4-16 MB G1 picks from the machine's RAM: the heap is committed and given back
+# by the region, so small ones keep it close to what is live whatever the machine. The native heap
+# (malloc) is trimmed every 5 s as well: the JIT's compiler arenas and BoringSSL's handshake buffers
+# are freed but glibc keeps the pages (~20 MB of an idle server's RSS). JDKs before 17.0.11 lack
+# that option; IgnoreUnrecognizedVMOptions lets them start without it. A concurrent cycle starts at
+# 88% heap occupancy, not at G1's adaptive guess: in the small heap that the above leaves, the
+# adaptive threshold started one after every other young collection under load, and each ended in a
+# remark pause (4-10 ms) that shrank the heap, which the next collection grew again, page faults
+# included (bench signaling, GC log: p99 relay latency past 5 ms). The threshold sits above the 85%
+# occupancy that a shrink to 15% free leaves, so a shrunk heap does not start a cycle by itself
+# being full. Options in SWITCHBOARD_JAVA_OPTS come later and win.
 #
 # Class archive (AppCDS): loading and verifying some 4000 classes is most of a start. When a build
 # has no archive yet, `serve` starts as usual and a second JVM, in the background at low priority,
@@ -35,8 +35,9 @@
 # and inode, so a new build or JDK gets a new one and the old one of the same path goes.
 # SWITCHBOARD_CDS=off turns all of this off.
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-FLAGS="-Dio.netty.leakDetection.level=disabled -XX:+UseG1GC -XX:+ExplicitGCInvokesConcurrent -XX:MinHeapFreeRatio=10
-  -XX:MaxHeapFreeRatio=15 -XX:G1HeapRegionSize=1m -XX:-G1UseAdaptiveIHOP -XX:InitiatingHeapOccupancyPercent=88
+FLAGS="-Dio.netty.leakDetection.level=disabled -XX:+UseG1GC -XX:+ExplicitGCInvokesConcurrent
+  -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=15 -XX:G1HeapRegionSize=1m
+  -XX:-G1UseAdaptiveIHOP -XX:InitiatingHeapOccupancyPercent=88
   -XX:+IgnoreUnrecognizedVMOptions -XX:TrimNativeHeapInterval=5000"
 SELF="$0"
 case "$SELF" in /*) ;; *) SELF="$(pwd -P)/$SELF" ;; esac

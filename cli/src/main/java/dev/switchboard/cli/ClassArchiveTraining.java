@@ -38,7 +38,7 @@ final class ClassArchiveTraining {
       SwitchboardConfig config = ConfigLoader.load(Optional.empty(), overrides, Version.current());
       Logging.configure(config.logLevel());
       Switchboard server = Switchboard.start(config, Clock.systemUTC());
-      IdleHeapReturn.start().run(); // serve starts it before it is ready: its classes belong in the archive
+      IdleHeapReturn.start().run(); // serve starts it too: its classes belong in the archive
       server.close();
       return 0;
     } catch (ConfigException e) {

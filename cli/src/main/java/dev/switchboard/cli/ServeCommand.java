@@ -88,10 +88,10 @@ final class ServeCommand implements Callable<Integer> {
     signals.install();
     Switchboard server = Switchboard.start(config, clock);
     server.logListeners();
-    Runnable stopIdleHeapReturn = IdleHeapReturn.start(); // before "ready": a test's collection after it counts
     long startedAt = ManagementFactory.getRuntimeMXBean().getStartTime();
     log.info("Switchboard {} ready in {} ms (data dir {})", Version.current(), clock.millis() - startedAt,
         config.dataDir().toAbsolutePath());
+    Runnable stopIdleHeapReturn = IdleHeapReturn.start(); // after "ready": nothing to add to start-up
     String signal = signals.await();
     log.info("SIG{}: draining signaling clients for up to {} s (a second signal exits at once)", signal,
         config.drainTimeout().toSeconds());

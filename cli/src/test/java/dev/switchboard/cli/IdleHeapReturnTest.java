@@ -26,6 +26,14 @@ class IdleHeapReturnTest {
     }
   }
 
+  /** Past start-up's own cycle, with its count cleared, and a collection after it: work was done. */
+  private void workAfterStartUp() {
+    checks(5);
+    returns.set(0);
+    collection();
+    idle.check();
+  }
+
   /** A young collection: work was done, and what was allocated is gone. */
   private void collection() {
     collections++;
@@ -44,10 +52,7 @@ class IdleHeapReturnTest {
 
   @Test
   void oneCycleOnceTheCollectionsStopForTheQuietChecksAndNoneAfterWhileIdle() {
-    checks(5); // start-up's
-    returns.set(0);
-    collection();
-    idle.check();
+    workAfterStartUp();
     checks(4);
     assertThat(returns).as("not quiet for long enough yet").hasValue(0);
     idle.check();
@@ -86,10 +91,7 @@ class IdleHeapReturnTest {
 
   @Test
   void garbageAllocatedAfterTheLastCollectionDoesNotHideWhatACycleWouldReturn() {
-    checks(5); // start-up's
-    returns.set(0);
-    collection();
-    idle.check();
+    workAfterStartUp();
     used += 40 * MB; // the end of a burst: 90 of the 100 MB in use, all but 50 MB of it garbage in eden
     checks(5); // the quiet period in which the burst ended: it grew, so not idle yet
     assertThat(returns).hasValue(0);
@@ -99,10 +101,7 @@ class IdleHeapReturnTest {
 
   @Test
   void steadyWorkThatFillsALargeYoungGenerationSlowlyIsNotIdle() {
-    checks(5); // start-up's
-    returns.set(0);
-    collection();
-    idle.check();
+    workAfterStartUp();
     for (int i = 0; i < 30; i++) {
       used += 3 * MB; // 15 MB every quiet period: more than a tenth of the 100 MB heap
       idle.check();
