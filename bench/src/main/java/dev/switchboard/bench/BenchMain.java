@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * bench/run: every benchmark, interleaved with its reference, bounded in time; writes
@@ -22,6 +23,11 @@ public final class BenchMain {
         new MemoryWssBench(), new AllocationMemoryBench());
   }
 
+  /** Run only when named in --only: they do not fit the 10-minute run beside the others. */
+  static List<Bench> optIn() {
+    return List.of(new MemoryWssScaleBench());
+  }
+
   public static void main(String[] args) throws Exception {
     Path dist = Path.of("dist/switchboard");
     Path out = Path.of("bench/results");
@@ -35,7 +41,8 @@ public final class BenchMain {
         case "--only" -> only = Arrays.asList(args[++i].split(","));
         default -> {
           System.err.println("bench: unknown argument " + args[i]
-              + "\nusage: bench/run [--only startup,turn,stun,memory-turn,signaling,memory-wss] [--rounds N] [--out DIR] [--dist FILE]");
+              + "\nusage: bench/run [--only startup,turn,stun,memory-turn,signaling,memory-wss,memory-wss-scale] [--rounds N]"
+              + " [--out DIR] [--dist FILE]\n(memory-wss-scale runs only when named)");
           System.exit(2);
         }
       }
@@ -45,9 +52,13 @@ public final class BenchMain {
       System.exit(2);
     }
     List<Bench> benches = new ArrayList<>();
-    for (Bench b : all()) {
-      if (only == null || only.contains(b.name())) {
-        benches.add(b);
+    if (only == null) {
+      benches.addAll(all());
+    } else {
+      for (Bench b : Stream.concat(all().stream(), optIn().stream()).toList()) {
+        if (only.contains(b.name())) {
+          benches.add(b);
+        }
       }
     }
     Path work = Path.of("bench/target/run-" + System.currentTimeMillis());

@@ -119,6 +119,11 @@ final class MemoryWssBench implements Bench {
   }
 
   static Round measure(SignalingServers.Running server) throws Exception {
+    return measure(server, FIRST, SESSIONS);
+  }
+
+  /** Idle RSS, then with {@code first} idle sessions, then with {@code sessions}; the sessions are opened 64 at a time. */
+  static Round measure(SignalingServers.Running server, int first, int sessions) throws Exception {
     Proc proc = server.server().proc();
     // Warm-up: the TLS and WebSocket paths run once before the idle reading.
     try (SignalingLoad warm = new SignalingLoad(server.target(), 2)) {
@@ -130,15 +135,15 @@ final class MemoryWssBench implements Bench {
     long idle = settledRss(proc);
     try (SignalingLoad load = new SignalingLoad(server.target(), 2)) {
       long start = System.nanoTime();
-      load.open(FIRST, 64, Duration.ofSeconds(60));
-      long first = settledRss(proc);
-      load.open(SESSIONS - FIRST, 64, Duration.ofSeconds(200));
+      load.open(first, 64, Duration.ofSeconds(60 + first / 10));
+      long firstRss = settledRss(proc);
+      load.open(sessions - first, 64, Duration.ofSeconds(60 + (sessions - first) / 10));
       double openSeconds = (System.nanoTime() - start) / 1e9 - SETTLE.toSeconds();
       long loaded = settledRss(proc);
-      Round r = new Round(idle, first, loaded, FIRST, load.sessions());
+      Round r = new Round(idle, firstRss, loaded, first, load.sessions());
       System.out.printf("  %-11s %d idle wss sessions (handshakes %.1f s): RSS %.1f idle, %.1f at %d, %.1f MB;"
               + " %.2f KB per further session, %.2f KB per session at %d, %.0f sessions within %d MiB%n",
-          server.server().name(), load.sessions(), openSeconds, idle / 1e6, first / 1e6, FIRST, loaded / 1e6,
+          server.server().name(), load.sessions(), openSeconds, idle / 1e6, firstRss / 1e6, first, loaded / 1e6,
           r.marginalBytes() / 1024, r.perSessionAt(TARGET_SESSIONS) / 1024, TARGET_SESSIONS, r.withinBudget(),
           BUDGET_BYTES >> 20);
       return r;
@@ -200,7 +205,7 @@ final class MemoryWssBench implements Bench {
         + " idle sessions (SignalingLoad.open), RSS idle, at " + FIRST + " and at " + SESSIONS);
   }
 
-  private static List<Double> kb(List<Round> rounds, ToDoubleFunction<Round> bytes) {
+  static List<Double> kb(List<Round> rounds, ToDoubleFunction<Round> bytes) {
     return rounds.stream().map(r -> bytes.applyAsDouble(r) / 1024).toList();
   }
 }

@@ -137,7 +137,7 @@ final class ClientMessageDecoder {
       throw new SignalingException("bad_request", "meta must be an object");
     }
     return new ClientMessage.Join(id, room(m), mode(m), capacity(m), optionalText(m, "password"), name,
-        meta == null || meta.isNull() ? Json.MAPPER.createObjectNode() : meta);
+        meta == null || meta.isNull() ? null : meta);
   }
 
   private static ClientMessage signal(String id, JsonNode m, RawJson payload) throws SignalingException {

@@ -17,7 +17,10 @@ import java.util.Map;
  */
 final class Room {
 
-  /** A member as others see it. */
+  /**
+   * A member as others see it; {@code meta} null when its join brought none (sent as {}): an empty
+   * object node per member was 80 bytes of every idle session's heap.
+   */
   record Member(Session session, String name, JsonNode meta) {}
 
   final String id;

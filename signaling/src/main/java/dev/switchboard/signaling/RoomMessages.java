@@ -94,7 +94,11 @@ final class RoomMessages {
     ObjectNode peer = Json.MAPPER.createObjectNode();
     peer.put("peerId", member.session().peerId);
     peer.put("name", member.name());
-    peer.set("meta", member.meta());
+    if (member.meta() == null) {
+      peer.putObject("meta");
+    } else {
+      peer.set("meta", member.meta());
+    }
     return peer;
   }
 

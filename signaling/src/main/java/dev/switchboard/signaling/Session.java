@@ -11,8 +11,6 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.channel.ChannelFutureListener;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One signaling session: its identity, its rooms, its connection (absent while it waits for a
@@ -34,7 +32,7 @@ final class Session {
   final String id;
   final String peerId;
   final String resumeToken;
-  final Set<String> rooms = ConcurrentHashMap.newKeySet();
+  final RoomSet rooms = new RoomSet();
   final RateLimiter rate;
 
   /** The last events sent, as the UTF-8 frames that went on the wire; their seqs end at {@link #seq}. */

@@ -2,6 +2,7 @@ package dev.switchboard.signaling;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -9,30 +10,33 @@ import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One open WebSocket: text frames go to the hub as the session's messages, binary frames close with
- * 1003, frames over the limit with 1009. Confined to the connection's event loop.
+ * One open WebSocket: text messages go to the hub as the session's messages, binary frames close
+ * with 1003, messages over the limit with 1009. A message sent in fragments is put together here
+ * rather than by Netty's WebSocketFrameAggregator, whose handler and pipeline context every idle
+ * connection carried (112 bytes of heap each) for the rare client that fragments. Confined to the
+ * connection's event loop.
  */
 final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
 
   private static final Logger log = LoggerFactory.getLogger(WebSocketFrameHandler.class);
 
   private final Hub hub;
-  private final WebSocketServerHandshaker handshaker;
+  /** The fragments of a text message so far; null between messages. */
+  private CompositeByteBuf fragments;
 
-  WebSocketFrameHandler(Hub hub, WebSocketServerHandshaker handshaker) {
+  WebSocketFrameHandler(Hub hub) {
     this.hub = hub;
-    this.handshaker = handshaker;
   }
 
   @Override
@@ -55,18 +59,56 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
       return;
     }
     if (frame instanceof TextWebSocketFrame text) {
-      hub.onText(session, ByteBufUtil.getBytes(text.content()));
+      if (text.isFinalFragment()) {
+        hub.onText(session, ByteBufUtil.getBytes(text.content()));
+      } else {
+        dropFragments();
+        fragments = ctx.alloc().compositeBuffer();
+        addFragment(ctx, session, text);
+      }
+    } else if (frame instanceof ContinuationWebSocketFrame part) {
+      if (fragments != null) { // else the continuation of a binary message, which is being refused
+        addFragment(ctx, session, part);
+      }
     } else if (frame instanceof PingWebSocketFrame) {
       hub.touch(session);
       ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
     } else if (frame instanceof PongWebSocketFrame) {
       hub.touch(session);
     } else if (frame instanceof CloseWebSocketFrame) {
-      handshaker.close(ctx.channel(), (CloseWebSocketFrame) frame.retain());
+      // The closing handshake: the client's close frame goes back, then the connection closes (what
+      // Netty's handshaker does; not kept per connection for this alone).
+      ctx.writeAndFlush(frame.retain()).addListener(ChannelFutureListener.CLOSE);
     } else if (frame instanceof BinaryWebSocketFrame) {
       ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.INVALID_MESSAGE_TYPE, "binary frames are not supported"))
           .addListener(ChannelFutureListener.CLOSE);
     }
+  }
+
+  private void addFragment(ChannelHandlerContext ctx, Session session, WebSocketFrame part) {
+    if (fragments.readableBytes() + part.content().readableBytes() > hub.config.maxMessageBytes()) {
+      dropFragments();
+      tooLarge(ctx);
+      return;
+    }
+    fragments.addComponent(true, part.content().retain());
+    if (part.isFinalFragment()) {
+      byte[] message = ByteBufUtil.getBytes(fragments);
+      dropFragments();
+      hub.onText(session, message);
+    }
+  }
+
+  private void dropFragments() {
+    if (fragments != null) {
+      fragments.release();
+      fragments = null;
+    }
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    dropFragments();
   }
 
   @Override
@@ -77,16 +119,21 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     }
   }
 
+  /** The message_too_large error, then a close with 1009. */
+  private void tooLarge(ChannelHandlerContext ctx) {
+    ObjectNode error = Json.message("error", null);
+    error.put("code", "message_too_large");
+    error.put("message", "messages are limited to " + hub.config.maxMessageBytes() + " bytes");
+    ctx.write(new TextWebSocketFrame(error.toString()));
+    ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG, "message_too_large"))
+        .addListener(ChannelFutureListener.CLOSE);
+  }
+
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (cause instanceof TooLongFrameException
         || (cause instanceof CorruptedWebSocketFrameException c && c.closeStatus() == WebSocketCloseStatus.MESSAGE_TOO_BIG)) {
-      ObjectNode error = Json.message("error", null);
-      error.put("code", "message_too_large");
-      error.put("message", "messages are limited to " + hub.config.maxMessageBytes() + " bytes");
-      ctx.write(new TextWebSocketFrame(error.toString()));
-      ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG, "message_too_large"))
-          .addListener(ChannelFutureListener.CLOSE);
+      tooLarge(ctx);
       return;
     }
     if (!(cause instanceof CorruptedFrameException)) {

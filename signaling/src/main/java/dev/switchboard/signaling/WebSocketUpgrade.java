@@ -1,12 +1,12 @@
 package dev.switchboard.signaling;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.ssl.SslHandler;
@@ -24,10 +24,28 @@ final class WebSocketUpgrade {
 
   private final Hub hub;
   private final boolean tls;
+  /** One for every connection: each connection's frame decoder keeps the config it was given. */
+  private final WebSocketDecoderConfig decoder;
+  /**
+   * Gives a closed connection's place back to its IP. One listener for all: a listener per
+   * connection kept the IP's string and a lambda alive for as long as the connection.
+   */
+  private final ChannelFutureListener releaseIp;
 
   WebSocketUpgrade(Hub hub, boolean tls) {
     this.hub = hub;
     this.tls = tls;
+    this.decoder = WebSocketDecoderConfig.newBuilder()
+        .maxFramePayloadLength(hub.config.maxMessageBytes())
+        .allowExtensions(false)
+        .closeOnProtocolViolation(false) // WebSocketFrameHandler answers with message_too_large, then closes
+        .build();
+    this.releaseIp = closed -> hub.release(ip(closed.channel()));
+  }
+
+  /** The client's IP: Netty keeps the remote address once asked, so it is there after the close too. */
+  private static String ip(Channel channel) {
+    return ((InetSocketAddress) channel.remoteAddress()).getAddress().getHostAddress();
   }
 
   void upgrade(ChannelHandlerContext ctx, FullHttpRequest request) {
@@ -36,7 +54,7 @@ final class WebSocketUpgrade {
           "origin not allowed\n".getBytes(StandardCharsets.UTF_8));
       return;
     }
-    String ip = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
+    String ip = ip(ctx.channel());
     if (!hub.admit(ip)) {
       HttpRequestHandler.respond(ctx, request, HttpResponseStatus.TOO_MANY_REQUESTS, "text/plain; charset=utf-8",
           ("more than " + hub.config.connectionsPerIp() + " connections from " + ip + "\n").getBytes(StandardCharsets.UTF_8));
@@ -44,11 +62,6 @@ final class WebSocketUpgrade {
     }
     String url = (tls || ctx.pipeline().get(SslHandler.class) != null ? "wss://" : "ws://")
         + request.headers().get(HttpHeaderNames.HOST, "localhost") + "/ws";
-    WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
-        .maxFramePayloadLength(hub.config.maxMessageBytes())
-        .allowExtensions(false)
-        .closeOnProtocolViolation(false) // WebSocketFrameHandler answers with message_too_large, then closes
-        .build();
     WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, SUBPROTOCOL, decoder)
         .newHandshaker(request);
     if (handshaker == null) {
@@ -57,14 +70,13 @@ final class WebSocketUpgrade {
       return;
     }
     Channel channel = ctx.channel();
-    channel.closeFuture().addListener(f -> hub.release(ip));
+    channel.closeFuture().addListener(releaseIp);
     handshaker.handshake(channel, request).addListener(done -> {
       if (!done.isSuccess()) {
         channel.close();
         return;
       }
-      ctx.pipeline().addLast("ws-aggregator", new WebSocketFrameAggregator(hub.config.maxMessageBytes()));
-      ctx.pipeline().addLast("ws-session", new WebSocketFrameHandler(hub, handshaker));
+      ctx.pipeline().addLast("ws-session", new WebSocketFrameHandler(hub));
       ctx.pipeline().remove(HttpRequestHandler.class);
     });
   }

@@ -24,8 +24,7 @@ class ClientMessageDecoderTest {
   void decodesEveryRequestIntoItsRecordIgnoringUnknownFields() throws Exception {
     assertThat(decode("{\"type\":\"join\",\"id\":\"7\",\"room\":\"a.b-c_1\",\"mode\":\"create\",\"capacity\":2,"
         + "\"password\":\"pw\",\"name\":\"Al\",\"extra\":true}"))
-        .isEqualTo(new ClientMessage.Join("7", "a.b-c_1", RoomRegistry.Mode.CREATE, 2, "pw", "Al",
-            Json.MAPPER.createObjectNode()));
+        .isEqualTo(new ClientMessage.Join("7", "a.b-c_1", RoomRegistry.Mode.CREATE, 2, "pw", "Al", null));
     ClientMessage.Signal signal = (ClientMessage.Signal) decode(
         "{\"type\":\"signal\",\"room\":\"r\",\"to\":\"p_1\",\"kind\":\"offer\",\"payload\":{\"sdp\":\"v=0\"}}");
     assertThat(signal.payload()).hasToString("{\"sdp\":\"v=0\"}");

@@ -73,6 +73,8 @@ class SignalingIT {
       assertThat(joined.path("self").path("name").asText()).isEqualTo("Bob");
       assertThat(joined.path("peers").get(0).path("peerId").asText()).isEqualTo(alice.peerId());
       assertThat(joined.path("peers").get(0).path("name").asText()).isEqualTo("Alice");
+      assertThat(joined.path("peers").get(0).path("meta").isObject()).as("Alice joined without meta: {}").isTrue();
+      assertThat(joined.path("peers").get(0).path("meta").size()).isZero();
       assertThat(joined.path("offerTo").get(0).asText()).isEqualTo(alice.peerId());
       assertThat(joined.path("iceTtl").asLong()).isEqualTo(3600);
       assertThat(joined.path("iceServers").get(1).path("username").asText()).endsWith(":" + bob.peerId());
@@ -179,6 +181,22 @@ class SignalingIT {
   }
 
   @Test
+  void aMessageInFragmentsIsPutTogetherAndOneOverTheLimitClosesWith1009() throws Exception {
+    try (WsClient client = WsClient.connect(server.port())) {
+      client.sendFragmented("{\"type\":\"join\",\"id\":\"f\",", "\"room\":\"frag", "ments\",\"name\":\"F\"}");
+      JsonNode joined = client.next("joined");
+      assertThat(joined.path("re").asText()).isEqualTo("f");
+      assertThat(joined.path("room").path("id").asText()).isEqualTo("fragments");
+      client.send("{\"type\":\"ping\",\"id\":\"after\"}");
+      assertThat(client.next("pong").path("re").asText()).as("the connection goes on after it").isEqualTo("after");
+      // each fragment within the limit (8192 bytes here), together over it
+      client.sendFragmented("{\"type\":\"chat\",\"room\":\"fragments\",\"text\":\"" + "a".repeat(5000), "a".repeat(5000) + "\"}");
+      assertThat(client.next("error").path("code").asText()).isEqualTo("message_too_large");
+      assertThat(client.awaitClose()).isEqualTo(1009);
+    }
+  }
+
+  @Test
   void exactlyCapacityJoinersGetInWhenFiftyRace() throws Exception {
     List<WsClient> clients = new ArrayList<>();
     ExecutorService pool = Executors.newFixedThreadPool(16);
@@ -252,6 +270,17 @@ class SignalingIT {
         assertThat(history.get(0).path("from").asText()).isEqualTo(alice.peerId());
         assertThat(history.get(1).path("text").asText()).isEqualTo("two");
       }
+    }
+  }
+
+  @Test
+  void aCloseFrameIsAnsweredWithTheSameStatusAndTheOthersSeeThePeerGo() throws Exception {
+    try (WsClient alice = join("closing", "Alice"); WsClient bob = join("closing", "Bob")) {
+      bob.sendClose(4000, "done");
+      assertThat(bob.awaitClose()).as("the server's close frame, echoing the client's").isEqualTo(4000);
+      JsonNode gone = alice.next("peer.updated");
+      assertThat(gone.path("peerId").asText()).isEqualTo(bob.peerId());
+      assertThat(gone.path("state").asText()).isEqualTo("reconnecting");
     }
   }
 

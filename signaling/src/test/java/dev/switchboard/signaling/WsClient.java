@@ -40,6 +40,13 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
     ws.sendText(json, true).join();
   }
 
+  /** Sends {@code parts} as one message in as many frames (a text frame, then continuations). */
+  void sendFragmented(String... parts) {
+    for (int i = 0; i < parts.length; i++) {
+      ws.sendText(parts[i], i == parts.length - 1).join();
+    }
+  }
+
   void sendBinary() {
     ws.sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3}), true).join();
   }
@@ -72,6 +79,11 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
         return message;
       }
     }
+  }
+
+  /** Starts the closing handshake; the server's answer arrives in {@link #awaitClose}. */
+  void sendClose(int status, String reason) {
+    ws.sendClose(status, reason).join();
   }
 
   /** Drops the TCP connection without a close frame (an unclean close). */
