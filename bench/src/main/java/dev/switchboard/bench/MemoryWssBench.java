@@ -112,14 +112,10 @@ final class MemoryWssBench implements Bench {
     try (SignalingServers.Running ours = SignalingServers.switchboard(ctx.dist(), sbWork, true);
          SignalingServers.Running theirs = SignalingServers.socketIo(work.resolve("socketio"),
              SignalingServers.switchboardCertificate(sbWork))) {
-      Future<Round> a = servers.submit(() -> measure(ours));
-      Future<Round> b = servers.submit(() -> measure(theirs));
+      Future<Round> a = servers.submit(() -> measure(ours, FIRST, SESSIONS));
+      Future<Round> b = servers.submit(() -> measure(theirs, FIRST, SESSIONS));
       return new Round[] {a.get(), b.get()};
     }
-  }
-
-  static Round measure(SignalingServers.Running server) throws Exception {
-    return measure(server, FIRST, SESSIONS);
   }
 
   /** Idle RSS, then with {@code first} idle sessions, then with {@code sessions}; the sessions are opened 64 at a time. */

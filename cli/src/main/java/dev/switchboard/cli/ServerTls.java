@@ -35,9 +35,10 @@ import javax.net.ssl.SSLException;
  * 10.0-10.5 KB). BoringSSL's share is ~7 KB of native state per connection (heaptrack: two AEAD
  * contexts 2.2 KB, the SSL and its TLS state 2 KB, the session 0.8 KB, Netty's BIO 0.9 KB with the
  * 512-byte buffer of then (see below), key material set per handshake 0.8 KB). The files are read
- * here, with the JDK, rather than by {@code SslContextBuilder.forServer(File, File)}, which parses them with Bouncy Castle and, for the
- * JDK engine, puts the key into a PKCS#12 key store (a password-based encryption of the key, twice,
- * with a throwaway key in a static initialiser): together about a third of the server's start-up.
+ * here, with the JDK, rather than by {@code SslContextBuilder.forServer(File, File)}, which parses
+ * them with Bouncy Castle and, for the JDK engine, puts the key into a PKCS#12 key store (a
+ * password-based encryption of the key, twice, with a throwaway key in a static initialiser):
+ * together about a third of the server's start-up.
  * Netty's defaults for protocols and cipher suites are kept (a test compares).
  */
 final class ServerTls {
