@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * bench/run: every benchmark, interleaved with its reference, bounded in time; writes
@@ -23,11 +22,6 @@ public final class BenchMain {
         new MemoryWssBench(), new AllocationMemoryBench());
   }
 
-  /** Run only when named in --only: they do not fit the 10-minute run beside the others. */
-  static List<Bench> optIn() {
-    return List.of(new MemoryWssScaleBench());
-  }
-
   public static void main(String[] args) throws Exception {
     Path dist = Path.of("dist/switchboard");
     Path out = Path.of("bench/results");
@@ -41,8 +35,8 @@ public final class BenchMain {
         case "--only" -> only = Arrays.asList(args[++i].split(","));
         default -> {
           System.err.println("bench: unknown argument " + args[i]
-              + "\nusage: bench/run [--only startup,turn,stun,memory-turn,signaling,memory-wss,memory-wss-scale] [--rounds N]"
-              + " [--out DIR] [--dist FILE]\n(memory-wss-scale runs only when named)");
+              + "\nusage: bench/run [--only startup,turn,stun,memory-turn,signaling,memory-wss] [--rounds N]"
+              + " [--out DIR] [--dist FILE]");
           System.exit(2);
         }
       }
@@ -55,7 +49,7 @@ public final class BenchMain {
     if (only == null) {
       benches.addAll(all());
     } else {
-      for (Bench b : Stream.concat(all().stream(), optIn().stream()).toList()) {
+      for (Bench b : all()) {
         if (only.contains(b.name())) {
           benches.add(b);
         }

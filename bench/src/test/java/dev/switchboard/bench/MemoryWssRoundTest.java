@@ -12,7 +12,7 @@ class MemoryWssRoundTest {
 
   // Idle 100 MiB; the first 1000 sessions bring 20 MiB of one-time costs plus 5 KiB each; later ones 5 KiB each.
   private final MemoryWssBench.Round round = new MemoryWssBench.Round(
-      100 * MB, 100 * MB + 20 * MB + 1000 * 5 * 1024, 100 * MB + 20 * MB + 5000 * 5 * 1024, 1000, 5000);
+      100 * MB, 100 * MB + 20 * MB + 1000 * 5 * 1024, 100 * MB + 20 * MB + 5000 * 5 * 1024, 1000, 5000, 10.0);
 
   @Test
   void theSlopeLeavesOneTimeCostsOut() {
@@ -24,5 +24,10 @@ class MemoryWssRoundTest {
   void projectsTheIdleServerSharedOverTheTargetPlusTheSlope() {
     assertThat(round.perSessionAt(50_000)).isCloseTo(100.0 * MB / 50_000 + 5 * 1024, within(0.001));
     assertThat(round.withinBudget()).isCloseTo((512.0 - 100) * MB / (5 * 1024), within(0.001));
+  }
+
+  @Test
+  void theOpeningPaceIsTheSessionsOverTheTimeTheyTook() {
+    assertThat(round.openedPerSecond()).isCloseTo(500, within(0.001));
   }
 }
