@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -73,12 +72,11 @@ final class SessionHolder implements AutoCloseable {
     // the servers under test, opening theirs at the same time, would otherwise get. One GC thread:
     // a holder's pauses delay nothing that is measured. The JVM's own output goes to stderr, the log,
     // so that stdout carries the answers only.
-    List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+    List<String> command = List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-XX:+DisplayVMOutputToStderr", "-Xlog:disable", "-Xlog:all=warning:stderr",
         "-cp", System.getProperty("java.class.path"), SessionHolder.class.getName(),
-        target.wire() instanceof SocketIoWire ? "socket.io" : "switchboard",
-        target.address().getAddress().getHostAddress(), Integer.toString(target.address().getPort()),
-        Boolean.toString(target.tls())));
+        target.wire().name(), target.address().getAddress().getHostAddress(),
+        Integer.toString(target.address().getPort()), Boolean.toString(target.tls()));
     ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.to(log.toFile()));
     // Options from the environment would reach the child too (a -Xlog or PrintCompilation there
     // writes to stdout).
@@ -149,9 +147,10 @@ final class SessionHolder implements AutoCloseable {
     }
   }
 
-  /** The child: {@code switchboard|socket.io HOST PORT TLS}, then commands on stdin. */
+  /** The child: {@code WIRE HOST PORT TLS} (WIRE a {@link SignalingWire#name()}), then commands on stdin. */
   public static void main(String[] args) throws Exception {
-    SignalingWire wire = args[0].equals("socket.io") ? new SocketIoWire() : new SwitchboardWire();
+    SignalingWire wire = SignalingWire.both().stream().filter(w -> w.name().equals(args[0])).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("unknown wire " + args[0]));
     InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(args[1]), Integer.parseInt(args[2]));
     PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
