@@ -2,7 +2,6 @@ package dev.switchboard.bench;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -43,8 +42,10 @@ abstract class LoadWorker<T> {
   private final Map<Tid, Sent<T>> inFlight = new HashMap<>();
   /** In send order, so expiry pops from the head; entries already answered are skipped. */
   private final ArrayDeque<Sent<T>> sendOrder = new ArrayDeque<>();
+  /** Each socket's datagrams of the current tick, by socket; the ones with some in {@link #toFlush}. */
+  private final Map<DatagramChannel, DatagramBatch> batches = new IdentityHashMap<>();
   private final Set<DatagramChannel> unflushed = Collections.newSetFromMap(new IdentityHashMap<>());
-  private final List<DatagramChannel> toFlush = new ArrayList<>();
+  private final List<DatagramBatch> toFlush = new ArrayList<>();
   private final java.util.Queue<io.netty.channel.Channel> opened = new java.util.concurrent.ConcurrentLinkedQueue<>();
   protected LoadStats stats = new LoadStats();
   private ScheduledFuture<?> pacer;
@@ -87,16 +88,18 @@ abstract class LoadWorker<T> {
     Sent<T> s = new Sent<>(tid, owner, now);
     inFlight.put(tid, s);
     sendOrder.add(s);
-    channel.write(new DatagramPacket(Unpooled.wrappedBuffer(message), server), channel.voidPromise());
+    DatagramBatch batch = batches.computeIfAbsent(channel,
+        c -> new DatagramBatch(c, server, DatagramBatch.supported(c)));
+    batch.add(message);
     if (unflushed.add(channel)) {
-      toFlush.add(channel);
+      toFlush.add(batch);
     }
   }
 
-  /** One flush per socket per tick, so that epoll sends the tick's datagrams with one sendmmsg. */
+  /** One flush per socket per tick: the tick's datagrams go out in one GSO send (or one sendmmsg). */
   private void flush() {
-    for (DatagramChannel c : toFlush) {
-      c.flush();
+    for (DatagramBatch b : toFlush) {
+      b.flush();
     }
     toFlush.clear();
     unflushed.clear();

@@ -23,6 +23,18 @@ record RateLadder(double factor, int maxSteps, Duration stepDuration) {
     double rate() {
       return best == null ? 0 : best.completedPerSecond();
     }
+
+    /**
+     * Where the limit lies, as far as this ladder tells: the best rate, or what the failing step
+     * still completed when that was more (a doubling ladder passes 64000/s, fails 128000/s and
+     * completes 120000/s there: the limit is nearer 120000 than 64000).
+     */
+    double capacityHint() {
+      if (capped || best == null || steps.isEmpty()) {
+        return rate();
+      }
+      return Math.max(rate(), steps.get(steps.size() - 1).completedPerSecond());
+    }
   }
 
   /** Up to this many times a failing first step is retried at a rate {@link #DOWN} lower. */

@@ -70,9 +70,10 @@ final class SessionHolder implements AutoCloseable {
     // C1 only: over the 15000 handshakes of a memory-wss round, C2's compilations cost the holder
     // more CPU than they save (0.75 against 1.29 ms per session opened, 10000 sessions), CPU that
     // the servers under test, opening theirs at the same time, would otherwise get. One GC thread:
-    // a holder's pauses delay nothing that is measured. The JVM's own output goes to stderr, the log,
-    // so that stdout carries the answers only.
+    // a holder's pauses delay nothing that is measured. No leak detector (see bench/run). The JVM's
+    // own output goes to stderr, the log, so that stdout carries the answers only.
     List<String> command = List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-Dio.netty.leakDetection.level=disabled",
         "-XX:+DisplayVMOutputToStderr", "-Xlog:disable", "-Xlog:all=warning:stderr",
         "-cp", System.getProperty("java.class.path"), SessionHolder.class.getName(),
         target.wire().name(), target.address().getAddress().getHostAddress(),

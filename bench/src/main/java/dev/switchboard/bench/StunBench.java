@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * STUN Binding and TURN Allocate throughput, Switchboard vs coturn, with one load generator for both
  * ({@link StunLoadGenerator}): per server and kind, a warm-up ladder of doubling rates finds the
- * rough limit; each round then climbs from 60% of the best so far in steps of {@link #FACTOR} until 1% of a step
+ * rough limit; each round then climbs from 85% of the best so far (after the warm-up: of what its failing step
+ * still completed, when more) in steps of {@link #FACTOR} until 1% of a step
  * fails. Rounds interleave the servers (A B A B …).
  */
 final class StunBench implements Bench {
@@ -99,9 +100,13 @@ final class StunBench implements Bench {
           for (BenchServer s : servers) {
             RateLadder.Result r = load.with(kind, s, g -> {
               System.out.printf("  %-28s %s%n", s.name() + " JIT warm-up " + kind.label, g.step(kind.warmupStart, WARMUP));
-              return warmup.climb(kind.warmupStart, g::step, s.name() + " warm-up " + kind.label);
+              // From twice the JIT step's rate: the ladder's first step would repeat that one.
+              return warmup.climb(2 * kind.warmupStart, g::step, s.name() + " warm-up " + kind.label);
             });
-            start.put(s.name() + kind, Math.max(kind.warmupStart, START_FRACTION * r.rate()));
+            // From what the failing warm-up step still completed, not only the step below it: a
+            // doubling ladder leaves up to a factor of 2 between the two, which the first round
+            // climbed in steps of 1.12 (about 25 s of the run, 2026-12-02).
+            start.put(s.name() + kind, Math.max(kind.warmupStart, START_FRACTION * r.capacityHint()));
           }
         }
         RateLadder ladder = new RateLadder(FACTOR, 16, STEP);

@@ -24,7 +24,16 @@ final class TurnRelayBench implements Bench {
   static final Uclient.Load PACED = new Uclient.Load(Uclient.Mode.UDP_CHANNELS, 20, 1000, 2, 120);
 
   /** A shorter run of every mode before measuring, so that JIT compilation is not billed to a round. */
-  static final int WARM_UP_MESSAGES = 400;
+  static final int WARM_UP_MESSAGES = 150;
+  /**
+   * Sessions per mode in the warm-up, three times a round's: the relay path compiles within a few
+   * thousand packets, but Allocate, authentication, CreatePermission and ChannelBind run once per
+   * session, and with the 20 sessions of a round the JIT was still compiling them in the first
+   * measured rounds (2026-12-02, probe of 6 paced -y rounds: 11-12 ticks of C2 in the first, 1-7 in
+   * the next two; after a warm-up of 100 sessions per mode, 0-6 and mostly 0-1). 60, not 100: the
+   * 10-minute run. With {@link #WARM_UP_MESSAGES} each; the relay path is compiled within that too.
+   */
+  static final int WARM_UP_SESSIONS = 60;
 
   /**
    * Loads for (b): one uclient process tops out near 35k messages/s on this machine, so a step is a
@@ -67,7 +76,7 @@ final class TurnRelayBench implements Bench {
       // to save time; coturn is compiled ahead of time and needs none.
       List<Uclient.Load> warmUp = new ArrayList<>();
       for (Uclient.Mode mode : Uclient.Mode.values()) {
-        warmUp.add(PACED.with(mode, WARM_UP_MESSAGES));
+        warmUp.add(new Uclient.Load(mode, WARM_UP_SESSIONS, WARM_UP_MESSAGES, PACED.intervalMs(), PACED.bytes()));
       }
       runner.concurrently(ours, warmUp);
       for (Uclient.Mode mode : Uclient.Mode.values()) {

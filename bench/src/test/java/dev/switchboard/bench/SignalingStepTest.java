@@ -32,4 +32,41 @@ class SignalingStepTest {
     assertThat(m.serverMicros(Duration.ofSeconds(1))).isCloseTo(100, Offset.offset(1e-9));
     assertThat(m.generatorMicros(Duration.ofSeconds(1))).isCloseTo(50, Offset.offset(1e-9));
   }
+
+  /** A server that keeps p99 within 5 ms up to {@code limit} signals/s, and the rates it was offered. */
+  private static SignalingBench.StepRunner upTo(double limit, java.util.List<Double> offered) {
+    return rate -> {
+      offered.add(rate);
+      return new SignalingBench.Measured(new SignalingLoad.Step(rate, rate, 0, rate, 0.2, rate <= limit ? 1 : 20, 0),
+          0.5, 0.5, 1.3);
+    };
+  }
+
+  @Test
+  void theCoarseLadderClimbsUntilAStepFailsTwice() throws Exception {
+    java.util.List<Double> offered = new java.util.ArrayList<>();
+    SignalingBench.Coarse c = SignalingBench.coarse(0, upTo(30000, offered));
+
+    assertThat(c.index()).isEqualTo(2);
+    assertThat(c.passed().step().offeredPerSecond()).isEqualTo(20000);
+    assertThat(c.failed().step().offeredPerSecond()).isEqualTo(40000);
+    assertThat(offered).containsExactly(5000.0, 10000.0, 20000.0, 40000.0, 40000.0);
+  }
+
+  @Test
+  void aLaterRoundStartsOneStepBelowItsBestAndFallsBackToTheBottom() throws Exception {
+    assertThat(SignalingBench.startAfter(2)).isEqualTo(1);
+    assertThat(SignalingBench.startAfter(-1)).isZero();
+
+    java.util.List<Double> offered = new java.util.ArrayList<>();
+    SignalingBench.Coarse same = SignalingBench.coarse(1, upTo(30000, offered));
+    assertThat(same.index()).isEqualTo(2);
+    assertThat(offered).containsExactly(10000.0, 20000.0, 40000.0, 40000.0);
+
+    offered.clear();
+    SignalingBench.Coarse worse = SignalingBench.coarse(2, upTo(12000, offered));
+    assertThat(worse.index()).isEqualTo(1);
+    assertThat(worse.passed().step().offeredPerSecond()).isEqualTo(10000);
+    assertThat(offered).containsExactly(20000.0, 20000.0, 5000.0, 10000.0, 20000.0, 20000.0);
+  }
 }

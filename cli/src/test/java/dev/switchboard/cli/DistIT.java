@@ -81,6 +81,7 @@ class DistIT {
         .containsPattern("MaxHeapFreeRatio\\s+= 15\\s")
         .containsPattern("G1UseAdaptiveIHOP\\s+= false\\s")
         .containsPattern("InitiatingHeapOccupancyPercent\\s+= 88\\s")
+        .containsPattern("UsePerfData\\s+= false\\s")
         .containsPattern("MinHeapFreeRatio\\s+= 5\\s"); // the stub's 10, overridden
   }
 
