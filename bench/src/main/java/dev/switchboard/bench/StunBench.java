@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,16 +36,18 @@ final class StunBench implements Bench {
   static final double START_FRACTION = 0.85;
 
   enum Kind {
-    BINDING("Binding", "requests/s", 32000),
-    ALLOCATE("Allocate cycle", "allocations/s", 4000);
+    BINDING("Binding", "requests/s", "request", 32000),
+    ALLOCATE("Allocate cycle", "allocations/s", "cycle", 4000);
 
     final String label;
     final String unit;
+    final String perUnit;
     final double warmupStart;
 
-    Kind(String label, String unit, double warmupStart) {
+    Kind(String label, String unit, String perUnit, double warmupStart) {
       this.label = label;
       this.unit = unit;
+      this.perUnit = perUnit;
       this.warmupStart = warmupStart;
     }
   }
@@ -110,13 +113,15 @@ final class StunBench implements Bench {
           }
         }
         RateLadder ladder = new RateLadder(FACTOR, 16, STEP);
+        // The server's CPU seconds per measured step, by step (identity: two steps may be equal values).
+        Map<Step, Double> cpu = new IdentityHashMap<>();
         Map<String, List<RateLadder.Result>> results = new LinkedHashMap<>();
         for (int round = 0; round < ctx.rounds(); round++) {
           for (Kind kind : Kind.values()) {
             for (BenchServer s : servers) {
               String key = s.name() + kind;
               String label = s.name() + " r" + (round + 1) + " " + kind.label;
-              RateLadder.Result r = load.with(kind, s, g -> ladder.climb(start.get(key), g::step, label));
+              RateLadder.Result r = load.with(kind, s, g -> ladder.climb(start.get(key), billed(g, s, cpu), label));
               results.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
               // The next round starts below the best seen so far (same rule for both servers): the
               // start only saves steps, the result is still where that round's ladder fails.
@@ -125,7 +130,7 @@ final class StunBench implements Bench {
           }
         }
         for (Kind kind : Kind.values()) {
-          add(report, kind, results.get(ours.name() + kind), results.get(coturn.name() + kind));
+          add(report, kind, results.get(ours.name() + kind), results.get(coturn.name() + kind), cpu);
         }
       } finally {
         generators.values().forEach(StunLoadGenerator::close);
@@ -146,7 +151,8 @@ final class StunBench implements Bench {
         + ALLOCATE_TUPLES + " 5-tuples for Allocate cycles, steps ×" + FACTOR + " of " + STEP.toMillis() + " ms");
   }
 
-  private static void add(Report report, Kind kind, List<RateLadder.Result> ours, List<RateLadder.Result> theirs) {
+  private static void add(Report report, Kind kind, List<RateLadder.Result> ours, List<RateLadder.Result> theirs,
+                          Map<Step, Double> cpu) {
     String section = "STUN/TURN, " + kind.label + " throughput";
     boolean capped = ours.stream().anyMatch(RateLadder.Result::capped) || theirs.stream().anyMatch(RateLadder.Result::capped);
     report.compare(section, kind.label + ": highest rate with < 1% timeouts", kind.unit,
@@ -157,6 +163,27 @@ final class StunBench implements Bench {
         latency(theirs, true), null, null);
     report.compare(section, kind.label + ": p99 latency at that rate", "ms", latency(ours, false), "coturn",
         latency(theirs, false), null, null);
+    // What the rate ratio leaves out: the generator shares the cores, and each server turns what it
+    // leaves into requests with its own threads (Switchboard: STUN on one loop of two).
+    report.compare(section, kind.label + ": server CPU per " + kind.perUnit + " at that rate", "µs",
+        cpuMicros(ours, cpu), "coturn", cpuMicros(theirs, cpu), null,
+        "from /proc/PID/stat over the step and its drain, per unit completed");
+  }
+
+  /** Runs {@code g}'s steps and notes what each cost {@code server} in CPU seconds (/proc/PID/stat). */
+  private static RateLadder.Runner billed(StunLoadGenerator g, BenchServer server, Map<Step, Double> cpu) {
+    return (rate, duration) -> {
+      double before = server.proc().cpuSeconds();
+      Step step = g.step(rate, duration);
+      cpu.put(step, server.proc().cpuSeconds() - before);
+      return step;
+    };
+  }
+
+  /** Server CPU µs per completed unit at each result's highest passing step (NaN: none passed). */
+  static List<Double> cpuMicros(List<RateLadder.Result> results, Map<Step, Double> cpu) {
+    return results.stream().map(r -> r.best() == null || r.best().completed() == 0 || !cpu.containsKey(r.best())
+        ? Double.NaN : cpu.get(r.best()) * 1e6 / r.best().completed()).toList();
   }
 
   private static List<Double> latency(List<RateLadder.Result> results, boolean p50) {
