@@ -22,10 +22,10 @@
 # remark pause (4-10 ms) that shrank the heap, which the next collection grew again, page faults
 # included (bench signaling, GC log: p99 relay latency past 5 ms). The threshold sits above the 85%
 # occupancy that a shrink to 15% free leaves, so a shrunk heap does not start a cycle by itself
-# being full. No hsperfdata (-XX:-UsePerfData): its sampler thread woke every 50 ms and was most of
-# an idle server's CPU (measured: 11 ticks of 10 ms in 30 s with it, 8 in 40 s without), billed
-# to every relayed packet of a lightly loaded relay (bench turn); jcmd PID still works, only
-# jps/jstat no longer list the process. Options in SWITCHBOARD_JAVA_OPTS come later and win.
+# being full. No hsperfdata (-XX:-UsePerfData): its sampler thread wakes every 50 ms and was about
+# half of an idle server's CPU (measured: 11 ticks of 10 ms in 30 s with it, 8 in 40 s without),
+# some 4% of what a paced TURN round bills per relayed packet (bench turn); jcmd PID still works,
+# only jps/jstat no longer list the process. Options in SWITCHBOARD_JAVA_OPTS come later and win.
 #
 # Class archive (AppCDS): loading and verifying some 4000 classes is most of a start. When a build
 # has no archive yet, `serve` starts as usual and a second JVM, in the background at low priority,

@@ -1,6 +1,7 @@
 package dev.switchboard.bench;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.SegmentedDatagramPacket;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
@@ -18,6 +19,8 @@ final class DatagramBatch {
 
   /** The kernel's limit is 64 or 128 segments per send, depending on its version. */
   static final int MAX_SEGMENTS = 64;
+  /** A GSO send is one UDP datagram to the kernel: its payload must fit in 65507 bytes. */
+  static final int MAX_BYTES = 65_000;
 
   private final DatagramChannel channel;
   private final InetSocketAddress to;
@@ -35,16 +38,18 @@ final class DatagramBatch {
 
   /** Whether this JVM and kernel can send a GSO batch on {@code channel}. */
   static boolean supported(DatagramChannel channel) {
-    return channel instanceof io.netty.channel.epoll.EpollDatagramChannel && SegmentedDatagramPacket.isSupported();
+    return channel instanceof EpollDatagramChannel && SegmentedDatagramPacket.isSupported();
   }
 
   /** Queues {@code message}; nothing reaches the socket before {@link #flush()}. */
   void add(byte[] message) {
-    if (pending != null && (message.length != segment || segments == MAX_SEGMENTS)) {
+    if (pending != null && (message.length != segment || segments == MAX_SEGMENTS
+        || pending.readableBytes() + message.length > MAX_BYTES)) {
       writePending();
     }
     if (pending == null) {
-      pending = channel.alloc().directBuffer(message.length * (gso ? MAX_SEGMENTS : 1));
+      // Most batches of an Allocate load hold one datagram (a socket per 5-tuple): grow on demand.
+      pending = channel.alloc().directBuffer(message.length);
       segment = message.length;
     }
     pending.writeBytes(message);

@@ -209,19 +209,30 @@ final class SignalingBench implements Bench {
 
   /**
    * Climbs {@link #STEPS} from index {@code from}, each step tried up to {@link #TRIES} times, until
-   * one fails. When the first step of a start above the bottom fails, climbs again from the bottom,
-   * so that a round that does worse than the one before is measured, not scored zero.
+   * one fails. When the first step of a start above the bottom fails, climbs the steps below it from
+   * the bottom, so that a round that does worse than the one before is measured, not scored zero;
+   * the step that failed is not tried again.
    */
   static Coarse coarse(int from, StepRunner runner) throws Exception {
+    Coarse above = climb(from, STEPS.length, runner);
+    if (from == 0 || above.index() >= 0) {
+      return above;
+    }
+    Coarse below = climb(0, from, runner);
+    return below.failed() != null ? below : new Coarse(below.passed(), below.index(), above.failed());
+  }
+
+  /** Steps {@code from} (inclusive) to {@code to} (exclusive), until one fails in every try. */
+  private static Coarse climb(int from, int to, StepRunner runner) throws Exception {
     Measured passed = null;
     int index = -1;
-    for (int i = from; i < STEPS.length; i++) {
+    for (int i = from; i < to; i++) {
       Measured m = null;
       for (int t = 0; t < TRIES && (m == null || !m.step().within(MAX_P99_MILLIS)); t++) {
         m = runner.run(STEPS[i]);
       }
       if (!m.step().within(MAX_P99_MILLIS)) {
-        return i == from && from > 0 ? coarse(0, runner) : new Coarse(passed, index, m);
+        return new Coarse(passed, index, m);
       }
       passed = m;
       index = i;

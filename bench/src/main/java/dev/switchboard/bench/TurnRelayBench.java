@@ -32,6 +32,8 @@ final class TurnRelayBench implements Bench {
    * measured rounds (2026-12-02, probe of 6 paced -y rounds: 11-12 ticks of C2 in the first, 1-7 in
    * the next two; after a warm-up of 100 sessions per mode, 0-6 and mostly 0-1). 60, not 100: the
    * 10-minute run. With {@link #WARM_UP_MESSAGES} each; the relay path is compiled within that too.
+   * The four modes at once offer three times a round's rate each, some 120k messages/s nominal
+   * (uclient reaches about 40% of nominal): the warm-up loads both cores, which it may.
    */
   static final int WARM_UP_SESSIONS = 60;
 

@@ -34,6 +34,14 @@ class RateLadderTest {
   }
 
   @Test
+  void aLadderWhereEveryStepFailedHintsAtNothing() throws Exception {
+    RateLadder.Result r = new RateLadder(2, 6, Duration.ofSeconds(1)).climb(100000, limitedTo(1000), "test");
+
+    assertThat(r.best()).isNull();
+    assertThat(r.capacityHint()).isZero();
+  }
+
+  @Test
   void aFailingFirstStepIsRetriedLower() throws Exception {
     RateLadder.Result r = new RateLadder(1.12, 2, Duration.ofSeconds(1)).climb(150000, limitedTo(110000), "test");
 

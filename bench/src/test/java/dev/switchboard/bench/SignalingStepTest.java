@@ -67,6 +67,13 @@ class SignalingStepTest {
     SignalingBench.Coarse worse = SignalingBench.coarse(2, upTo(12000, offered));
     assertThat(worse.index()).isEqualTo(1);
     assertThat(worse.passed().step().offeredPerSecond()).isEqualTo(10000);
-    assertThat(offered).containsExactly(20000.0, 20000.0, 5000.0, 10000.0, 20000.0, 20000.0);
+    assertThat(worse.failed().step().offeredPerSecond()).isEqualTo(20000);
+    assertThat(offered).containsExactly(20000.0, 20000.0, 5000.0, 10000.0);
+
+    offered.clear();
+    SignalingBench.Coarse muchWorse = SignalingBench.coarse(2, upTo(3000, offered));
+    assertThat(muchWorse.index()).isEqualTo(-1);
+    assertThat(muchWorse.failed().step().offeredPerSecond()).isEqualTo(5000);
+    assertThat(offered).containsExactly(20000.0, 20000.0, 5000.0, 5000.0);
   }
 }

@@ -31,4 +31,21 @@ class StunBenchTest {
     assertThat(micros.get(0)).isCloseTo(6.5, org.assertj.core.data.Offset.offset(1e-9));
     assertThat(micros.get(1)).isNaN();
   }
+
+  @Test
+  void equalStepsOfDifferentRoundsKeepTheirOwnCpu() {
+    Step first = step(112000, 112000);
+    Step second = step(112000, 112000); // equal as a record, another step
+    Step empty = step(112000, 0);
+    Map<Step, Double> cpu = new IdentityHashMap<>();
+    cpu.put(first, 0.56);
+    cpu.put(second, 0.84);
+    cpu.put(empty, 0.1);
+
+    List<Double> micros = StunBench.cpuMicros(List.of(new RateLadder.Result(first, List.of(first), false),
+        new RateLadder.Result(empty, List.of(empty), false)), cpu);
+
+    assertThat(micros.get(0)).isCloseTo(5, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(micros.get(1)).isNaN();
+  }
 }
