@@ -41,4 +41,11 @@ class TurnPeakLadderTest {
     assertThat(peak.relayedPerSecond()).isZero();
     assertThat(peak.step()).isEqualTo(TurnRelayBench.PEAK_PROCESSES.length - 1);
   }
+
+  @Test
+  void everyPacedModeIsMeasuredOnceAndTheTargetedOnesLast() {
+    assertThat(TurnRelayBench.MEASURED_ORDER).containsExactlyInAnyOrder(Uclient.Mode.values());
+    assertThat(TurnRelayBench.MEASURED_ORDER.subList(2, 4))
+        .containsExactly(Uclient.Mode.UDP_CHANNELS, Uclient.Mode.UDP_PEER);
+  }
 }
