@@ -13,10 +13,8 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Set;
 import java.util.HashMap;
 import java.util.Map;
@@ -44,8 +42,7 @@ abstract class LoadWorker<T> {
   private final ArrayDeque<Sent<T>> sendOrder = new ArrayDeque<>();
   /** Each socket's datagrams of the current tick, by socket; the ones with some in {@link #toFlush}. */
   private final Map<DatagramChannel, DatagramBatch> batches = new IdentityHashMap<>();
-  private final Set<DatagramChannel> unflushed = Collections.newSetFromMap(new IdentityHashMap<>());
-  private final List<DatagramBatch> toFlush = new ArrayList<>();
+  private final Set<DatagramBatch> toFlush = Collections.newSetFromMap(new IdentityHashMap<>());
   private final java.util.Queue<io.netty.channel.Channel> opened = new java.util.concurrent.ConcurrentLinkedQueue<>();
   protected LoadStats stats = new LoadStats();
   private ScheduledFuture<?> pacer;
@@ -91,9 +88,7 @@ abstract class LoadWorker<T> {
     DatagramBatch batch = batches.computeIfAbsent(channel,
         c -> new DatagramBatch(c, server, DatagramBatch.supported(c)));
     batch.add(message);
-    if (unflushed.add(channel)) {
-      toFlush.add(batch);
-    }
+    toFlush.add(batch);
   }
 
   /** One flush per socket per tick: the tick's datagrams go out in one GSO send (or one sendmmsg). */
@@ -102,7 +97,6 @@ abstract class LoadWorker<T> {
       b.flush();
     }
     toFlush.clear();
-    unflushed.clear();
   }
 
   /** Starts {@code total} units at {@code perSecond} from now on; new stats for the step. Call on the loop. */

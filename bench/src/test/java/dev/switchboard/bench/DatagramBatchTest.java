@@ -32,9 +32,7 @@ class DatagramBatchTest {
     try (DatagramSocket receiver = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
       receiver.setSoTimeout(2000);
       receiver.setReceiveBufferSize(1 << 20);
-      DatagramChannel channel = (DatagramChannel) new Bootstrap().group(group).channel(EpollDatagramChannel.class)
-          .handler(new ChannelInboundHandlerAdapter())
-          .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
+      DatagramChannel channel = bindSender(group);
       assumeTrue(DatagramBatch.supported(channel), "UDP GSO (Linux 4.18+)");
       List<byte[]> sent = new ArrayList<>();
       for (int i = 0; i < DatagramBatch.MAX_SEGMENTS + 6; i++) {
@@ -69,9 +67,7 @@ class DatagramBatchTest {
     MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     try (DatagramSocket receiver = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
       receiver.setSoTimeout(2000);
-      DatagramChannel channel = (DatagramChannel) new Bootstrap().group(group).channel(EpollDatagramChannel.class)
-          .handler(new ChannelInboundHandlerAdapter())
-          .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
+      DatagramChannel channel = bindSender(group);
       DatagramBatch batch = new DatagramBatch(channel, (InetSocketAddress) receiver.getLocalSocketAddress(), false);
       channel.eventLoop().submit(() -> {
         for (int i = 0; i < 5; i++) {
@@ -90,6 +86,13 @@ class DatagramBatchTest {
     } finally {
       group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS).sync();
     }
+  }
+
+  /** An epoll datagram socket on loopback that only sends. */
+  private static DatagramChannel bindSender(MultiThreadIoEventLoopGroup group) throws InterruptedException {
+    return (DatagramChannel) new Bootstrap().group(group).channel(EpollDatagramChannel.class)
+        .handler(new ChannelInboundHandlerAdapter())
+        .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
   }
 
   /** {@code length} bytes that say which message this is. */
