@@ -1,6 +1,9 @@
 package dev.switchboard.bench;
 
 import io.netty.buffer.ByteBuf;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -9,7 +12,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The few STUN/TURN messages the load generator sends (Binding, Allocate, Refresh) and the little it
+ * The few STUN/TURN messages the load generators send (Binding, Allocate, Refresh, ChannelBind) and the little it
  * reads from responses. Hand-written on purpose: bench/ does not depend on the server modules, so the
  * server's codec is not what checks itself. Not thread-safe (the {@link Mac} is confined to its
  * event loop); the static helpers are pure.
@@ -21,14 +24,18 @@ final class StunMessages {
   static final int BINDING_REQUEST = 0x0001;
   static final int ALLOCATE_REQUEST = 0x0003;
   static final int REFRESH_REQUEST = 0x0004;
+  static final int CHANNEL_BIND_REQUEST = 0x0009;
   static final int SUCCESS = 0x0100;
   static final int ERROR = 0x0110;
   static final int USERNAME = 0x0006;
   static final int MESSAGE_INTEGRITY = 0x0008;
   static final int ERROR_CODE = 0x0009;
+  static final int CHANNEL_NUMBER = 0x000C;
   static final int LIFETIME = 0x000D;
+  static final int XOR_PEER_ADDRESS = 0x0012;
   static final int REALM = 0x0014;
   static final int NONCE = 0x0015;
+  static final int XOR_RELAYED_ADDRESS = 0x0016;
   static final int REQUESTED_TRANSPORT = 0x0019;
   /** RFC 8656 §18.13: protocol number 17 (UDP) in the first byte, then RFU. */
   private static final byte[] UDP_TRANSPORT = {17, 0, 0, 0};
@@ -82,9 +89,46 @@ final class StunMessages {
     return signed(REFRESH_REQUEST, tid, nonce, new Attribute(LIFETIME, new byte[4]));
   }
 
-  private byte[] signed(int type, Tid tid, byte[] nonce, Attribute attribute) {
-    return encode(type, tid, mac, attribute, new Attribute(USERNAME, credentials.username()),
-        new Attribute(REALM, credentials.realm()), new Attribute(NONCE, nonce));
+  /** ChannelBind of {@code channel} (0x4000-0x4FFF) to {@code peer}, signed (RFC 8656 §12.1). */
+  byte[] channelBind(Tid tid, byte[] nonce, int channel, InetSocketAddress peer) {
+    byte[] number = ByteBuffer.allocate(4).putShort((short) channel).array();
+    return signed(CHANNEL_BIND_REQUEST, tid, nonce, new Attribute(CHANNEL_NUMBER, number),
+        new Attribute(XOR_PEER_ADDRESS, xorAddress(peer)));
+  }
+
+  private byte[] signed(int type, Tid tid, byte[] nonce, Attribute... attributes) {
+    Attribute[] all = java.util.Arrays.copyOf(attributes, attributes.length + 3);
+    all[attributes.length] = new Attribute(USERNAME, credentials.username());
+    all[attributes.length + 1] = new Attribute(REALM, credentials.realm());
+    all[attributes.length + 2] = new Attribute(NONCE, nonce);
+    return encode(type, tid, mac, all);
+  }
+
+  /** The value of an XOR-PEER-ADDRESS (or any XOR address attribute) of an IPv4 address (RFC 8489 §14.2). */
+  static byte[] xorAddress(InetSocketAddress address) {
+    byte[] ip = address.getAddress().getAddress();
+    if (ip.length != 4) {
+      throw new IllegalArgumentException("IPv4 only: " + address);
+    }
+    ByteBuffer b = ByteBuffer.allocate(8);
+    b.put((byte) 0).put((byte) 1).putShort((short) (address.getPort() ^ (MAGIC_COOKIE >>> 16)));
+    b.putInt(ByteBuffer.wrap(ip).getInt() ^ MAGIC_COOKIE);
+    return b.array();
+  }
+
+  /** An IPv4 XOR address attribute's value decoded; null when it is not one. */
+  static InetSocketAddress xorAddress(byte[] value) {
+    if (value == null || value.length != 8 || value[1] != 1) {
+      return null;
+    }
+    ByteBuffer b = ByteBuffer.wrap(value);
+    int port = (b.getShort(2) & 0xFFFF) ^ (MAGIC_COOKIE >>> 16);
+    byte[] ip = ByteBuffer.allocate(4).putInt(b.getInt(4) ^ MAGIC_COOKIE).array();
+    try {
+      return new InetSocketAddress(InetAddress.getByAddress(ip), port);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e); // four bytes are always an address
+    }
   }
 
   /**

@@ -157,12 +157,36 @@ final class TurnRelayBench implements Bench {
     return new Peak(0, PEAK_PROCESSES.length - 1);
   }
 
-  /** One paced run's server-side cost and client-side outcome. */
-  record Paced(double cpuSeconds, Uclient.Result result) {
+  /**
+   * One paced run's server-side cost and client-side outcome. The CPU is billed per packet that
+   * uclient and the round-trip probe had relayed together.
+   */
+  record Paced(double cpuSeconds, Uclient.Result result, ProbeRtt rtt) {
     double cpuPer100k() {
-      return cpuSeconds / result.relayedPackets() * 100_000;
+      return cpuSeconds / (result.relayedPackets() + rtt.relayedPackets()) * 100_000;
     }
   }
+
+  /**
+   * The {@link RelayRttProbe}'s round trips in one run, over the seconds in which uclient received
+   * at least half its steady rate; NaN where no ping fell in them.
+   */
+  record ProbeRtt(double p50Micros, double p99Micros, long answered, long lost, long relayedPackets) {
+    static final ProbeRtt NONE = new ProbeRtt(Double.NaN, Double.NaN, 0, 0, 0);
+
+    static ProbeRtt of(RelayRttProbe.Sample[] samples, List<long[]> busySpans) {
+      double[] micros = RelayRttProbe.micros(samples, busySpans);
+      return new ProbeRtt(RelayRttProbe.quantile(micros, 0.5), RelayRttProbe.quantile(micros, 0.99), micros.length,
+          RelayRttProbe.lost(samples, busySpans), RelayRttProbe.relayedPackets(samples));
+    }
+  }
+
+  /** One uclient process's summary and the times its progress lines appeared. */
+  record Run(Uclient.Result result, UclientWatch watch) {}
+
+  static final long UCLIENT_TIMEOUT_SECONDS = 120;
+  /** How often a running uclient's log is read: the probe's pings are lined up with its seconds to this. */
+  static final long WATCH_POLL_MILLIS = 100;
 
   /** Runs uclient against one server and measures that server's CPU over the run. */
   record Runner(TurnSetup setup, Path work, InetSocketAddress peer) {
@@ -170,57 +194,88 @@ final class TurnRelayBench implements Bench {
       Path log = work.resolve("uclient-" + server.name() + "-" + load.mode() + "-" + System.nanoTime() + ".log");
       double before = server.proc().cpuSeconds();
       Uclient.Result r = Uclient.run(server.turn(), setup, load, peer, log, 90);
-      return report(server, load, server.proc().cpuSeconds() - before, r);
+      return report(server, load, server.proc().cpuSeconds() - before, r, ProbeRtt.NONE);
     }
 
     /**
-     * The same load against every server at once, one uclient each, each server billed its own CPU.
-     * Why at once rather than in turn: uclient spends ~7 s of every run connecting and staggering its
-     * sessions, so runs in turn would not fit the 10-minute bench/run; side by side, whatever else
-     * the machine does in that window weighs on both alike. The paced load uses a fraction of a core
-     * per server, so the two do not starve each other (the peak runs, which saturate, stay in turn).
+     * The same load against every server at once, one uclient each, each server billed its own CPU,
+     * with a {@link RelayRttProbe} pinging through each meanwhile. Why at once rather than in turn:
+     * uclient spends ~7 s of every run connecting and staggering its sessions, so runs in turn would
+     * not fit the 10-minute bench/run; side by side, whatever else the machine does in that window
+     * weighs on both alike. The paced load uses a fraction of a core per server, so the two do not
+     * starve each other (the peak runs, which saturate, stay in turn).
      */
     List<Paced> sideBySide(List<BenchServer> servers, Uclient.Load load) throws Exception {
       double[] before = new double[servers.size()];
       for (int i = 0; i < servers.size(); i++) {
         before[i] = servers.get(i).proc().cpuSeconds();
       }
-      List<Uclient.Result> results = runAll(servers, java.util.Collections.nCopies(servers.size(), load));
+      List<RelayRttProbe> probes = new ArrayList<>();
+      List<RelayRttProbe.Sample[]> pings = new ArrayList<>();
+      List<Run> runs;
+      try {
+        for (BenchServer server : servers) {
+          probes.add(RelayRttProbe.start(server.turn(), setup));
+        }
+        runs = runAll(servers, java.util.Collections.nCopies(servers.size(), load));
+        for (RelayRttProbe probe : probes) {
+          pings.add(probe.stop());
+        }
+      } finally {
+        probes.forEach(RelayRttProbe::close);
+      }
       List<Paced> paced = new ArrayList<>();
       for (int i = 0; i < servers.size(); i++) {
-        paced.add(report(servers.get(i), load, servers.get(i).proc().cpuSeconds() - before[i], results.get(i)));
+        Uclient.Result r = runs.get(i).result();
+        ProbeRtt rtt = ProbeRtt.of(pings.get(i), runs.get(i).watch().busySpans(r.steadyReceivedPerSecond() / 2));
+        paced.add(report(servers.get(i), load, servers.get(i).proc().cpuSeconds() - before[i], r, rtt));
       }
       return paced;
     }
 
-    private static Paced report(BenchServer server, Uclient.Load load, double cpu, Uclient.Result r) {
-      System.out.printf("  %-11s %-40s sent %d recv %d lost %.2f%% cpu %.2f s (%.3f s/100k) steady %.0f msg/s%n",
-          server.name(), load.mode().label, r.sent(), r.received(), r.lossPercent(), cpu,
-          cpu / Math.max(1, r.relayedPackets()) * 100_000, r.steadyReceivedPerSecond());
-      return new Paced(cpu, r);
+    private static Paced report(BenchServer server, Uclient.Load load, double cpu, Uclient.Result r, ProbeRtt rtt) {
+      Paced p = new Paced(cpu, r, rtt);
+      System.out.printf("  %-11s %-40s sent %d recv %d lost %.2f%% cpu %.2f s (%.3f s/100k) steady %.0f msg/s"
+              + " probe rtt p50 %.0f p99 %.0f µs (%d pings, %d lost)%n",
+          server.name(), load.mode().label, r.sent(), r.received(), r.lossPercent(), cpu, p.cpuPer100k(),
+          r.steadyReceivedPerSecond(), rtt.p50Micros(), rtt.p99Micros(), rtt.answered(), rtt.lost());
+      return p;
     }
 
     /** Runs {@code loads} as concurrent uclient processes against {@code server}; their results in order. */
     List<Uclient.Result> concurrently(BenchServer server, List<Uclient.Load> loads) throws Exception {
-      return runAll(java.util.Collections.nCopies(loads.size(), server), loads);
+      return runAll(java.util.Collections.nCopies(loads.size(), server), loads).stream().map(Run::result).toList();
     }
 
-    /** One uclient process per pair of {@code servers.get(i)} and {@code loads.get(i)}, all at once; their results in order. */
-    private List<Uclient.Result> runAll(List<BenchServer> servers, List<Uclient.Load> loads) throws Exception {
+    /**
+     * One uclient process per pair of {@code servers.get(i)} and {@code loads.get(i)}, all at once,
+     * their logs followed while they run; their runs in order.
+     */
+    private List<Run> runAll(List<BenchServer> servers, List<Uclient.Load> loads) throws Exception {
       List<Process> running = new ArrayList<>();
       List<Path> logs = new ArrayList<>();
+      List<UclientWatch> watches = new ArrayList<>();
       try {
         for (int i = 0; i < loads.size(); i++) {
           Path log = work.resolve("uclient-" + servers.get(i).name() + "-" + loads.get(i).mode() + "-" + i + "-"
               + System.nanoTime() + ".log");
           logs.add(log);
+          watches.add(new UclientWatch(log));
           running.add(Uclient.start(servers.get(i).turn(), setup, loads.get(i), peer, log));
         }
-        List<Uclient.Result> results = new ArrayList<>();
-        for (int i = 0; i < running.size(); i++) {
-          results.add(Uclient.await(running.get(i), logs.get(i), 120));
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(UCLIENT_TIMEOUT_SECONDS);
+        while (running.stream().anyMatch(Process::isAlive) && System.nanoTime() < deadline) {
+          for (UclientWatch w : watches) {
+            w.poll();
+          }
+          Thread.sleep(WATCH_POLL_MILLIS);
         }
-        return results;
+        List<Run> runs = new ArrayList<>();
+        for (int i = 0; i < running.size(); i++) {
+          watches.get(i).poll();
+          runs.add(new Run(Uclient.await(running.get(i), logs.get(i), 1), watches.get(i)));
+        }
+        return runs;
       } finally {
         running.forEach(Process::destroyForcibly);
       }
@@ -244,6 +299,10 @@ final class TurnRelayBench implements Bench {
     }
   }
 
+  static final String PROBE_NOTE = "a probe client beside uclient: 16-byte ChannelData pings through its own"
+      + " allocation to an echo socket of its own and back, " + 1_000_000_000 / RelayRttProbe.INTERVAL_NANOS
+      + " a second, one at a time, in the seconds uclient received at least half its steady rate";
+
   private static void addPaced(Report report, Uclient.Load load, List<Paced> ours, List<Paced> theirs) {
     // uclient staggers its sessions' starts over a few seconds, so they overlap only in part: the
     // delivered rate (its busiest seconds) is reported next to the offered one.
@@ -262,8 +321,13 @@ final class TurnRelayBench implements Bench {
     report.compare(section, "relayed packets/s in the busiest seconds, " + load.mode().label, "packets/s",
         ours.stream().map(p -> 2 * p.result().steadyReceivedPerSecond()).toList(), "coturn",
         theirs.stream().map(p -> 2 * p.result().steadyReceivedPerSecond()).toList(), null, "the load both carried");
-    report.compare(section, "round-trip time, " + load.mode().label, "ms",
-        ours.stream().map(p -> p.result().rttMs()).toList(), "coturn",
-        theirs.stream().map(p -> p.result().rttMs()).toList(), null, "uclient's average");
+    // uclient's own RTT is in whole milliseconds (its averages read 0.000-0.4 ms on loopback): the
+    // probe's pings, timed in nanoseconds, are reported instead.
+    report.compare(section, "relay round-trip time p50, " + load.mode().label, "µs",
+        ours.stream().map(p -> p.rtt().p50Micros()).toList(), "coturn",
+        theirs.stream().map(p -> p.rtt().p50Micros()).toList(), null, PROBE_NOTE);
+    report.compare(section, "relay round-trip time p99, " + load.mode().label, "µs",
+        ours.stream().map(p -> p.rtt().p99Micros()).toList(), "coturn",
+        theirs.stream().map(p -> p.rtt().p99Micros()).toList(), null, PROBE_NOTE);
   }
 }

@@ -3,6 +3,8 @@ package dev.switchboard.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
@@ -60,5 +62,32 @@ class StunMessagesTest {
 
     assertThat(StunMessages.errorCode(Unpooled.wrappedBuffer(raw))).isEqualTo(438);
     assertThat(StunMessages.attribute(Unpooled.wrappedBuffer(raw), StunMessages.NONCE)).isNull();
+  }
+
+  /** RFC 5769 §2.2: XOR-MAPPED-ADDRESS 192.0.2.1:32853 is 0001 a147 e112a643. */
+  @Test
+  void xorAddressesMatchTheRfc5769Vector() throws Exception {
+    InetSocketAddress address = new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 32853);
+    byte[] value = HexFormat.of().parseHex("0001a147e112a643");
+
+    assertThat(StunMessages.xorAddress(address)).isEqualTo(value);
+    assertThat(StunMessages.xorAddress(value)).isEqualTo(address);
+    assertThat(StunMessages.xorAddress(new byte[] {0, 2, 0, 0, 0, 0, 0, 0})).as("not IPv4").isNull();
+    assertThat(StunMessages.xorAddress((byte[]) null)).isNull();
+  }
+
+  @Test
+  void signedChannelBindCarriesTheChannelThePeerAndIntegrityLast() throws Exception {
+    StunMessages m = new StunMessages(StunMessages.Credentials.of("bench", "bench", "benchpass"));
+    InetSocketAddress peer = new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000);
+
+    byte[] raw = m.channelBind(new Tid(7, 8), "n".getBytes(StandardCharsets.US_ASCII), 0x4001, peer);
+
+    var buf = Unpooled.wrappedBuffer(raw);
+    assertThat(StunMessages.type(buf)).isEqualTo(StunMessages.CHANNEL_BIND_REQUEST);
+    assertThat(StunMessages.attribute(buf, StunMessages.CHANNEL_NUMBER)).containsExactly(0x40, 0x01, 0, 0);
+    assertThat(StunMessages.xorAddress(StunMessages.attribute(buf, StunMessages.XOR_PEER_ADDRESS))).isEqualTo(peer);
+    assertThat(new String(StunMessages.attribute(buf, StunMessages.USERNAME), StandardCharsets.UTF_8)).isEqualTo("bench");
+    assertThat(ByteBuffer.wrap(raw).getShort(raw.length - 24)).isEqualTo((short) StunMessages.MESSAGE_INTEGRITY);
   }
 }

@@ -1,0 +1,76 @@
+package dev.switchboard.bench;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+
+/**
+ * Follows a running uclient's log and notes when each of its 1 s progress lines appeared, so that
+ * what else the bench measured meanwhile can be lined up with the seconds in which the load was on.
+ * uclient's own second counter cannot: it starts after its sessions connected (some 2 s in). Not
+ * thread-safe; poll it from one thread.
+ */
+final class UclientWatch {
+
+  /** One progress line: when we saw it (System.nanoTime), uclient's second and its received total. */
+  record Seen(long at, long second, long received) {}
+
+  private final Path log;
+  private final List<Seen> seen = new ArrayList<>();
+  private final StringBuilder partial = new StringBuilder();
+  private long offset;
+
+  UclientWatch(Path log) {
+    this.log = log;
+  }
+
+  /** Reads what uclient wrote since the last poll; a missing log is not yet written. */
+  void poll() throws IOException {
+    long now = System.nanoTime();
+    if (!log.toFile().exists()) {
+      return;
+    }
+    byte[] fresh;
+    try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
+      if (f.length() <= offset) {
+        return;
+      }
+      fresh = new byte[(int) (f.length() - offset)];
+      f.seek(offset);
+      f.readFully(fresh);
+      offset += fresh.length;
+    }
+    partial.append(new String(fresh, StandardCharsets.UTF_8));
+    for (int nl = partial.indexOf("\n"); nl >= 0; nl = partial.indexOf("\n")) {
+      line(partial.substring(0, nl), now);
+      partial.delete(0, nl + 1);
+    }
+  }
+
+  void line(String line, long now) {
+    Matcher m = Uclient.PROGRESS.matcher(line);
+    if (m.find()) {
+      seen.add(new Seen(now, Long.parseLong(m.group(1)), Long.parseLong(m.group(3))));
+    }
+  }
+
+  /**
+   * The spans {@code [from, to]} of System.nanoTime between two progress lines over which uclient
+   * received at least {@code rate} messages a second (by its own seconds): when the load was on.
+   */
+  List<long[]> busySpans(double rate) {
+    List<long[]> spans = new ArrayList<>();
+    for (int i = 1; i < seen.size(); i++) {
+      Seen a = seen.get(i - 1);
+      Seen b = seen.get(i);
+      if (rate > 0 && b.second() > a.second() && (b.received() - a.received()) / (double) (b.second() - a.second()) >= rate) {
+        spans.add(new long[] {a.at(), b.at()});
+      }
+    }
+    return spans;
+  }
+}

@@ -1,0 +1,54 @@
+package dev.switchboard.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class UclientWatchTest {
+
+  @TempDir
+  Path dir;
+
+  private static String progress(long second, long received) {
+    return second + ": : start_mclient: msz=20, tot_send_msgs=" + received + ", tot_recv_msgs=" + received
+        + ", tot_send_bytes ~ 0, tot_recv_bytes ~ 0";
+  }
+
+  @Test
+  void busySpansAreTheIntervalsBetweenProgressLinesAtOrAboveTheRate() {
+    UclientWatch w = new UclientWatch(dir.resolve("none.log"));
+    w.line("0: : Total connect time is 2", 0);
+    w.line(progress(0, 0), 100);
+    w.line(progress(1, 200), 200);     // 200/s
+    w.line(progress(2, 4200), 300);    // 4000/s
+    w.line(progress(3, 8200), 400);    // 4000/s
+    w.line("3: : start_mclient: tot_send_msgs=9000, tot_recv_msgs=9000", 450); // the summary: not progress
+    w.line(progress(5, 9000), 500);    // 400/s over two seconds
+
+    assertThat(w.busySpans(2000)).containsExactly(new long[] {200, 300}, new long[] {300, 400});
+    assertThat(w.busySpans(400)).hasSize(3);
+    assertThat(w.busySpans(0)).as("no steady rate: no load seen").isEmpty();
+  }
+
+  @Test
+  void pollTimesLinesWhenTheyAppearAndWaitsForAWholeLine() throws Exception {
+    Path log = dir.resolve("uclient.log");
+    UclientWatch w = new UclientWatch(log);
+    w.poll(); // not written yet
+    Files.writeString(log, progress(0, 0) + "\n" + progress(1, 5000).substring(0, 10));
+    w.poll();
+    long between = System.nanoTime();
+    Files.writeString(log, progress(1, 5000).substring(10) + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    w.poll();
+
+    assertThat(w.busySpans(1000)).singleElement().satisfies(span -> {
+      assertThat(span[0]).isLessThan(between);
+      assertThat(span[1]).isGreaterThan(between);
+    });
+  }
+}
