@@ -235,10 +235,10 @@ final class TurnRelayBench implements Bench {
 
     private static Paced report(BenchServer server, Uclient.Load load, double cpu, Uclient.Result r, ProbeRtt rtt) {
       Paced p = new Paced(cpu, r, rtt);
-      System.out.printf("  %-11s %-40s sent %d recv %d lost %.2f%% cpu %.2f s (%.3f s/100k) steady %.0f msg/s"
-              + " probe rtt p50 %.0f p99 %.0f µs (%d pings, %d lost)%n",
+      System.out.printf("  %-11s %-40s sent %d recv %d lost %.2f%% cpu %.2f s (%.3f s/100k) steady %.0f msg/s%s%n",
           server.name(), load.mode().label, r.sent(), r.received(), r.lossPercent(), cpu, p.cpuPer100k(),
-          r.steadyReceivedPerSecond(), rtt.p50Micros(), rtt.p99Micros(), rtt.answered(), rtt.lost());
+          r.steadyReceivedPerSecond(), rtt == ProbeRtt.NONE ? "" : String.format(" probe rtt p50 %.0f p99 %.0f µs"
+              + " (%d pings, %d lost)", rtt.p50Micros(), rtt.p99Micros(), rtt.answered(), rtt.lost()));
       return p;
     }
 
