@@ -9,7 +9,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.locks.LockSupport;
 
@@ -24,17 +23,24 @@ final class RelayRttProbe implements AutoCloseable {
 
   /** 200 pings a second: 400 relayed packets/s, some 2-4% of the paced load, billed with it. */
   static final long INTERVAL_NANOS = 5_000_000;
-  /** A ping not back within this counts as lost. */
+  /**
+   * How long each leg (to the echo socket, back to the client) is waited for: a ping over 100 ms in
+   * all counts as lost, and the next one goes out, since a paced run lasts some 10 s.
+   */
   static final int TIMEOUT_MILLIS = 50;
   static final int CHANNEL = 0x4000;
   /** Fresh client ports tried when the server answers 437 (see {@link #open}). */
   static final int ALLOCATE_ATTEMPTS = 5;
   private static final int PING_BYTES = 16;
-  /** Enough for 100 s of pings; a paced run takes some 10. */
+  /** 100 s of pings: a paced run takes some 10, and uclient is given at most 120 before it is stopped. */
   static final int MAX_PINGS = 20_000;
 
   /** One ping: when it left (System.nanoTime) and its round trip; -1 when it never came back. */
-  record Sample(long sentAt, long rttNanos) {}
+  record Sample(long sentAt, long rttNanos) {
+    boolean answered() {
+      return rttNanos >= 0;
+    }
+  }
 
   private final DatagramSocket client;
   private final DatagramSocket echo;
@@ -48,7 +54,7 @@ final class RelayRttProbe implements AutoCloseable {
   private volatile boolean stopping;
   private int count;
 
-  private RelayRttProbe(DatagramSocket client, DatagramSocket echo, InetSocketAddress server, InetSocketAddress relay,
+  RelayRttProbe(DatagramSocket client, DatagramSocket echo, InetSocketAddress server, InetSocketAddress relay,
                         StunMessages messages, byte[] nonce, int pings) {
     this.sentAt = new long[pings];
     this.rtt = new long[pings];
@@ -75,7 +81,7 @@ final class RelayRttProbe implements AutoCloseable {
     for (int attempt = 1; ; attempt++) {
       RelayRttProbe probe = open(server, setup, pings, new DatagramSocket(new InetSocketAddress(server.getAddress(), 0)));
       if (probe != null) {
-        probe.thread.start();
+        probe.startPinging();
         return probe;
       }
       if (attempt == ALLOCATE_ATTEMPTS) {
@@ -83,6 +89,11 @@ final class RelayRttProbe implements AutoCloseable {
             + " fresh client ports in a row");
       }
     }
+  }
+
+  /** Starts pinging through {@code relay}, already allocated with a channel bound to {@code echo}. */
+  void startPinging() {
+    thread.start();
   }
 
   /**
@@ -146,7 +157,9 @@ final class RelayRttProbe implements AutoCloseable {
     thread.join();
     try {
       byte[] release = messages.release(Tid.random(new SplittableRandom()), nonce);
-      client.send(new DatagramPacket(release, release.length, server)); // the answer is not awaited
+      // Not awaited: whether the server deletes it now or at the end of its lifetime changes no
+      // measurement, and a lost answer would only cost the next round a wait.
+      client.send(new DatagramPacket(release, release.length, server));
     } catch (IOException e) {
       // the allocation expires on its own
     }
@@ -179,7 +192,7 @@ final class RelayRttProbe implements AutoCloseable {
       try {
         client.send(new DatagramPacket(ping.array(), ping.capacity(), server));
         sentAt[count] = sent;
-        rtt[count] = echoed(received) && answered(received, seq) ? System.nanoTime() - sent : -1;
+        rtt[count] = echoed(received, seq) && answered(received, seq) ? System.nanoTime() - sent : -1;
         count++;
       } catch (IOException e) {
         if (stopping) {
@@ -191,18 +204,26 @@ final class RelayRttProbe implements AutoCloseable {
     }
   }
 
-  /** Waits for the ping at the echo socket and sends it back to the relay; false when it did not come. */
-  private boolean echoed(DatagramPacket received) throws IOException {
-    try {
-      echo.receive(received);
-    } catch (SocketTimeoutException e) {
-      return false;
+  /**
+   * Waits for ping {@code seq} at the echo socket and sends it back to the relay; false when it did
+   * not come. Earlier pings that arrive late are dropped here: echoing one of them instead would put
+   * the echo one ping behind for good, every later ping then timing out.
+   */
+  private boolean echoed(DatagramPacket received, long seq) throws IOException {
+    while (true) {
+      try {
+        echo.receive(received);
+      } catch (SocketTimeoutException e) {
+        return false;
+      }
+      if (isPing(received.getData(), 0, received.getLength(), seq)) {
+        echo.send(new DatagramPacket(received.getData(), received.getLength(), relay));
+        return true;
+      }
     }
-    echo.send(new DatagramPacket(received.getData(), received.getLength(), relay));
-    return true;
   }
 
-  /** Waits for ping {@code seq} to come back as ChannelData; earlier, late ones are skipped. */
+  /** Waits for ping {@code seq} to come back as ChannelData; earlier pings that come late are skipped. */
   private boolean answered(DatagramPacket received, long seq) throws IOException {
     while (true) {
       try {
@@ -211,13 +232,19 @@ final class RelayRttProbe implements AutoCloseable {
         return false;
       }
       ByteBuffer b = ByteBuffer.wrap(received.getData(), 0, received.getLength());
-      if (received.getLength() >= 4 + PING_BYTES && (b.getShort(0) & 0xFFFF) == CHANNEL && b.getLong(4) == seq) {
+      if (received.getLength() >= 4 && (b.getShort(0) & 0xFFFF) == CHANNEL
+          && isPing(received.getData(), 4, received.getLength() - 4, seq)) {
         return true;
       }
     }
   }
 
-  static ByteBuf transact(DatagramSocket socket, InetSocketAddress server, byte[] request) throws IOException {
+  /** Whether {@code length} bytes at {@code offset} are ping {@code seq}'s payload. */
+  private static boolean isPing(byte[] data, int offset, int length, long seq) {
+    return length == PING_BYTES && ByteBuffer.wrap(data, offset, length).getLong(offset) == seq;
+  }
+
+  private static ByteBuf transact(DatagramSocket socket, InetSocketAddress server, byte[] request) throws IOException {
     byte[] in = new byte[1500];
     for (int attempt = 0; attempt < 3; attempt++) {
       socket.send(new DatagramPacket(request, request.length, server));
@@ -240,36 +267,5 @@ final class RelayRttProbe implements AutoCloseable {
   private static String describe(ByteBuf message) {
     int code = StunMessages.errorCode(message);
     return String.format("type 0x%04x%s", StunMessages.type(message), code == 0 ? "" : ", error " + code);
-  }
-
-  /**
-   * The round trips, in microseconds and sorted, of the pings sent within {@code spans} (pairs of
-   * System.nanoTime {@code [from, to]}); lost pings are left out here and counted by {@link #lost}.
-   */
-  static double[] micros(Sample[] samples, List<long[]> spans) {
-    return Arrays.stream(samples).filter(s -> s.rttNanos() >= 0 && within(s, spans))
-        .mapToDouble(s -> s.rttNanos() / 1000.0).sorted().toArray();
-  }
-
-  static long lost(Sample[] samples, List<long[]> spans) {
-    return Arrays.stream(samples).filter(s -> s.rttNanos() < 0 && within(s, spans)).count();
-  }
-
-  /** Packets the answered pings took through the relay: two hops each, as uclient's messages. */
-  static long relayedPackets(Sample[] samples) {
-    return 2 * Arrays.stream(samples).filter(s -> s.rttNanos() >= 0).count();
-  }
-
-  private static boolean within(Sample s, List<long[]> spans) {
-    return spans.stream().anyMatch(span -> s.sentAt() >= span[0] && s.sentAt() <= span[1]);
-  }
-
-  /** The p-quantile (0-1) of sorted {@code values} (nearest rank); NaN when empty. */
-  static double quantile(double[] sorted, double p) {
-    if (sorted.length == 0) {
-      return Double.NaN;
-    }
-    int rank = (int) Math.ceil(p * sorted.length);
-    return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
   }
 }

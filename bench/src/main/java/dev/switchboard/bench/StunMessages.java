@@ -8,12 +8,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The few STUN/TURN messages the load generators send (Binding, Allocate, Refresh, ChannelBind) and the little it
- * reads from responses. Hand-written on purpose: bench/ does not depend on the server modules, so the
+ * The few STUN/TURN messages the load generators send (Binding, Allocate, Refresh, ChannelBind) and
+ * the little they read from responses. Hand-written on purpose: bench/ does not depend on the server modules, so the
  * server's codec is not what checks itself. Not thread-safe (the {@link Mac} is confined to its
  * event loop); the static helpers are pure.
  */
@@ -97,7 +98,7 @@ final class StunMessages {
   }
 
   private byte[] signed(int type, Tid tid, byte[] nonce, Attribute... attributes) {
-    Attribute[] all = java.util.Arrays.copyOf(attributes, attributes.length + 3);
+    Attribute[] all = Arrays.copyOf(attributes, attributes.length + 3);
     all[attributes.length] = new Attribute(USERNAME, credentials.username());
     all[attributes.length + 1] = new Attribute(REALM, credentials.realm());
     all[attributes.length + 2] = new Attribute(NONCE, nonce);

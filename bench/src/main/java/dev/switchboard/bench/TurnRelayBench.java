@@ -1,6 +1,6 @@
 package dev.switchboard.bench;
 
-import java.net.InetAddress;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * TURN relay, Switchboard vs coturn, with coturn's turnutils_uclient as the load: (a) a paced load
@@ -163,21 +164,7 @@ final class TurnRelayBench implements Bench {
    */
   record Paced(double cpuSeconds, Uclient.Result result, ProbeRtt rtt) {
     double cpuPer100k() {
-      return cpuSeconds / (result.relayedPackets() + rtt.relayedPackets()) * 100_000;
-    }
-  }
-
-  /**
-   * The {@link RelayRttProbe}'s round trips in one run, over the seconds in which uclient received
-   * at least half its steady rate; NaN where no ping fell in them.
-   */
-  record ProbeRtt(double p50Micros, double p99Micros, long answered, long lost, long relayedPackets) {
-    static final ProbeRtt NONE = new ProbeRtt(Double.NaN, Double.NaN, 0, 0, 0);
-
-    static ProbeRtt of(RelayRttProbe.Sample[] samples, List<long[]> busySpans) {
-      double[] micros = RelayRttProbe.micros(samples, busySpans);
-      return new ProbeRtt(RelayRttProbe.quantile(micros, 0.5), RelayRttProbe.quantile(micros, 0.99), micros.length,
-          RelayRttProbe.lost(samples, busySpans), RelayRttProbe.relayedPackets(samples));
+      return cpuSeconds / Math.max(1, result.relayedPackets() + rtt.relayedPackets()) * 100_000;
     }
   }
 
@@ -263,7 +250,7 @@ final class TurnRelayBench implements Bench {
           watches.add(new UclientWatch(log));
           running.add(Uclient.start(servers.get(i).turn(), setup, loads.get(i), peer, log));
         }
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(UCLIENT_TIMEOUT_SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(UCLIENT_TIMEOUT_SECONDS);
         while (running.stream().anyMatch(Process::isAlive) && System.nanoTime() < deadline) {
           for (UclientWatch w : watches) {
             w.poll();
@@ -272,6 +259,9 @@ final class TurnRelayBench implements Bench {
         }
         List<Run> runs = new ArrayList<>();
         for (int i = 0; i < running.size(); i++) {
+          if (running.get(i).isAlive()) {
+            throw new IOException("turnutils_uclient did not finish in " + UCLIENT_TIMEOUT_SECONDS + " s; see " + logs.get(i));
+          }
           watches.get(i).poll();
           runs.add(new Run(Uclient.await(running.get(i), logs.get(i), 1), watches.get(i)));
         }
@@ -323,11 +313,34 @@ final class TurnRelayBench implements Bench {
         theirs.stream().map(p -> 2 * p.result().steadyReceivedPerSecond()).toList(), null, "the load both carried");
     // uclient's own RTT is in whole milliseconds (its averages read 0.000-0.4 ms on loopback): the
     // probe's pings, timed in nanoseconds, are reported instead.
-    report.compare(section, "relay round-trip time p50, " + load.mode().label, "µs",
-        ours.stream().map(p -> p.rtt().p50Micros()).toList(), "coturn",
-        theirs.stream().map(p -> p.rtt().p50Micros()).toList(), null, PROBE_NOTE);
-    report.compare(section, "relay round-trip time p99, " + load.mode().label, "µs",
-        ours.stream().map(p -> p.rtt().p99Micros()).toList(), "coturn",
-        theirs.stream().map(p -> p.rtt().p99Micros()).toList(), null, PROBE_NOTE);
+    addProbeRow(report, section, "relay round-trip time p50, " + load.mode().label, "µs", ours, theirs, ProbeRtt::p50Micros);
+    addProbeRow(report, section, "relay round-trip time p99, " + load.mode().label, "µs", ours, theirs, ProbeRtt::p99Micros);
+    addProbeRow(report, section, "round-trip probe pings lost (over " + 2 * RelayRttProbe.TIMEOUT_MILLIS + " ms), "
+        + load.mode().label, "%", ours, theirs, ProbeRtt::lostPercent);
+  }
+
+  /**
+   * A probe row over the rounds in which both servers had a value: a round where the probe saw no
+   * answered ping in the busy seconds (NaN) says nothing, and a NaN would sort as the median or
+   * become the ratio. Left out with a note when no round has both.
+   */
+  private static void addProbeRow(Report report, String section, String metric, String unit, List<Paced> ours,
+                                  List<Paced> theirs, java.util.function.ToDoubleFunction<ProbeRtt> value) {
+    List<Double> a = new ArrayList<>();
+    List<Double> b = new ArrayList<>();
+    for (int i = 0; i < Math.min(ours.size(), theirs.size()); i++) {
+      double x = value.applyAsDouble(ours.get(i).rtt());
+      double y = value.applyAsDouble(theirs.get(i).rtt());
+      if (!Double.isNaN(x) && !Double.isNaN(y)) {
+        a.add(x);
+        b.add(y);
+      }
+    }
+    if (a.isEmpty()) {
+      report.note(section + ": no round had a round-trip probe value for both servers for " + metric);
+      return;
+    }
+    String rounds = a.size() == ours.size() ? "" : "; " + a.size() + " of " + ours.size() + " rounds had a value for both";
+    report.compare(section, metric, unit, a, "coturn", b, null, PROBE_NOTE + rounds);
   }
 }

@@ -46,12 +46,13 @@ final class UclientWatch {
     }
     partial.append(new String(fresh, StandardCharsets.UTF_8));
     for (int nl = partial.indexOf("\n"); nl >= 0; nl = partial.indexOf("\n")) {
-      line(partial.substring(0, nl), now);
+      accept(partial.substring(0, nl), now);
       partial.delete(0, nl + 1);
     }
   }
 
-  void line(String line, long now) {
+  /** One whole line of uclient's log, seen at {@code now}. */
+  void accept(String line, long now) {
     Matcher m = Uclient.PROGRESS.matcher(line);
     if (m.find()) {
       seen.add(new Seen(now, Long.parseLong(m.group(1)), Long.parseLong(m.group(3))));
@@ -59,16 +60,20 @@ final class UclientWatch {
   }
 
   /**
-   * The spans {@code [from, to]} of System.nanoTime between two progress lines over which uclient
-   * received at least {@code rate} messages a second (by its own seconds): when the load was on.
+   * The spans of System.nanoTime between two progress lines over which uclient received at least
+   * {@code rate} messages a second (by its own seconds): when the load was on. None for a rate of 0:
+   * uclient never had a steady rate.
    */
-  List<long[]> busySpans(double rate) {
-    List<long[]> spans = new ArrayList<>();
+  List<Span> busySpans(double rate) {
+    List<Span> spans = new ArrayList<>();
+    if (rate <= 0) {
+      return spans;
+    }
     for (int i = 1; i < seen.size(); i++) {
       Seen a = seen.get(i - 1);
       Seen b = seen.get(i);
-      if (rate > 0 && b.second() > a.second() && (b.received() - a.received()) / (double) (b.second() - a.second()) >= rate) {
-        spans.add(new long[] {a.at(), b.at()});
+      if (b.second() > a.second() && (b.received() - a.received()) / (double) (b.second() - a.second()) >= rate) {
+        spans.add(new Span(a.at(), b.at()));
       }
     }
     return spans;

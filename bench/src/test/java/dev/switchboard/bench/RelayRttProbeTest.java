@@ -2,41 +2,99 @@ package dev.switchboard.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class RelayRttProbeTest {
 
-  private static final RelayRttProbe.Sample[] SAMPLES = {
-      new RelayRttProbe.Sample(50, 9_000),   // before the load
-      new RelayRttProbe.Sample(100, 30_000),
-      new RelayRttProbe.Sample(150, -1),     // lost
-      new RelayRttProbe.Sample(200, 10_000),
-      new RelayRttProbe.Sample(250, 20_000),
-      new RelayRttProbe.Sample(400, 1_000),  // after it
-  };
+  /**
+   * A stand-in for a TURN server's relay path, on loopback: ChannelData from the client goes to the
+   * echo socket from a relay socket, and what the echo sends back goes to the client as ChannelData.
+   * It holds the first ping back for longer than the probe waits.
+   */
+  private static final class SlowFirstRelay implements AutoCloseable {
+    final DatagramSocket listener = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    final DatagramSocket relay = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    private final Thread thread = new Thread(this::run, "slow-first-relay");
+    private final InetSocketAddress echo;
+    private volatile InetSocketAddress client;
 
-  @Test
-  void keepsThePingsSentWithinTheSpansInMicrosecondsSorted() {
-    List<long[]> spans = List.of(new long[] {100, 200}, new long[] {240, 260});
+    SlowFirstRelay(InetSocketAddress echo) throws SocketException {
+      this.echo = echo;
+      thread.setDaemon(true);
+      thread.start();
+    }
 
-    assertThat(RelayRttProbe.micros(SAMPLES, spans)).containsExactly(10.0, 20.0, 30.0);
-    assertThat(RelayRttProbe.lost(SAMPLES, spans)).isEqualTo(1);
-    assertThat(RelayRttProbe.micros(SAMPLES, List.of())).isEmpty();
+    private void run() {
+      byte[] in = new byte[1500];
+      boolean first = true;
+      try {
+        listener.setSoTimeout(1);
+        relay.setSoTimeout(1);
+        while (!listener.isClosed()) {
+          DatagramPacket p = new DatagramPacket(in, in.length);
+          try {
+            listener.receive(p);
+            client = (InetSocketAddress) p.getSocketAddress();
+            if (p.getLength() > 4 && in[0] == 0x40) {
+              if (first) {
+                first = false;
+                Thread.sleep(2 * RelayRttProbe.TIMEOUT_MILLIS + 20); // past both legs' timeouts
+              }
+              relay.send(new DatagramPacket(in, 4, p.getLength() - 4, echo));
+            }
+          } catch (java.net.SocketTimeoutException e) {
+            // nothing from the client
+          }
+          try {
+            DatagramPacket back = new DatagramPacket(in, 4, in.length - 4);
+            relay.receive(back);
+            in[0] = 0x40;
+            in[1] = 0;
+            in[2] = 0;
+            in[3] = (byte) back.getLength();
+            listener.send(new DatagramPacket(in, 4 + back.getLength(), client));
+          } catch (java.net.SocketTimeoutException e) {
+            // nothing from the echo
+          }
+        }
+      } catch (Exception closed) {
+        // closed by the test
+      }
+    }
+
+    @Override
+    public void close() {
+      listener.close();
+      relay.close();
+    }
   }
 
+  /** One ping that comes late must cost that ping only, not leave the echo a ping behind for good. */
   @Test
-  void billsTwoRelayedPacketsPerAnsweredPing() {
-    assertThat(RelayRttProbe.relayedPackets(SAMPLES)).isEqualTo(10);
-  }
+  void aLatePingIsLostAloneAndTheNextOnesComeBack() throws Exception {
+    InetAddress loopback = InetAddress.getLoopbackAddress();
+    DatagramSocket echo = new DatagramSocket(new InetSocketAddress(loopback, 0));
+    DatagramSocket client = new DatagramSocket(new InetSocketAddress(loopback, 0));
+    echo.setSoTimeout(RelayRttProbe.TIMEOUT_MILLIS);
+    client.setSoTimeout(RelayRttProbe.TIMEOUT_MILLIS);
+    try (SlowFirstRelay server = new SlowFirstRelay((InetSocketAddress) echo.getLocalSocketAddress())) {
+      RelayRttProbe probe = new RelayRttProbe(client, echo, (InetSocketAddress) server.listener.getLocalSocketAddress(),
+          (InetSocketAddress) server.relay.getLocalSocketAddress(),
+          new StunMessages(StunMessages.Credentials.of("u", "r", "p")), new byte[] {1}, 12);
+      probe.startPinging();
 
-  @Test
-  void quantilesByNearestRank() {
-    double[] sorted = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+      RelayRttProbe.Sample[] samples = probe.finish();
 
-    assertThat(RelayRttProbe.quantile(sorted, 0.5)).isEqualTo(5);
-    assertThat(RelayRttProbe.quantile(sorted, 0.99)).isEqualTo(10);
-    assertThat(RelayRttProbe.quantile(sorted, 0)).isEqualTo(1);
-    assertThat(RelayRttProbe.quantile(new double[0], 0.5)).isNaN();
+      assertThat(samples).hasSize(12);
+      assertThat(samples[0].answered()).as("the ping held back").isFalse();
+      assertThat(Arrays.stream(samples).skip(2).filter(RelayRttProbe.Sample::answered).count())
+          .as("pings after the late one (the second may meet the first's late echo)").isEqualTo(10);
+    }
   }
 }

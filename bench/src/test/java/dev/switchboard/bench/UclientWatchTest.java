@@ -22,15 +22,15 @@ class UclientWatchTest {
   @Test
   void busySpansAreTheIntervalsBetweenProgressLinesAtOrAboveTheRate() {
     UclientWatch w = new UclientWatch(dir.resolve("none.log"));
-    w.line("0: : Total connect time is 2", 0);
-    w.line(progress(0, 0), 100);
-    w.line(progress(1, 200), 200);     // 200/s
-    w.line(progress(2, 4200), 300);    // 4000/s
-    w.line(progress(3, 8200), 400);    // 4000/s
-    w.line("3: : start_mclient: tot_send_msgs=9000, tot_recv_msgs=9000", 450); // the summary: not progress
-    w.line(progress(5, 9000), 500);    // 400/s over two seconds
+    w.accept("0: : Total connect time is 2", 0);
+    w.accept(progress(0, 0), 100);
+    w.accept(progress(1, 200), 200);     // 200/s
+    w.accept(progress(2, 4200), 300);    // 4000/s
+    w.accept(progress(3, 8200), 400);    // 4000/s
+    w.accept("3: : start_mclient: tot_send_msgs=9000, tot_recv_msgs=9000", 450); // the summary: not progress
+    w.accept(progress(5, 9000), 500);    // 400/s over two seconds
 
-    assertThat(w.busySpans(2000)).containsExactly(new long[] {200, 300}, new long[] {300, 400});
+    assertThat(w.busySpans(2000)).containsExactly(new Span(200, 300), new Span(300, 400));
     assertThat(w.busySpans(400)).hasSize(3);
     assertThat(w.busySpans(0)).as("no steady rate: no load seen").isEmpty();
   }
@@ -47,8 +47,8 @@ class UclientWatchTest {
     w.poll();
 
     assertThat(w.busySpans(1000)).singleElement().satisfies(span -> {
-      assertThat(span[0]).isLessThan(between);
-      assertThat(span[1]).isGreaterThan(between);
+      assertThat(span.from()).isLessThan(between);
+      assertThat(span.to()).isGreaterThan(between);
     });
   }
 }
