@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.cli.config.DataDir;
 import java.io.IOException;
 import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -263,10 +262,30 @@ class ServeIT {
     return context;
   }
 
+  /**
+   * A TCP port that is free now and below the kernel's ephemeral range: a port from that range (what
+   * binding port 0 gives) can be handed to the server's own port-0 listeners before the server binds
+   * it (CI, 2026-12-02: {@code --turn-port 0} took the port meant for {@code --https-port}).
+   */
   private static int freeTcpPort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
+    int below = 32768;
+    try {
+      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range"));
+      below = Integer.parseInt(range.trim().split("\\s+")[0]);
+    } catch (IOException | RuntimeException e) {
+      // not Linux: keep the usual default
     }
+    java.util.SplittableRandom random = new java.util.SplittableRandom();
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int port = random.nextInt(10_000, Math.max(10_001, below));
+      try (ServerSocket s = new ServerSocket()) {
+        s.bind(new InetSocketAddress(port));
+        return port;
+      } catch (IOException taken) {
+        // try another
+      }
+    }
+    throw new IOException("no free TCP port between 10000 and " + below);
   }
 
   /** Collects text messages whole. */
