@@ -210,42 +210,42 @@ final class RelayRttProbe implements AutoCloseable {
    * the echo one ping behind for good, every later ping then timing out.
    */
   private boolean echoed(DatagramPacket received, long seq) throws IOException {
-    while (true) {
-      try {
-        echo.receive(received);
-      } catch (SocketTimeoutException e) {
-        return false;
-      }
-      if (isPing(received.getData(), 0, received.getLength(), seq)) {
-        echo.send(new DatagramPacket(received.getData(), received.getLength(), relay));
-        return true;
-      }
+    if (!awaitPing(echo, received, 0, seq)) {
+      return false;
     }
+    echo.send(new DatagramPacket(received.getData(), received.getLength(), relay));
+    return true;
   }
 
-  /** Waits for ping {@code seq} to come back as ChannelData; earlier pings that come late are skipped. */
+  /** Waits for ping {@code seq} to come back to the client as ChannelData. */
   private boolean answered(DatagramPacket received, long seq) throws IOException {
+    return awaitPing(client, received, 4, seq);
+  }
+
+  /**
+   * Receives on {@code socket} until ping {@code seq} comes, after a ChannelData header of our
+   * channel when {@code header} is 4 (none when 0); false on a timeout. Earlier pings that come
+   * late are skipped.
+   */
+  private static boolean awaitPing(DatagramSocket socket, DatagramPacket received, int header, long seq)
+      throws IOException {
     while (true) {
       try {
-        client.receive(received);
+        socket.receive(received);
       } catch (SocketTimeoutException e) {
         return false;
       }
       ByteBuffer b = ByteBuffer.wrap(received.getData(), 0, received.getLength());
-      if (received.getLength() >= 4 && (b.getShort(0) & 0xFFFF) == CHANNEL
-          && isPing(received.getData(), 4, received.getLength() - 4, seq)) {
+      if (received.getLength() == header + PING_BYTES && (header == 0 || (b.getShort(0) & 0xFFFF) == CHANNEL)
+          && b.getLong(header) == seq) {
         return true;
       }
     }
   }
 
-  /** Whether {@code length} bytes at {@code offset} are ping {@code seq}'s payload. */
-  private static boolean isPing(byte[] data, int offset, int length, long seq) {
-    return length == PING_BYTES && ByteBuffer.wrap(data, offset, length).getLong(offset) == seq;
-  }
-
   private static ByteBuf transact(DatagramSocket socket, InetSocketAddress server, byte[] request) throws IOException {
     byte[] in = new byte[1500];
+    Tid tid = Tid.of(Unpooled.wrappedBuffer(request));
     for (int attempt = 0; attempt < 3; attempt++) {
       socket.send(new DatagramPacket(request, request.length, server));
       try {
@@ -253,7 +253,7 @@ final class RelayRttProbe implements AutoCloseable {
           DatagramPacket p = new DatagramPacket(in, in.length);
           socket.receive(p);
           ByteBuf response = Unpooled.wrappedBuffer(Arrays.copyOf(in, p.getLength()));
-          if (StunMessages.type(response) >= 0 && Tid.of(response).equals(Tid.of(Unpooled.wrappedBuffer(request)))) {
+          if (StunMessages.type(response) >= 0 && Tid.of(response).equals(tid)) {
             return response;
           }
         }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 
 /**
  * TURN relay, Switchboard vs coturn, with coturn's turnutils_uclient as the load: (a) a paced load
@@ -251,11 +252,13 @@ final class TurnRelayBench implements Bench {
           running.add(Uclient.start(servers.get(i).turn(), setup, loads.get(i), peer, log));
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(UCLIENT_TIMEOUT_SECONDS);
-        while (running.stream().anyMatch(Process::isAlive) && System.nanoTime() < deadline) {
-          for (UclientWatch w : watches) {
-            w.poll();
+        for (Process p : running) {
+          // Waits for each in turn, reading every log at least every WATCH_POLL_MILLIS meanwhile.
+          while (!p.waitFor(WATCH_POLL_MILLIS, TimeUnit.MILLISECONDS) && System.nanoTime() < deadline) {
+            for (UclientWatch w : watches) {
+              w.poll();
+            }
           }
-          Thread.sleep(WATCH_POLL_MILLIS);
         }
         List<Run> runs = new ArrayList<>();
         for (int i = 0; i < running.size(); i++) {
@@ -325,7 +328,7 @@ final class TurnRelayBench implements Bench {
    * become the ratio. Left out with a note when no round has both.
    */
   private static void addProbeRow(Report report, String section, String metric, String unit, List<Paced> ours,
-                                  List<Paced> theirs, java.util.function.ToDoubleFunction<ProbeRtt> value) {
+                                  List<Paced> theirs, ToDoubleFunction<ProbeRtt> value) {
     List<Double> a = new ArrayList<>();
     List<Double> b = new ArrayList<>();
     for (int i = 0; i < Math.min(ours.size(), theirs.size()); i++) {

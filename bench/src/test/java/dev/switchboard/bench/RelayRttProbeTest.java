@@ -7,6 +7,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -48,7 +49,7 @@ class RelayRttProbeTest {
               }
               relay.send(new DatagramPacket(in, 4, p.getLength() - 4, echo));
             }
-          } catch (java.net.SocketTimeoutException e) {
+          } catch (SocketTimeoutException e) {
             // nothing from the client
           }
           try {
@@ -59,7 +60,7 @@ class RelayRttProbeTest {
             in[2] = 0;
             in[3] = (byte) back.getLength();
             listener.send(new DatagramPacket(in, 4 + back.getLength(), client));
-          } catch (java.net.SocketTimeoutException e) {
+          } catch (SocketTimeoutException e) {
             // nothing from the echo
           }
         }

@@ -19,6 +19,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -275,7 +276,7 @@ class ServeIT {
     } catch (IOException | RuntimeException e) {
       // not Linux: keep the usual default
     }
-    java.util.SplittableRandom random = new java.util.SplittableRandom();
+    SplittableRandom random = new SplittableRandom();
     for (int attempt = 0; attempt < 100; attempt++) {
       int port = random.nextInt(10_000, Math.max(10_001, below));
       try (ServerSocket s = new ServerSocket()) {
