@@ -1,6 +1,5 @@
 package dev.switchboard.turn;
 
-import io.netty.channel.Channel;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -110,7 +109,7 @@ final class AllocateHandler implements StunMethodHandler {
       }
       Allocation allocation = new Allocation(request.link(), user, port, new InetSocketAddress(advertised, port),
           now + seconds * 1000, ctx);
-      Channel relay;
+      RelaySocket relay;
       try {
         relay = ctx.relaySockets().open(request.link().eventLoop(), bindAddress, port, allocation);
       } catch (IOException e) {

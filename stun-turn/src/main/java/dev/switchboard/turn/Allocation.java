@@ -1,9 +1,7 @@
 package dev.switchboard.turn;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.collection.IntObjectHashMap;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -54,7 +52,7 @@ final class Allocation {
   private final IntObjectHashMap<ChannelBinding> channels = new IntObjectHashMap<>();
   private final Map<InetSocketAddress, ChannelBinding> channelsByPeer = new HashMap<>();
   private final AtomicInteger handoffQueue = new AtomicInteger();
-  private Channel relay;
+  private RelaySocket relay;
   private long expiresAt;
   private byte[] allocateTransactionId;
   private byte[] allocateResponse;
@@ -72,8 +70,13 @@ final class Allocation {
     this.bucket = new TokenBucket(ctx.config().quotas().bytesPerSecond(), ctx.clock());
   }
 
-  void attach(Channel relayChannel) {
-    this.relay = relayChannel;
+  void attach(RelaySocket relaySocket) {
+    this.relay = relaySocket;
+  }
+
+  /** The relay socket, once attached (for tests). */
+  RelaySocket relaySocket() {
+    return relay;
   }
 
   String username() {
@@ -212,7 +215,7 @@ final class Allocation {
       local.acceptFromRelay(relayAddress, payload);
       return;
     }
-    relay.writeAndFlush(new DatagramPacket(payload, peer), relay.voidPromise());
+    relay.send(payload, peer);
   }
 
   /**
@@ -252,12 +255,12 @@ final class Allocation {
   }
 
   /** Peer → client (RFC 8656 §11.3, §12.7). Does not release {@code packet}. */
-  void onPeerDatagram(DatagramPacket packet) {
-    if (packet.content().readableBytes() > RelaySockets.MAX_DATAGRAM) {
+  void onPeerDatagram(InetSocketAddress sender, ByteBuf content) {
+    if (content.readableBytes() > RelaySockets.MAX_DATAGRAM) {
       ctx.metrics().droppedPackets.increment(); // cut short by the kernel: relaying the rest would corrupt it
       return;
     }
-    onPeerData(packet.sender(), packet.content());
+    onPeerData(sender, content);
   }
 
   /** Peer → client: {@code content} from {@code peer}, read from our relay socket or handed over. Does not release it. */
@@ -317,7 +320,7 @@ final class Allocation {
     if (relay == null) {
       ctx.ports().release(port);
     } else {
-      relay.close().addListener(f -> ctx.ports().release(port));
+      relay.close(() -> ctx.ports().release(port));
     }
   }
 

@@ -19,7 +19,7 @@ final class RelayPeerHandler extends SimpleChannelInboundHandler<DatagramPacket>
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-    allocation.onPeerDatagram(packet);
+    allocation.onPeerDatagram(packet.sender(), packet.content());
   }
 
   @Override

@@ -1,19 +1,25 @@
 package dev.switchboard.turn;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
 import java.net.BindException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 /**
  * Opens an allocation's relay socket on its client's event loop (DESIGN.md "Threading": the proxy
- * pattern of registering the outbound channel on the inbound channel's loop). Thread-safe.
+ * pattern of registering the outbound channel on the inbound channel's loop): an {@link EpollRelaySocket}
+ * on epoll, a Netty channel ({@link ChannelRelaySocket}) otherwise. Thread-safe.
  */
 final class RelaySockets {
 
@@ -25,19 +31,48 @@ final class RelaySockets {
   static final int MAX_DATAGRAM = 8192;
 
   private final NettyTransports transports;
+  private final TurnMetrics metrics;
+  /**
+   * Each event loop's buffer for reading its epoll relay sockets. One per loop, not per socket: a
+   * datagram is copied out (behind a ChannelData header or into a Data indication) before the next read.
+   */
+  private final FastThreadLocal<ByteBuf> receiveBuffers = new FastThreadLocal<>() {
+    @Override
+    protected ByteBuf initialValue() {
+      return Unpooled.directBuffer(MAX_DATAGRAM + 1, MAX_DATAGRAM + 1);
+    }
 
-  RelaySockets(NettyTransports transports) {
+    @Override
+    protected void onRemoval(ByteBuf buffer) {
+      buffer.release();
+    }
+  };
+
+  RelaySockets(NettyTransports transports, TurnMetrics metrics) {
     this.transports = transports;
+    this.metrics = metrics;
   }
 
   /**
    * Binds a UDP socket on {@code address:port} registered on {@code loop}, whose peer datagrams go to
-   * {@code allocation}. Called on {@code loop}, where register and bind complete before returning.
+   * {@code allocation}. Called on {@code loop}, where register and bind complete before returning
+   * (the epoll socket is only opened there, where its loop's receive buffer is at hand).
    *
    * @throws IOException when the port cannot be bound
    */
-  DatagramChannel open(EventLoop loop, InetAddress address, int port, Allocation allocation) throws IOException {
-    DatagramChannel ch = transports.newDatagramChannel(address instanceof java.net.Inet6Address);
+  RelaySocket open(EventLoop loop, InetAddress address, int port, Allocation allocation) throws IOException {
+    if (transports.epoll() && loop instanceof IoEventLoop io && loop.inEventLoop()) {
+      ByteBuf receive = receiveBuffers.get();
+      if (receive.hasMemoryAddress()) {
+        return EpollRelaySocket.open(io, address, port, allocation, receive, metrics);
+      }
+    }
+    return new ChannelRelaySocket(openChannel(loop, address, port, allocation));
+  }
+
+  private DatagramChannel openChannel(EventLoop loop, InetAddress address, int port, Allocation allocation)
+      throws IOException {
+    DatagramChannel ch = transports.newDatagramChannel(address instanceof Inet6Address);
     ch.config().setOption(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM + 1));
     // Writes from the client's channel reads (not this channel's) are flushed once per loop pass.
     ch.pipeline().addLast("flush", new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));

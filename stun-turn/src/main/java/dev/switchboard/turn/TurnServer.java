@@ -81,8 +81,9 @@ public final class TurnServer implements AutoCloseable {
     AllocationRegistry registry = new AllocationRegistry(config.quotas(), addresses);
     byte[] nonceKey = new byte[32];
     new SecureRandom().nextBytes(nonceKey);
-    TurnContext ctx = new TurnContext(config, clock, new TurnMetrics(registry::count), registry, ports,
-        new PortReservations(ports), addresses, new RelaySockets(NettyTransports.of(group)),
+    TurnMetrics metrics = new TurnMetrics(registry::count);
+    TurnContext ctx = new TurnContext(config, clock, metrics, registry, ports,
+        new PortReservations(ports), addresses, new RelaySockets(NettyTransports.of(group), metrics),
         PeerPolicy.of(config.peers()), credentials, new Nonces(nonceKey, clock, config.lifetimes().nonce()),
         new UnauthorizedLimiter(config.quotas().unauthorizedPerSecond(), clock), new IntegrityMacs());
     if (config.peers().allowLoopback()) {
@@ -149,7 +150,7 @@ public final class TurnServer implements AutoCloseable {
               // One flush per read batch (sendmmsg on epoll) instead of one per datagram.
               ch.pipeline().addLast("flush", new FlushConsolidationHandler(
                   FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
-              ch.pipeline().addLast("stun", new UdpListenerHandler(dispatcher));
+              ch.pipeline().addLast("stun", new UdpListenerHandler(dispatcher, ctx.metrics()));
             }
           });
       if (transports.epoll()) {

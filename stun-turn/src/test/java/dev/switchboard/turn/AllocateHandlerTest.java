@@ -6,6 +6,8 @@ import static dev.switchboard.turn.StunRequests.u32;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -135,6 +137,27 @@ class AllocateHandlerTest {
       assertThatThrownBy(() -> tiny.handle(handler, tiny.newLink(), allocate().build(null, false)))
           .extracting("code").isEqualTo(508);
       assertThat(tiny.ctx.registry().count()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aPortHeldByAnotherProcessIsSkippedAndGivenBack() throws Exception {
+    try (TurnFixture two = new TurnFixture(TurnFixture.config(24980, 24981, TurnConfig.Quotas.defaults(), true));
+         DatagramSocket held = new DatagramSocket(
+             new InetSocketAddress(InetAddress.getLoopbackAddress(), 24980))) {
+      for (int i = 0; i < 4; i++) { // the pool picks at random: every try must land on the free port
+        RecordingLink link = two.newLink();
+        StunMessage r = StunCodec.decode(two.handle(handler, link, allocate().build(null, false)));
+        assertThat(address(r, Stun.XOR_RELAYED_ADDRESS).getPort()).isEqualTo(24981);
+        two.onLoop(() -> {
+          link.allocation().close("test");
+          return null;
+        });
+        assertThat(two.ctx.ports().isFree(24980)).isTrue();
+      }
+      two.handle(handler, two.newLink(), allocate().build(null, false));
+      assertThatThrownBy(() -> two.handle(handler, two.newLink(), allocate().build(null, false)))
+          .extracting("code").isEqualTo(508); // 24981 taken by us, 24980 by the other socket
     }
   }
 

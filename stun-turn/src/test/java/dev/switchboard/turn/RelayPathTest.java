@@ -13,12 +13,17 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** ChannelData, Send and Data indications between a recording client and real peer sockets on loopback. */
+/** ChannelData, Send and Data indications between a recording client and real peer sockets on loopback, on epoll. */
 class RelayPathTest {
 
-  private final TurnFixture f = new TurnFixture();
+  private final TurnFixture f = fixture();
   private final DatagramSocket peer = socket();
   private final DatagramSocket otherPeer = socket();
+
+  /** Relay sockets below Netty's pipeline on epoll; {@link NioRelayPathTest} runs the same on NIO channels. */
+  TurnFixture fixture() {
+    return new TurnFixture();
+  }
 
   @AfterEach
   void close() {

@@ -2,6 +2,7 @@ package dev.switchboard.turn;
 
 import io.netty.channel.EventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +25,8 @@ final class TurnFixture implements AutoCloseable {
   static final String PASSWORD = "secret";
   private static final AtomicInteger NEXT_CLIENT_PORT = new AtomicInteger(20000);
 
-  final MultiThreadIoEventLoopGroup group = NettyTransports.newGroup(1);
-  final EventLoop loop = group.next();
+  final MultiThreadIoEventLoopGroup group;
+  final EventLoop loop;
   final MutableClock clock = new MutableClock();
   final TurnConfig config;
   final TurnContext ctx;
@@ -37,12 +38,25 @@ final class TurnFixture implements AutoCloseable {
   }
 
   TurnFixture(TurnConfig config) {
+    this(config, NettyTransports.newGroup(1));
+  }
+
+  /** On the NIO transport, which the server uses where epoll is not available. */
+  static TurnFixture nio() {
+    return new TurnFixture(config(23000, 23999, TurnConfig.Quotas.defaults(), true),
+        new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory()));
+  }
+
+  private TurnFixture(TurnConfig config, MultiThreadIoEventLoopGroup group) {
+    this.group = group;
+    this.loop = group.next();
     this.config = config;
     RelayAddresses addresses = RelayAddresses.of(config.relay());
     RelayPortPool ports = new RelayPortPool(config.relay().minPort(), config.relay().maxPort());
     AllocationRegistry registry = new AllocationRegistry(config.quotas(), addresses);
-    ctx = new TurnContext(config, clock, new TurnMetrics(registry::count), registry, ports,
-        new PortReservations(ports), addresses, new RelaySockets(NettyTransports.of(group)),
+    TurnMetrics metrics = new TurnMetrics(registry::count);
+    ctx = new TurnContext(config, clock, metrics, registry, ports,
+        new PortReservations(ports), addresses, new RelaySockets(NettyTransports.of(group), metrics),
         PeerPolicy.of(config.peers()), (u, r) -> u.equals(USER) && r.equals(REALM) ? List.of(key(USER, PASSWORD))
         : u.equals("bob") && r.equals(REALM) ? List.of(key("bob", "pw")) : List.of(),
         new Nonces(new byte[32], clock, config.lifetimes().nonce()),

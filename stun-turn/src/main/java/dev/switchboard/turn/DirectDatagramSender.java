@@ -1,0 +1,55 @@
+package dev.switchboard.turn;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.epoll.LinuxSocket;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends datagrams from an epoll socket with one {@code sendto} each, below Netty's channel pipeline:
+ * no message object, no outbound buffer entry, no flush task. A full send buffer drops the datagram,
+ * as a full receive buffer would; a UDP relay must not queue behind it (coturn drops there too).
+ * Called on the socket's event loop.
+ */
+final class DirectDatagramSender {
+
+  private static final Logger log = LoggerFactory.getLogger(DirectDatagramSender.class);
+
+  private final LinuxSocket socket;
+  private final TurnMetrics metrics;
+
+  DirectDatagramSender(LinuxSocket socket, TurnMetrics metrics) {
+    this.socket = socket;
+    this.metrics = metrics;
+  }
+
+  /** Sends {@code datagram} to {@code to}; takes ownership of it. */
+  void send(ByteBuf datagram, InetSocketAddress to) {
+    ByteBuf direct = datagram.hasMemoryAddress() ? datagram : copyToDirect(datagram);
+    try {
+      int sent = socket.sendToAddress(direct.memoryAddress(), direct.readerIndex(), direct.writerIndex(),
+          to.getAddress(), to.getPort());
+      if (sent == 0 && direct.isReadable()) {
+        metrics.droppedPackets.increment();
+      }
+    } catch (IOException e) {
+      // An ICMP error from an earlier datagram, or a socket closed under us: this datagram is lost.
+      log.debug("{} to {}: {}", socket, to, e.toString());
+      metrics.droppedPackets.increment();
+    } finally {
+      direct.release();
+    }
+  }
+
+  /** Data that is not in native memory (a heap buffer in a test, say): sendto needs an address. */
+  private static ByteBuf copyToDirect(ByteBuf datagram) {
+    try {
+      return ByteBufAllocator.DEFAULT.directBuffer(datagram.readableBytes()).writeBytes(datagram);
+    } finally {
+      datagram.release();
+    }
+  }
+}

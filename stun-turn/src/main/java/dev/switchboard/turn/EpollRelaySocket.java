@@ -1,0 +1,137 @@
+package dev.switchboard.turn;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.IoEvent;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.epoll.EpollIoHandle;
+import io.netty.channel.epoll.EpollIoOps;
+import io.netty.channel.epoll.LinuxSocket;
+import io.netty.channel.unix.DatagramSocketAddress;
+import io.netty.channel.unix.FileDescriptor;
+import io.netty.util.concurrent.Future;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A relay socket on epoll, registered with the allocation's event loop as a bare file descriptor,
+ * below Netty's channel pipeline: a readable event reads with {@code recvfrom} into the loop's one
+ * receive buffer and hands each datagram to the allocation, and a send is one {@code sendto}. A Netty
+ * channel would put each datagram in a pooled buffer and a message object, pass it through the
+ * pipeline, and queue each send for a flush. A relay socket needs none of that: it only carries
+ * datagrams between one allocation and its peers. Together with the listener's direct sends this
+ * saved about 4% of the CPU per packet relayed through a peer (bench/README.md). Level-triggered, so
+ * a read budget can end a turn early without losing the rest. Confined to the allocation's loop.
+ */
+final class EpollRelaySocket implements RelaySocket, EpollIoHandle {
+
+  private static final Logger log = LoggerFactory.getLogger(EpollRelaySocket.class);
+
+  /** Datagrams read per readable event before the loop turns to its other sockets. */
+  static final int READ_BUDGET = 32;
+
+  private final LinuxSocket socket;
+  private final Allocation allocation;
+  private final ByteBuf receive;
+  private final DirectDatagramSender sender;
+  private IoRegistration registration;
+
+  private EpollRelaySocket(LinuxSocket socket, Allocation allocation, ByteBuf receive, TurnMetrics metrics) {
+    this.socket = socket;
+    this.allocation = allocation;
+    this.receive = receive;
+    this.sender = new DirectDatagramSender(socket, metrics);
+  }
+
+  /**
+   * Binds a UDP socket on {@code address:port} and registers it with {@code loop}. Called on {@code loop};
+   * {@code receive} is that loop's receive buffer, with a memory address.
+   *
+   * @throws IOException when the port cannot be bound
+   */
+  static EpollRelaySocket open(IoEventLoop loop, InetAddress address, int port, Allocation allocation,
+                               ByteBuf receive, TurnMetrics metrics) throws IOException {
+    LinuxSocket socket = LinuxSocket.newSocketDgram(address instanceof Inet6Address);
+    EpollRelaySocket relay = new EpollRelaySocket(socket, allocation, receive, metrics);
+    try {
+      try {
+        socket.bind(new InetSocketAddress(address, port));
+      } catch (IOException e) {
+        BindException named = new BindException("relay " + address.getHostAddress() + ":" + port + ": " + e.getMessage());
+        named.initCause(e);
+        throw named;
+      }
+      Future<IoRegistration> registered = loop.register(relay);
+      if (!registered.isDone()) {
+        // On its own loop registration completes inline; waiting here would deadlock the loop.
+        throw new IOException("relay socket did not register synchronously on its event loop");
+      }
+      if (!registered.isSuccess()) {
+        throw new IOException("relay socket registration failed", registered.cause());
+      }
+      relay.registration = registered.getNow();
+      relay.registration.submit(EpollIoOps.EPOLLIN);
+      return relay;
+    } catch (IOException | RuntimeException e) {
+      relay.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public FileDescriptor fd() {
+    return socket;
+  }
+
+  @Override
+  public void handle(IoRegistration registration, IoEvent event) {
+    for (int i = 0; i < READ_BUDGET; i++) {
+      DatagramSocketAddress peer;
+      try {
+        peer = socket.recvFromAddress(receive.memoryAddress(), 0, receive.capacity());
+      } catch (IOException e) {
+        // A pending socket error (an ICMP error for an earlier send) is reported once, by this read.
+        log.debug("relay {}: {}", allocation.relayAddress(), e.toString());
+        continue;
+      }
+      if (peer == null) {
+        return; // drained
+      }
+      receive.setIndex(0, peer.receivedAmount());
+      try {
+        allocation.onPeerDatagram(peer, receive);
+      } catch (RuntimeException e) {
+        // A channel's pipeline would catch this; here it would reach the event loop, which pauses on it.
+        log.warn("relay {}: datagram from {} dropped", allocation.relayAddress(), peer, e);
+      }
+    }
+  }
+
+  @Override
+  public void send(ByteBuf payload, InetSocketAddress peer) {
+    sender.send(payload, peer);
+  }
+
+  @Override
+  public void close(Runnable closed) {
+    try {
+      if (registration != null) {
+        registration.cancel();
+      }
+      socket.close();
+    } catch (IOException e) {
+      log.debug("relay {}: close: {}", allocation.relayAddress(), e.toString());
+    }
+    closed.run();
+  }
+
+  @Override
+  public void close() {
+    close(() -> { });
+  }
+}
