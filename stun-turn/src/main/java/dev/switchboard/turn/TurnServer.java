@@ -150,7 +150,7 @@ public final class TurnServer implements AutoCloseable {
               // One flush per read batch (sendmmsg on epoll) instead of one per datagram.
               ch.pipeline().addLast("flush", new FlushConsolidationHandler(
                   FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
-              ch.pipeline().addLast("stun", new UdpListenerHandler(dispatcher, ctx.metrics()));
+              ch.pipeline().addLast("stun", new UdpListenerHandler(dispatcher));
             }
           });
       if (transports.epoll()) {

@@ -15,16 +15,12 @@ import java.util.Map;
 final class UdpClientLink implements ClientLink {
 
   private final Channel listener;
-  private final DirectDatagramSender direct;
   private final InetSocketAddress remote;
   private final Map<InetSocketAddress, UdpClientLink> clients;
   private Allocation allocation;
 
-  /** {@code direct} sends from the listener below Netty's pipeline; null where only the channel can send (NIO). */
-  UdpClientLink(Channel listener, DirectDatagramSender direct, InetSocketAddress remote,
-                Map<InetSocketAddress, UdpClientLink> clients) {
+  UdpClientLink(Channel listener, InetSocketAddress remote, Map<InetSocketAddress, UdpClientLink> clients) {
     this.listener = listener;
-    this.direct = direct;
     this.remote = remote;
     this.clients = clients;
   }
@@ -56,11 +52,7 @@ final class UdpClientLink implements ClientLink {
 
   @Override
   public void send(ByteBuf frame) {
-    if (direct != null && listener.eventLoop().inEventLoop()) {
-      direct.send(frame, remote);
-    } else {
-      listener.writeAndFlush(new DatagramPacket(frame, remote), listener.voidPromise());
-    }
+    listener.writeAndFlush(new DatagramPacket(frame, remote), listener.voidPromise());
   }
 
   @Override

@@ -3,8 +3,6 @@ package dev.switchboard.turn;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.EpollDatagramChannel;
-import io.netty.channel.epoll.LinuxSocket;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
@@ -22,21 +20,10 @@ final class UdpListenerHandler extends SimpleChannelInboundHandler<DatagramPacke
   private static final Logger log = LoggerFactory.getLogger(UdpListenerHandler.class);
 
   private final Dispatcher dispatcher;
-  private final TurnMetrics metrics;
   private final Map<InetSocketAddress, UdpClientLink> clients = new HashMap<>();
-  /** The listener's sendto below the pipeline, on epoll; null on NIO. */
-  private DirectDatagramSender direct;
 
-  UdpListenerHandler(Dispatcher dispatcher, TurnMetrics metrics) {
+  UdpListenerHandler(Dispatcher dispatcher) {
     this.dispatcher = dispatcher;
-    this.metrics = metrics;
-  }
-
-  @Override
-  public void handlerAdded(ChannelHandlerContext ctx) {
-    if (ctx.channel() instanceof EpollDatagramChannel epoll) {
-      direct = new DirectDatagramSender((LinuxSocket) epoll.fd(), metrics);
-    }
   }
 
   @Override
@@ -52,7 +39,7 @@ final class UdpListenerHandler extends SimpleChannelInboundHandler<DatagramPacke
       if ((content.getUnsignedByte(content.readerIndex()) & 0xC0) != 0) {
         return; // ChannelData from a client without an allocation
       }
-      link = new UdpClientLink(ctx.channel(), direct, sender, clients);
+      link = new UdpClientLink(ctx.channel(), sender, clients);
     }
     dispatcher.onFrame(link, content.slice(content.readerIndex(), frame));
   }
