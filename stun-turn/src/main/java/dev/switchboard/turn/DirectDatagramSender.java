@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * as a full receive buffer would; a UDP relay must not queue behind it (coturn drops there too).
  * For relay sockets, each of which sends a few datagrams per loop pass at most. Not for the UDP
  * listener: there Netty's {@code sendmmsg} of a whole read batch's answers costs less per datagram
- * (one {@code sendto} per Binding response took 12% more CPU per request). Called on the socket's
+ * (one {@code sendto} per Binding response took 17% more CPU per request). Called on the socket's
  * event loop.
  */
 final class DirectDatagramSender {

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * receive buffer and hands each datagram to the allocation, and a send is one {@code sendto}. A Netty
  * channel would put each datagram in a pooled buffer and a message object, pass it through the
  * pipeline, and queue each send for a flush. A relay socket needs none of that: it only carries
- * datagrams between one allocation and its peers. This saved about 5% of the CPU per packet relayed
+ * datagrams between one allocation and its peers. This saved about 4% of the CPU per packet relayed
  * through a peer (bench/README.md). Level-triggered, so a read budget can end a turn early without
  * losing the rest. Confined to the allocation's loop.
  */
