@@ -3,6 +3,8 @@ package dev.switchboard.turn;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,52 +100,59 @@ final class AllocateHandler implements StunMethodHandler {
     long seconds = lifetimeSeconds(request);
     InetAddress bindAddress = ctx.addresses().bind(ipv6);
     InetAddress advertised = ctx.addresses().advertised(ipv6);
-    for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
-      int port = reservation != null ? reservation.port()
-          : evenPort != null ? ctx.ports().acquireEvenPair() : ctx.ports().acquire();
-      if (port < 0) {
-        throw new StunException(508, "no relay port left");
-      }
-      if (evenPort != null && reservation == null && !reserveNext) {
-        ctx.ports().release(port + 1);
-      }
-      Allocation allocation = new Allocation(request.link(), user, port, new InetSocketAddress(advertised, port),
-          now + seconds * 1000, ctx);
-      RelaySocket relay;
-      try {
-        relay = ctx.relaySockets().open(request.link().eventLoop(), bindAddress, port, allocation);
-      } catch (IOException e) {
-        // Another process may hold the port: give it back and try another random one.
-        log.debug("relay port {} unavailable: {}", port, e.getMessage());
-        ctx.ports().release(port);
-        if (reserveNext) {
+    // Ports another process holds stay out of the pool until this request is done, so that each
+    // attempt tries a port not tried before.
+    List<Integer> unbindable = new ArrayList<>(0);
+    try {
+      for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
+        int port = reservation != null ? reservation.port()
+            : evenPort != null ? ctx.ports().acquireEvenPair() : ctx.ports().acquire();
+        if (port < 0) {
+          throw new StunException(508, "no relay port left");
+        }
+        if (evenPort != null && reservation == null && !reserveNext) {
           ctx.ports().release(port + 1);
         }
-        if (reservation != null) {
-          throw new StunException(508, "reserved port could not be bound");
+        Allocation allocation = new Allocation(request.link(), user, port, new InetSocketAddress(advertised, port),
+            now + seconds * 1000, ctx);
+        RelaySocket relay;
+        try {
+          relay = ctx.relaySockets().open(request.link().eventLoop(), bindAddress, port, allocation);
+        } catch (IOException e) {
+          // Another process may hold the port: try another random one.
+          log.debug("relay port {} unavailable: {}", port, e.getMessage());
+          unbindable.add(port);
+          if (reserveNext) {
+            ctx.ports().release(port + 1);
+          }
+          if (reservation != null) {
+            throw new StunException(508, "reserved port could not be bound");
+          }
+          continue;
         }
-        continue;
+        allocation.attach(relay);
+        ctx.registry().add(allocation);
+        request.link().allocation(allocation);
+        StunMessageBuilder b = request.success()
+            .addXorAddress(Stun.XOR_RELAYED_ADDRESS, allocation.relayAddress())
+            .addInt(Stun.LIFETIME, (int) seconds);
+        if (reserveNext) {
+          // RFC 8656 §7.2: EVEN-PORT with R=1 reserves port+1 and returns a RESERVATION-TOKEN for it.
+          b.add(Stun.RESERVATION_TOKEN, ctx.reservations().reserve(port + 1, ipv6, now));
+        }
+        b.addXorAddress(Stun.XOR_MAPPED_ADDRESS, request.link().remote());
+        byte[] response = request.sign(b);
+        allocation.cacheAllocateResponse(request.message().transactionId(), response);
+        if (log.isDebugEnabled()) { // 4 arguments: an Object[] and a boxed long even when DEBUG is off
+          log.debug("allocated {} for {} {} ({}s)", allocation.relayAddress(), request.link().protocol(),
+              request.link().remote(), seconds);
+        }
+        return response;
       }
-      allocation.attach(relay);
-      ctx.registry().add(allocation);
-      request.link().allocation(allocation);
-      StunMessageBuilder b = request.success()
-          .addXorAddress(Stun.XOR_RELAYED_ADDRESS, allocation.relayAddress())
-          .addInt(Stun.LIFETIME, (int) seconds);
-      if (reserveNext) {
-        // RFC 8656 §7.2: EVEN-PORT with R=1 reserves port+1 and returns a RESERVATION-TOKEN for it.
-        b.add(Stun.RESERVATION_TOKEN, ctx.reservations().reserve(port + 1, ipv6, now));
-      }
-      b.addXorAddress(Stun.XOR_MAPPED_ADDRESS, request.link().remote());
-      byte[] response = request.sign(b);
-      allocation.cacheAllocateResponse(request.message().transactionId(), response);
-      if (log.isDebugEnabled()) { // 4 arguments: an Object[] and a boxed long even when DEBUG is off
-        log.debug("allocated {} for {} {} ({}s)", allocation.relayAddress(), request.link().protocol(),
-            request.link().remote(), seconds);
-      }
-      return response;
+      throw new StunException(508, "could not bind a relay port");
+    } finally {
+      unbindable.forEach(ctx.ports()::release);
     }
-    throw new StunException(508, "could not bind a relay port");
   }
 
   /**

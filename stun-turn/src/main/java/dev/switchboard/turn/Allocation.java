@@ -205,9 +205,9 @@ final class Allocation {
       ctx.metrics().droppedPackets.increment();
       return;
     }
-    ctx.metrics().relayed(bytes);
     Allocation local = ctx.registry().relayAt(peer);
     if (local != null) {
+      ctx.metrics().relayed(bytes);
       // Both ends are relays of this server (two WebRTC peers on relay candidates of the same TURN
       // server): hand the datagram over in memory, as if it had come from our relay address,
       // instead of a send and a receive through the kernel. Also works where the advertised
@@ -215,7 +215,9 @@ final class Allocation {
       local.acceptFromRelay(relayAddress, payload);
       return;
     }
-    relay.send(payload, peer);
+    if (relay.send(payload, peer)) {
+      ctx.metrics().relayed(bytes);
+    }
   }
 
   /**

@@ -9,8 +9,9 @@ import java.net.InetSocketAddress;
 record ChannelRelaySocket(Channel channel) implements RelaySocket {
 
   @Override
-  public void send(ByteBuf payload, InetSocketAddress peer) {
+  public boolean send(ByteBuf payload, InetSocketAddress peer) {
     channel.writeAndFlush(new DatagramPacket(payload, peer), channel.voidPromise());
+    return true;
   }
 
   @Override

@@ -29,19 +29,28 @@ final class DirectDatagramSender {
     this.metrics = metrics;
   }
 
-  /** Sends {@code datagram} to {@code to}; takes ownership of it. */
-  void send(ByteBuf datagram, InetSocketAddress to) {
+  /** Sends {@code datagram} to {@code to}; takes ownership of it. False when it was dropped (and counted). */
+  boolean send(ByteBuf datagram, InetSocketAddress to) {
+    if (!socket.isOpen()) {
+      // Closed (at loop shutdown, say): its fd number may already be another socket's.
+      datagram.release();
+      metrics.droppedPackets.increment();
+      return false;
+    }
     ByteBuf direct = datagram.hasMemoryAddress() ? datagram : copyToDirect(datagram);
     try {
       int sent = socket.sendToAddress(direct.memoryAddress(), direct.readerIndex(), direct.writerIndex(),
           to.getAddress(), to.getPort());
       if (sent == 0 && direct.isReadable()) {
         metrics.droppedPackets.increment();
+        return false;
       }
+      return true;
     } catch (IOException e) {
-      // An ICMP error from an earlier datagram, or a socket closed under us: this datagram is lost.
+      // A pending socket error, or an address the socket cannot send to: this datagram is lost.
       log.debug("{} to {}: {}", socket, to, e.toString());
       metrics.droppedPackets.increment();
+      return false;
     } finally {
       direct.release();
     }

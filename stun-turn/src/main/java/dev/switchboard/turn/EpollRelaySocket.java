@@ -15,6 +15,7 @@ import java.net.BindException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +57,17 @@ final class EpollRelaySocket implements RelaySocket, EpollIoHandle {
    */
   static EpollRelaySocket open(IoEventLoop loop, InetAddress address, int port, Allocation allocation,
                                ByteBuf receive, TurnMetrics metrics) throws IOException {
-    LinuxSocket socket = LinuxSocket.newSocketDgram(address instanceof Inet6Address);
+    if (!loop.inEventLoop()) {
+      // Registration must complete before the socket could be closed, or a stale handle would stay
+      // in the loop's map under an fd number that a later socket may get.
+      throw new IOException("relay socket opened off its event loop");
+    }
+    LinuxSocket socket;
+    try {
+      socket = LinuxSocket.newSocketDgram(address instanceof Inet6Address);
+    } catch (RuntimeException e) { // out of file descriptors, say
+      throw new IOException("relay socket: " + e.getMessage(), e);
+    }
     EpollRelaySocket relay = new EpollRelaySocket(socket, allocation, receive, metrics);
     try {
       try {
@@ -77,9 +88,12 @@ final class EpollRelaySocket implements RelaySocket, EpollIoHandle {
       relay.registration = registered.getNow();
       relay.registration.submit(EpollIoOps.EPOLLIN);
       return relay;
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
       relay.close();
       throw e;
+    } catch (RuntimeException e) { // epoll_ctl refused (the watch limit, say): the caller expects IOException
+      relay.close();
+      throw new IOException("relay socket: " + e.getMessage(), e);
     }
   }
 
@@ -94,8 +108,10 @@ final class EpollRelaySocket implements RelaySocket, EpollIoHandle {
       DatagramSocketAddress peer;
       try {
         peer = socket.recvFromAddress(receive.memoryAddress(), 0, receive.capacity());
+      } catch (ClosedChannelException e) {
+        return;
       } catch (IOException e) {
-        // A pending socket error (an ICMP error for an earlier send) is reported once, by this read.
+        // A pending socket error is reported once, by the read that meets it.
         log.debug("relay {}: {}", allocation.relayAddress(), e.toString());
         continue;
       }
@@ -113,8 +129,8 @@ final class EpollRelaySocket implements RelaySocket, EpollIoHandle {
   }
 
   @Override
-  public void send(ByteBuf payload, InetSocketAddress peer) {
-    sender.send(payload, peer);
+  public boolean send(ByteBuf payload, InetSocketAddress peer) {
+    return sender.send(payload, peer);
   }
 
   @Override
@@ -130,6 +146,10 @@ final class EpollRelaySocket implements RelaySocket, EpollIoHandle {
     closed.run();
   }
 
+  /**
+   * Netty's close of every handle when the loop shuts down. The port is not given back: the server is
+   * stopping, and the allocation's own close (which does give it back) may come after or not at all.
+   */
   @Override
   public void close() {
     close(() -> { });

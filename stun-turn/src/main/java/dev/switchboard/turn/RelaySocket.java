@@ -9,8 +9,13 @@ import java.net.InetSocketAddress;
  */
 interface RelaySocket {
 
-  /** Sends {@code payload} to {@code peer}. Takes ownership of {@code payload}. */
-  void send(ByteBuf payload, InetSocketAddress peer);
+  /**
+   * Sends {@code payload} to {@code peer}. Takes ownership of {@code payload}.
+   *
+   * @return false when the datagram was dropped here (counted as dropped); true when it left or was
+   *     queued to leave
+   */
+  boolean send(ByteBuf payload, InetSocketAddress peer);
 
   /** Closes the socket; {@code closed} runs once its port can be bound again. */
   void close(Runnable closed);

@@ -1,6 +1,7 @@
 package dev.switchboard.turn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -8,7 +9,9 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.LinuxSocket;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,7 +24,7 @@ class DirectDatagramSenderTest {
 
   @BeforeEach
   void open() throws Exception {
-    Epoll.ensureAvailability();
+    assumeTrue(Epoll.isAvailable(), "epoll is not available here");
     socket = LinuxSocket.newSocketDgram(false);
     socket.bind(new InetSocketAddress("127.0.0.1", 0));
     receiver = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
@@ -30,14 +33,16 @@ class DirectDatagramSenderTest {
 
   @AfterEach
   void close() throws Exception {
-    socket.close();
-    receiver.close();
+    if (socket != null) {
+      socket.close();
+      receiver.close();
+    }
   }
 
   private byte[] receive() throws Exception {
     DatagramPacket p = new DatagramPacket(new byte[64], 64);
     receiver.receive(p);
-    return java.util.Arrays.copyOf(p.getData(), p.getLength());
+    return Arrays.copyOf(p.getData(), p.getLength());
   }
 
   @Test
@@ -46,8 +51,8 @@ class DirectDatagramSenderTest {
     ByteBuf direct = Unpooled.directBuffer(8).writeBytes(new byte[] {0, 1, 2, 3});
     direct.readerIndex(1);
     ByteBuf heap = Unpooled.wrappedBuffer(new byte[] {9, 8});
-    sender.send(direct, (InetSocketAddress) receiver.getLocalSocketAddress());
-    sender.send(heap, (InetSocketAddress) receiver.getLocalSocketAddress());
+    assertThat(sender.send(direct, (InetSocketAddress) receiver.getLocalSocketAddress())).isTrue();
+    assertThat(sender.send(heap, (InetSocketAddress) receiver.getLocalSocketAddress())).isTrue();
     assertThat(receive()).containsExactly(1, 2, 3);
     assertThat(receive()).containsExactly(9, 8);
     assertThat(direct.refCnt()).isZero();
@@ -58,9 +63,19 @@ class DirectDatagramSenderTest {
   @Test
   void aFailedSendIsCountedAsDroppedNotThrown() throws Exception {
     DirectDatagramSender sender = new DirectDatagramSender(socket, metrics);
+    ByteBuf datagram = Unpooled.directBuffer(4).writeInt(7);
+    // An IPv4 socket cannot send to an IPv6 address: sendto fails.
+    assertThat(sender.send(datagram, new InetSocketAddress(InetAddress.getByName("::1"), 9))).isFalse();
+    assertThat(datagram.refCnt()).isZero();
+    assertThat(metrics.droppedPackets.sum()).isEqualTo(1);
+  }
+
+  @Test
+  void aClosedSocketDropsWithoutASystemCall() throws Exception {
+    DirectDatagramSender sender = new DirectDatagramSender(socket, metrics);
     socket.close();
     ByteBuf datagram = Unpooled.directBuffer(4).writeInt(7);
-    sender.send(datagram, (InetSocketAddress) receiver.getLocalSocketAddress());
+    assertThat(sender.send(datagram, (InetSocketAddress) receiver.getLocalSocketAddress())).isFalse();
     assertThat(datagram.refCnt()).isZero();
     assertThat(metrics.droppedPackets.sum()).isEqualTo(1);
   }
