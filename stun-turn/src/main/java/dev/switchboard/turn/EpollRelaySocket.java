@@ -70,13 +70,7 @@ final class EpollRelaySocket implements RelaySocket, EpollIoHandle {
     }
     EpollRelaySocket relay = new EpollRelaySocket(socket, allocation, receive, metrics);
     try {
-      try {
-        socket.bind(new InetSocketAddress(address, port));
-      } catch (IOException e) {
-        BindException named = new BindException("relay " + address.getHostAddress() + ":" + port + ": " + e.getMessage());
-        named.initCause(e);
-        throw named;
-      }
+      bind(socket, address, port);
       Future<IoRegistration> registered = loop.register(relay);
       if (!registered.isDone()) {
         // On its own loop registration completes inline; waiting here would deadlock the loop.
@@ -94,6 +88,14 @@ final class EpollRelaySocket implements RelaySocket, EpollIoHandle {
     } catch (RuntimeException e) { // epoll_ctl refused (the watch limit, say): the caller expects IOException
       relay.close();
       throw new IOException("relay socket: " + e.getMessage(), e);
+    }
+  }
+
+  private static void bind(LinuxSocket socket, InetAddress address, int port) throws BindException {
+    try {
+      socket.bind(new InetSocketAddress(address, port));
+    } catch (IOException e) {
+      throw RelaySockets.bindFailure(address, port, e);
     }
   }
 

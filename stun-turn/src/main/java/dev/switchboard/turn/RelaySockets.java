@@ -87,13 +87,17 @@ final class RelaySockets {
     await(bound, loop);
     if (!bound.isSuccess()) {
       ch.close();
-      Throwable cause = bound.cause();
-      BindException e = new BindException("relay " + address.getHostAddress() + ":" + port + ": "
-          + (cause == null ? "bind failed" : cause.getMessage()));
-      e.initCause(cause);
-      throw e;
+      throw bindFailure(address, port, bound.cause());
     }
     return ch;
+  }
+
+  /** A bind failure that names the relay address, for the Allocate handler's debug log. */
+  static BindException bindFailure(InetAddress address, int port, Throwable cause) {
+    BindException e = new BindException("relay " + address.getHostAddress() + ":" + port + ": "
+        + (cause == null ? "bind failed" : cause.getMessage()));
+    e.initCause(cause);
+    return e;
   }
 
   private static void await(ChannelFuture future, EventLoop loop) throws IOException {
