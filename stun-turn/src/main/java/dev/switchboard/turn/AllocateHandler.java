@@ -72,8 +72,12 @@ final class AllocateHandler implements StunMethodHandler {
       throw new StunException(440, (ipv6 ? "IPv6" : "IPv4") + " relaying is not available");
     }
     String user = request.auth().username();
-    // Step 8 (quotas): per user -> 486, server total -> 508.
-    int quota = ctx.registry().reserveQuota(user);
+    boolean reserveNext = evenPort != null && (evenPort.value()[0] & 0x80) != 0;
+    // Step 8 (quotas): per user -> 486, server total -> 508. A port reserved for a later Allocate
+    // counts as an allocation of its own until it is claimed or expires: otherwise one user could
+    // hold half the relay range in reservations while holding no allocation at all.
+    int slots = reserveNext ? 2 : 1;
+    int quota = reserveQuota(ctx, user, slots);
     if (quota != 0) {
       if (reservation != null) {
         ctx.ports().release(reservation.port());
@@ -82,22 +86,37 @@ final class AllocateHandler implements StunMethodHandler {
     }
     boolean done = false;
     try {
-      byte[] response = allocate(request, user, ipv6, reservation, evenPort);
+      byte[] response = allocate(request, user, ipv6, reservation, evenPort, reserveNext);
       done = true;
       return response;
     } finally {
       if (!done) {
-        ctx.registry().releaseQuota(user);
+        for (int i = 0; i < slots; i++) {
+          ctx.registry().releaseQuota(user);
+        }
       }
     }
   }
 
+  /** Takes {@code slots} quota slots for {@code user}, all or none: 0, or the error code. */
+  private static int reserveQuota(TurnContext ctx, String user, int slots) {
+    for (int taken = 0; taken < slots; taken++) {
+      int quota = ctx.registry().reserveQuota(user);
+      if (quota != 0) {
+        for (int i = 0; i < taken; i++) {
+          ctx.registry().releaseQuota(user);
+        }
+        return quota;
+      }
+    }
+    return 0;
+  }
+
   private byte[] allocate(TurnRequest request, String user, boolean ipv6, PortReservations.Reservation reservation,
-                          StunAttribute evenPort) throws StunException {
+                          StunAttribute evenPort, boolean reserveNext) throws StunException {
     TurnContext ctx = request.ctx();
     long now = request.now();
-    boolean reserveNext = evenPort != null && (evenPort.value()[0] & 0x80) != 0;
-    long seconds = lifetimeSeconds(request);
+    long seconds = ctx.config().lifetimes().allocationSeconds(request.requestedLifetimeSeconds());
     InetAddress bindAddress = ctx.addresses().bind(ipv6);
     InetAddress advertised = ctx.addresses().advertised(ipv6);
     // Ports another process holds stay out of the pool until this request is done, so that each
@@ -138,7 +157,7 @@ final class AllocateHandler implements StunMethodHandler {
             .addInt(Stun.LIFETIME, (int) seconds);
         if (reserveNext) {
           // RFC 8656 §7.2: EVEN-PORT with R=1 reserves port+1 and returns a RESERVATION-TOKEN for it.
-          b.add(Stun.RESERVATION_TOKEN, ctx.reservations().reserve(port + 1, ipv6, now));
+          b.add(Stun.RESERVATION_TOKEN, ctx.reservations().reserve(port + 1, ipv6, user, now));
         }
         b.addXorAddress(Stun.XOR_MAPPED_ADDRESS, request.link().remote());
         byte[] response = request.sign(b);
@@ -155,17 +174,4 @@ final class AllocateHandler implements StunMethodHandler {
     }
   }
 
-  /**
-   * RFC 8656 §7.2 "Lifetime": min(requested, maximum), but never below the default; the default when
-   * LIFETIME is absent.
-   */
-  private static long lifetimeSeconds(TurnRequest request) throws StunException {
-    TurnConfig.Lifetimes lifetimes = request.ctx().config().lifetimes();
-    long dflt = lifetimes.allocationDefault().toSeconds();
-    long requested = request.requestedLifetimeSeconds();
-    if (requested < 0) {
-      return dflt;
-    }
-    return Math.max(dflt, Math.min(requested, lifetimes.allocationMax().toSeconds()));
-  }
 }

@@ -199,8 +199,10 @@ final class Allocation {
   /** Client → peer (Send indication or ChannelData). Takes ownership of {@code payload}. */
   void sendToPeer(ByteBuf payload, InetSocketAddress peer, long now) {
     int bytes = payload.readableBytes();
-    // RFC 8656 §10.2 / §12.6: without a permission for the peer's IP the data is discarded.
-    if (!hasPermission(peer.getAddress(), now) || !bucket.tryConsume(bytes) || relay == null) {
+    // RFC 8656 §10.2 / §12.6: without a permission for the peer's IP the data is discarded. Data
+    // over MAX_DATAGRAM too, the same limit as for a peer's (a TCP client's frames can be longer).
+    if (bytes > RelaySockets.MAX_DATAGRAM || !hasPermission(peer.getAddress(), now) || !bucket.tryConsume(bytes)
+        || relay == null) {
       payload.release();
       ctx.metrics().droppedPackets.increment();
       return;
@@ -286,8 +288,11 @@ final class Allocation {
     } else {
       out = DataIndications.encode(client.alloc(), peer, content, len);
     }
-    ctx.metrics().relayed(len);
-    client.send(out);
+    if (client.send(out)) {
+      ctx.metrics().relayed(len);
+    } else {
+      ctx.metrics().droppedPackets.increment();
+    }
   }
 
   // ---- expiry ----

@@ -73,8 +73,9 @@ final class AllocationRegistry {
     return a != null && a.relayAddress().equals(peer) ? a : null;
   }
 
+  /** Live allocations (quota slots held by port reservations are not allocations). */
   int count() {
-    return total.get();
+    return byPort.size();
   }
 
   List<Allocation> snapshot() {

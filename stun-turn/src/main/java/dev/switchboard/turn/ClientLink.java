@@ -22,8 +22,11 @@ interface ClientLink {
 
   ByteBufAllocator alloc();
 
-  /** Sends {@code frame} to the client; takes ownership of it. */
-  void send(ByteBuf frame);
+  /**
+   * Sends {@code frame} to the client; takes ownership of it. False when it was dropped because the
+   * client's connection is backed up (a client that stops reading must not fill our memory).
+   */
+  boolean send(ByteBuf frame);
 
   /** The allocation of this 5-tuple, or null. */
   Allocation allocation();

@@ -60,8 +60,9 @@ final class Dispatcher {
   void onStun(ClientLink link, StunMessage message) {
     if (message.isIndication()) {
       ctx.metrics().request(message.method());
-      // RFC 8489 §6.3.2: indications are never answered; a Binding indication is a keep-alive.
-      if (message.method() == Stun.SEND) {
+      // RFC 8489 §6.3.2: indications are never answered; a Binding indication is a keep-alive; one
+      // with an unknown comprehension-required attribute is discarded.
+      if (message.method() == Stun.SEND && !hasUnknownRequired(message)) {
         send.handle(link, message, ctx);
       }
       return;
@@ -104,13 +105,27 @@ final class Dispatcher {
     }
   }
 
+  private static boolean hasUnknownRequired(StunMessage message) {
+    List<StunAttribute> attributes = message.attributes();
+    for (int i = 0; i < attributes.size(); i++) {
+      if (isUnknownRequired(attributes.get(i).type())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isUnknownRequired(int type) {
+    return type < 0x8000 && !Stun.isKnownRequired(type);
+  }
+
   /** RFC 8489 §6.3.1.1: unknown comprehension-required attributes (0x0000-0x7FFF) -> 420 listing them. */
   private static void checkUnknownAttributes(StunMessage message) throws StunException {
     List<Integer> unknown = null;
     List<StunAttribute> attributes = message.attributes();
     for (int i = 0; i < attributes.size(); i++) {
       StunAttribute a = attributes.get(i);
-      if (a.type() < 0x8000 && !Stun.isKnownRequired(a.type())) {
+      if (isUnknownRequired(a.type())) {
         if (unknown == null) {
           unknown = new ArrayList<>(2);
         }

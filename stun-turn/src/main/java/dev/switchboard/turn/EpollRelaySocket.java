@@ -123,8 +123,9 @@ final class EpollRelaySocket implements RelaySocket, EpollIoHandle {
       receive.setIndex(0, peer.receivedAmount());
       try {
         allocation.onPeerDatagram(peer, receive);
-      } catch (RuntimeException e) {
-        // A channel's pipeline would catch this; here it would reach the event loop, which pauses on it.
+      } catch (RuntimeException | OutOfMemoryError e) {
+        // A channel's pipeline would catch this; here it would reach the event loop, whose thread
+        // ends on it and takes every socket of the loop with it. Out of direct memory included.
         log.warn("relay {}: datagram from {} dropped", allocation.relayAddress(), peer, e);
       }
     }

@@ -7,29 +7,36 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Relay ports held for a later Allocate by RESERVATION-TOKEN (RFC 8656 §7.2, EVEN-PORT with the R
- * bit). A reservation lasts 30 seconds; the sweeper returns unclaimed ports to the pool. Thread-safe.
+ * bit). A reservation lasts 30 seconds; the sweeper returns unclaimed ports to the pool. Each holds
+ * one allocation quota slot of the user who reserved it, given back when it is claimed or expires.
+ * Thread-safe.
  */
 final class PortReservations {
 
   static final long LIFETIME_MILLIS = 30_000;
 
   /** A held port and the address family it was reserved for. */
-  record Reservation(int port, boolean ipv6, long expiresAt) {}
+  record Reservation(int port, boolean ipv6, String owner, long expiresAt) {}
 
   private final Map<Long, Reservation> byToken = new ConcurrentHashMap<>();
   private final RelayPortPool pool;
+  private final AllocationRegistry registry;
   private final SecureRandom random = new SecureRandom();
 
-  PortReservations(RelayPortPool pool) {
+  PortReservations(RelayPortPool pool, AllocationRegistry registry) {
     this.pool = pool;
+    this.registry = registry;
   }
 
-  /** Holds {@code port} (already taken from the pool) and returns the 8-byte token for it. */
-  byte[] reserve(int port, boolean ipv6, long now) {
+  /**
+   * Holds {@code port} (already taken from the pool) with a quota slot {@code owner} already took,
+   * and returns the 8-byte token for it.
+   */
+  byte[] reserve(int port, boolean ipv6, String owner, long now) {
     long token;
     do {
       token = random.nextLong();
-    } while (byToken.putIfAbsent(token, new Reservation(port, ipv6, now + LIFETIME_MILLIS)) != null);
+    } while (byToken.putIfAbsent(token, new Reservation(port, ipv6, owner, now + LIFETIME_MILLIS)) != null);
     return ByteBuffer.allocate(8).putLong(token).array();
   }
 
@@ -39,7 +46,12 @@ final class PortReservations {
       return null;
     }
     Reservation r = byToken.remove(ByteBuffer.wrap(token).getLong());
-    if (r != null && r.expiresAt() <= now) {
+    if (r == null) {
+      return null;
+    }
+    // The claiming Allocate takes a slot of its own.
+    registry.releaseQuota(r.owner());
+    if (r.expiresAt() <= now) {
       pool.release(r.port());
       return null;
     }
@@ -51,6 +63,7 @@ final class PortReservations {
     byToken.entrySet().removeIf(e -> {
       if (e.getValue().expiresAt() <= now) {
         pool.release(e.getValue().port());
+        registry.releaseQuota(e.getValue().owner());
         return true;
       }
       return false;

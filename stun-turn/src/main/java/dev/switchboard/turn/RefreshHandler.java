@@ -23,9 +23,7 @@ final class RefreshHandler implements StunMethodHandler {
       allocation.close("refreshed to 0");
       seconds = 0;
     } else {
-      // RFC 8656 §7.3: min(requested, maximum); the default when LIFETIME is absent.
-      seconds = requested < 0 ? lifetimes.allocationDefault().toSeconds()
-          : Math.min(requested, lifetimes.allocationMax().toSeconds());
+      seconds = lifetimes.allocationSeconds(requested);
       allocation.refresh(request.now() + seconds * 1000);
     }
     return request.sign(request.success().addInt(Stun.LIFETIME, (int) seconds));

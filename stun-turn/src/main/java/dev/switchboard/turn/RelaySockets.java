@@ -29,6 +29,12 @@ final class RelaySockets {
    * cuts to the buffer, shows as over the limit and is dropped rather than relayed cut short.
    */
   static final int MAX_DATAGRAM = 8192;
+  /**
+   * Largest datagram read from a UDP client: {@link #MAX_DATAGRAM} of data in a Send indication
+   * (header, XOR-PEER-ADDRESS of an IPv6 peer, DATA with its padding, DONT-FRAGMENT, FINGERPRINT)
+   * with room to spare for attributes we ignore. A longer one arrives cut short and fails to parse.
+   */
+  static final int MAX_CLIENT_DATAGRAM = MAX_DATAGRAM + 256;
 
   private final NettyTransports transports;
   private final TurnMetrics metrics;

@@ -44,8 +44,15 @@ final class StreamClientLink implements ClientLink {
   }
 
   @Override
-  public void send(ByteBuf frame) {
+  public boolean send(ByteBuf frame) {
+    // Above the channel's high water mark (64 KB unsent) the client is not reading: drop, as a UDP
+    // path would, rather than queue without bound.
+    if (!channel.isWritable()) {
+      frame.release();
+      return false;
+    }
     channel.writeAndFlush(frame, channel.voidPromise());
+    return true;
   }
 
   @Override

@@ -83,6 +83,15 @@ public record TurnConfig(
       }
     }
 
+    /**
+     * RFC 8656 §7.2 and §7.3: an allocation's lifetime for a non-zero LIFETIME of {@code requested}
+     * seconds (negative: absent), min(requested, maximum) but never below the default.
+     */
+    public long allocationSeconds(long requested) {
+      long dflt = allocationDefault.toSeconds();
+      return requested < 0 ? dflt : Math.max(dflt, Math.min(requested, allocationMax.toSeconds()));
+    }
+
     public static Lifetimes defaults() {
       return new Lifetimes(Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofMinutes(5),
           Duration.ofMinutes(10), Duration.ofMinutes(10));

@@ -59,8 +59,8 @@ final class TurnMetrics {
     counter(out, "switchboard_turn_relayed_in_memory_packets_total",
         "Packets between two relays of this server, handed over without the kernel.", relayedInMemory.sum());
     counter(out, "switchboard_turn_dropped_packets_total",
-        "Relay packets dropped (no permission, no channel, bandwidth cap, peer datagram over "
-            + RelaySockets.MAX_DATAGRAM + " bytes, full socket send buffer).", droppedPackets.sum());
+        "Relay packets dropped (no permission, no channel, bandwidth cap, data over "
+            + RelaySockets.MAX_DATAGRAM + " bytes, full socket send buffer, client not reading).", droppedPackets.sum());
     counter(out, "switchboard_turn_auth_failures_total", "Requests refused for bad or missing credentials.", authFailures.sum());
     out.append("# HELP switchboard_turn_requests_total STUN/TURN requests and indications by method.\n")
         .append("# TYPE switchboard_turn_requests_total counter\n");

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -44,6 +45,14 @@ public final class TurnServer implements AutoCloseable {
    * caps it at net.core.rmem_max / wmem_max.
    */
   private static final int UDP_SOCKET_BUFFER = 4 << 20;
+  /**
+   * Unsent bytes above which a client link drops what it is asked to send (ClientLink#send): a
+   * client that stops reading, or a kernel that refuses datagrams, must not fill our memory. Above
+   * what one consolidated flush holds (up to 256 writes, FlushConsolidationHandler): 256 answers or
+   * relayed datagrams to all UDP clients, or a relay socket's read budget to one TCP client.
+   */
+  private static final WriteBufferWaterMark UDP_WATER_MARK = new WriteBufferWaterMark(2 << 20, 4 << 20);
+  private static final WriteBufferWaterMark STREAM_WATER_MARK = new WriteBufferWaterMark(512 << 10, 1 << 20);
 
   private final TurnContext ctx;
   private final EventLoopGroup group;
@@ -83,7 +92,7 @@ public final class TurnServer implements AutoCloseable {
     new SecureRandom().nextBytes(nonceKey);
     TurnMetrics metrics = new TurnMetrics(registry::count);
     TurnContext ctx = new TurnContext(config, clock, metrics, registry, ports,
-        new PortReservations(ports), addresses, new RelaySockets(NettyTransports.of(group), metrics),
+        new PortReservations(ports, registry), addresses, new RelaySockets(NettyTransports.of(group), metrics),
         PeerPolicy.of(config.peers()), credentials, new Nonces(nonceKey, clock, config.lifetimes().nonce()),
         new UnauthorizedLimiter(config.quotas().unauthorizedPerSecond(), clock), new IntegrityMacs());
     if (config.peers().allowLoopback()) {
@@ -144,6 +153,7 @@ public final class TurnServer implements AutoCloseable {
       Bootstrap b = new Bootstrap().group(loops.get(i)).channel(transports.datagramChannelClass())
           .option(ChannelOption.SO_RCVBUF, UDP_SOCKET_BUFFER)
           .option(ChannelOption.SO_SNDBUF, UDP_SOCKET_BUFFER)
+          .option(ChannelOption.WRITE_BUFFER_WATER_MARK, UDP_WATER_MARK)
           .handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
@@ -155,10 +165,11 @@ public final class TurnServer implements AutoCloseable {
           });
       if (transports.epoll()) {
         b.option(EpollChannelOption.SO_REUSEPORT, true)
-            .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, RelaySockets.MAX_DATAGRAM)
-            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RelaySockets.MAX_DATAGRAM * UDP_BATCH));
+            .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, RelaySockets.MAX_CLIENT_DATAGRAM)
+            .option(ChannelOption.RCVBUF_ALLOCATOR,
+                new FixedRecvByteBufAllocator(RelaySockets.MAX_CLIENT_DATAGRAM * UDP_BATCH));
       } else {
-        b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RelaySockets.MAX_DATAGRAM));
+        b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RelaySockets.MAX_CLIENT_DATAGRAM));
       }
       ChannelFuture f = b.bind(address, bound).awaitUninterruptibly();
       if (!f.isSuccess()) {
@@ -193,6 +204,7 @@ public final class TurnServer implements AutoCloseable {
     ServerBootstrap b = new ServerBootstrap().group(group)
         .channel(NettyTransports.of(group).serverChannelClass())
         .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, STREAM_WATER_MARK)
         .childHandler(new StreamChannelInitializer(dispatcher, tls, connections));
     ChannelFuture f = b.bind(address, port).awaitUninterruptibly();
     if (!f.isSuccess()) {

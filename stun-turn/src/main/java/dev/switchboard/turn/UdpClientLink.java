@@ -51,8 +51,15 @@ final class UdpClientLink implements ClientLink {
   }
 
   @Override
-  public void send(ByteBuf frame) {
+  public boolean send(ByteBuf frame) {
+    // The kernel refused earlier datagrams (EAGAIN) and Netty holds them: drop rather than queue
+    // without bound.
+    if (!listener.isWritable()) {
+      frame.release();
+      return false;
+    }
     listener.writeAndFlush(new DatagramPacket(frame, remote), listener.voidPromise());
+    return true;
   }
 
   @Override

@@ -108,6 +108,39 @@ class AllocateHandlerTest {
   }
 
   @Test
+  void portReservationsCountAgainstTheUsersQuotaUntilClaimedOrExpired() throws Exception {
+    try (TurnFixture small = new TurnFixture(TurnFixture.config(23000, 23999,
+        new TurnConfig.Quotas(3, 100, 8, 0, 20), true))) {
+      byte[] reserveNext = allocate().add(Stun.EVEN_PORT, new byte[] {(byte) 0x80}).build(null, false);
+      List<byte[]> tokens = new ArrayList<>();
+      for (int i = 0; i < 2; i++) { // each: an allocation and a reservation, then the allocation deleted
+        RecordingLink link = small.newLink();
+        tokens.add(StunCodec.decode(small.handle(handler, link, reserveNext)).attribute(Stun.RESERVATION_TOKEN).value());
+        small.onLoop(() -> {
+          link.allocation().close("test");
+          return null;
+        });
+      }
+      assertThat(small.ctx.registry().count()).isZero();
+      // Two reservations hold two of three slots: an allocation with a reservation needs two.
+      assertThatThrownBy(() -> small.handle(handler, small.newLink(), reserveNext)).extracting("code").isEqualTo(486);
+      small.handle(handler, small.newLink(), allocate().build(null, false));
+      assertThatThrownBy(() -> small.handle(handler, small.newLink(), allocate().build(null, false)))
+          .extracting("code").isEqualTo(486);
+      // Claiming a token hands its slot to the claiming allocation.
+      small.handle(handler, small.newLink(), allocate().add(Stun.RESERVATION_TOKEN, tokens.get(0)).build(null, false));
+      assertThat(small.ctx.registry().count()).isEqualTo(2);
+      assertThatThrownBy(() -> small.handle(handler, small.newLink(), allocate().build(null, false)))
+          .extracting("code").isEqualTo(486);
+      // An expired reservation gives its slot back.
+      small.advance(java.time.Duration.ofSeconds(31));
+      small.sweep();
+      small.handle(handler, small.newLink(), allocate().build(null, false));
+      assertThat(small.ctx.registry().count()).isEqualTo(3);
+    }
+  }
+
+  @Test
   void dontFragmentIsAccepted() throws Exception {
     StunMessage r = StunCodec.decode(f.handle(handler, f.newLink(),
         allocate().add(Stun.DONT_FRAGMENT, new byte[0]).build(null, false)));

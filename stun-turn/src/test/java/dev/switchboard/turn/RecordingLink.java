@@ -53,7 +53,7 @@ final class RecordingLink implements ClientLink {
   }
 
   @Override
-  public void send(ByteBuf frame) {
+  public boolean send(ByteBuf frame) {
     byte[] bytes = new byte[frame.readableBytes()];
     frame.readBytes(bytes);
     frame.release();
@@ -61,6 +61,7 @@ final class RecordingLink implements ClientLink {
       sent.add(bytes);
       sent.notifyAll();
     }
+    return true;
   }
 
   @Override

@@ -58,6 +58,18 @@ class RefreshHandlerTest {
   }
 
   @Test
+  void lifetimeBelowTheDefaultGetsTheDefault() throws Exception {
+    // RFC 8656 §7.3: a computed lifetime not above the default is raised to the default.
+    RecordingLink link = f.newLink();
+    f.handle(new AllocateHandler(), link, allocate().build(null, false));
+    assertThat(u32(StunCodec.decode(f.handle(handler, link, refresh(1).build(null, false))), Stun.LIFETIME))
+        .isEqualTo(600);
+    f.advance(Duration.ofSeconds(599));
+    f.sweep();
+    assertThat(f.ctx.registry().count()).isEqualTo(1);
+  }
+
+  @Test
   void withoutAllocationIs437AndOtherFamilyIs443() throws Exception {
     RecordingLink link = f.newLink();
     assertThatThrownBy(() -> f.handle(handler, link, refresh(600).build(null, false))).extracting("code").isEqualTo(437);

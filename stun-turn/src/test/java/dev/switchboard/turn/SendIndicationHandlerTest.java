@@ -59,4 +59,28 @@ class SendIndicationHandlerTest {
       assertThat(f.ctx.metrics().relayedPackets.sum()).isEqualTo(1);
     }
   }
+
+  @Test
+  void oneWithAnUnknownComprehensionRequiredAttributeIsDiscarded() throws Exception {
+    // RFC 8489 §6.3.2: such an indication is discarded; unknown optional attributes are ignored.
+    try (DatagramSocket peer = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      peer.setSoTimeout(3000);
+      InetSocketAddress peerAddr = (InetSocketAddress) peer.getLocalSocketAddress();
+      RecordingLink link = f.newLink();
+      f.handle(new AllocateHandler(), link, StunRequests.allocate().build(null, false));
+      f.onLoop(() -> {
+        link.allocation().permit(peerAddr.getAddress(), f.clock.millis());
+        return null;
+      });
+      for (int[] extra : new int[][] {{0x7777, 7}, {0xC001, 8}}) {
+        f.dispatch(link, new StunMessageBuilder(Stun.type(Stun.SEND, Stun.INDICATION), StunRequests.tid())
+            .addXorAddress(Stun.XOR_PEER_ADDRESS, peerAddr).add(Stun.DATA_ATTR, new byte[] {(byte) extra[1]})
+            .add(extra[0], new byte[4]).build(null, true));
+      }
+      DatagramPacket p = new DatagramPacket(new byte[16], 16);
+      peer.receive(p);
+      assertThat(p.getData()[0]).isEqualTo((byte) 8);
+      assertThat(f.ctx.metrics().relayedPackets.sum()).isEqualTo(1);
+    }
+  }
 }

@@ -56,7 +56,7 @@ final class TurnFixture implements AutoCloseable {
     AllocationRegistry registry = new AllocationRegistry(config.quotas(), addresses);
     TurnMetrics metrics = new TurnMetrics(registry::count);
     ctx = new TurnContext(config, clock, metrics, registry, ports,
-        new PortReservations(ports), addresses, new RelaySockets(NettyTransports.of(group), metrics),
+        new PortReservations(ports, registry), addresses, new RelaySockets(NettyTransports.of(group), metrics),
         PeerPolicy.of(config.peers()), (u, r) -> u.equals(USER) && r.equals(REALM) ? List.of(key(USER, PASSWORD))
         : u.equals("bob") && r.equals(REALM) ? List.of(key("bob", "pw")) : List.of(),
         new Nonces(new byte[32], clock, config.lifetimes().nonce()),

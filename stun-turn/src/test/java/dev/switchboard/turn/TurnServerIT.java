@@ -103,6 +103,67 @@ class TurnServerIT {
   }
 
   @Test
+  void aTcpClientThatStopsReadingHasPeerDataDroppedInsteadOfQueued() throws Exception {
+    try (StunTestClient tcp = StunTestClient.tcp(turn.server.tcpPort());
+         DatagramSocket peer = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      InetSocketAddress relay = address(tcp.authenticated(StunRequests::allocate, "alice", "secret"),
+          Stun.XOR_RELAYED_ADDRESS);
+      InetSocketAddress peerAddress = (InetSocketAddress) peer.getLocalSocketAddress();
+      assertThat(tcp.authenticated(() -> StunRequests.createPermission(peerAddress), "alice", "secret").cls())
+          .isEqualTo(Stun.SUCCESS);
+      // From here on the client reads nothing. 40 MB from the peer is more than the client's and the
+      // server's socket buffers hold; the rest would have queued in the server's memory.
+      TurnMetrics metrics = turn.server.context().metrics();
+      byte[] data = new byte[1000];
+      for (int i = 0; i < 40_000; i++) {
+        peer.send(new java.net.DatagramPacket(data, data.length, relay));
+        if (i % 200 == 199) {
+          Thread.sleep(1); // let the relay socket's receive buffer drain: the kernel would drop the rest
+        }
+      }
+      long seen = -1;
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (System.nanoTime() < deadline) {
+        Thread.sleep(200);
+        long now = metrics.relayedPackets.sum() + metrics.droppedPackets.sum();
+        if (now == seen) {
+          break;
+        }
+        seen = now;
+      }
+      assertThat(metrics.droppedPackets.sum()).isPositive();
+      assertThat(metrics.relayedBytes.sum()).isLessThan(20_000_000L);
+      // The connection still works: what was queued arrives intact, Data indications from the peer.
+      StunMessage first = StunCodec.decode(tcp.receive());
+      assertThat(first.type()).isEqualTo(Stun.type(Stun.DATA, Stun.INDICATION));
+      assertThat(address(first, Stun.XOR_PEER_ADDRESS)).isEqualTo(peerAddress);
+    }
+  }
+
+  @Test
+  void udpClientsRelayUpTo8192BytesOfDataEitherWay() throws Exception {
+    try (StunTestClient udp = StunTestClient.udp(turn.server.udpPort());
+         DatagramSocket peer = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      peer.setSoTimeout(3000);
+      udp.authenticated(StunRequests::allocate, "alice", "secret");
+      InetSocketAddress peerAddress = (InetSocketAddress) peer.getLocalSocketAddress();
+      assertThat(udp.authenticated(() -> StunRequests.channelBind(0x4000, peerAddress), "alice", "secret").cls())
+          .isEqualTo(Stun.SUCCESS);
+      TurnMetrics metrics = turn.server.context().metrics();
+      udp.send(java.nio.ByteBuffer.allocate(4 + 8193).putShort((short) 0x4000).putShort((short) 8193).array());
+      udp.send(java.nio.ByteBuffer.allocate(4 + 8192).putShort((short) 0x4000).putShort((short) 8192).array());
+      udp.send(new StunMessageBuilder(Stun.type(Stun.SEND, Stun.INDICATION), StunRequests.tid())
+          .addXorAddress(Stun.XOR_PEER_ADDRESS, peerAddress).add(Stun.DATA_ATTR, new byte[8192]).build(null, true));
+      java.net.DatagramPacket got = new java.net.DatagramPacket(new byte[9000], 9000);
+      for (int i = 0; i < 2; i++) {
+        peer.receive(got);
+        assertThat(got.getLength()).isEqualTo(8192);
+      }
+      assertThat(metrics.droppedPackets.sum()).isEqualTo(1); // the 8193 bytes
+    }
+  }
+
+  @Test
   void udpListenersOnHalfTheEventLoopsWithReusePort() throws Exception {
     // 2 loops: one UDP socket (no cross-loop relay handoffs); 4 loops: two sockets on one port.
     assertThat(turn.server.udpSocketCount()).isEqualTo(1);
