@@ -213,7 +213,7 @@ final class Hub {
         }
         continue;
       }
-      if (!session.authenticated && now - session.connectedAtMillis >= HELLO_DEADLINE_MILLIS) {
+      if (!session.authenticated && !session.ended && now - session.connectedAtMillis >= HELLO_DEADLINE_MILLIS) {
         router.refuse(session, null, new SignalingException("unauthorized", "send hello with a token first", 0, 4001));
         continue;
       }

@@ -45,6 +45,14 @@ final class RoomMessages {
     }
     session.passwordFailures = 0;
     boolean fresh = session.rooms.add(join.room());
+    if (session.ended) {
+      // Ended on another thread meanwhile (a tick's timeout): end() may have read the rooms before this
+      // one was added, so take it back here, before anyone was told (ended and the rooms are volatile,
+      // so of the two, at least one sees the other).
+      session.rooms.remove(join.room());
+      hub.rooms.leave(room, session.peerId);
+      return;
+    }
     if (fresh && session.rooms.size() == 1) {
       // The first room decides: a session in several rooms stays on one loop, not moved per join.
       Channel channel = session.channel();

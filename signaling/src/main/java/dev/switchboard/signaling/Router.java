@@ -31,6 +31,11 @@ final class Router {
 
   /** One text frame's payload, as UTF-8 bytes. */
   void handle(Session session, byte[] utf8) {
+    if (session.ended) {
+      // bye, or closed for cause: frames read with it in one read are not the session's any more (a
+      // join among them would put a member nobody ever sees leave into a room).
+      return;
+    }
     String id = null;
     try {
       ClientMessageDecoder.Request raw = ClientMessageDecoder.parse(utf8);

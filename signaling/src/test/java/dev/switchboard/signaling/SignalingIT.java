@@ -296,6 +296,23 @@ class SignalingIT {
   }
 
   @Test
+  void framesReadAfterByeAreIgnoredAndLeaveNoGhostInARoom() throws Exception {
+    try (WsClient alice = join("ghost", "Alice"); RawWsClient ghost = RawWsClient.connect(server.port())) {
+      ghost.send("{\"type\":\"bye\"}", "{\"type\":\"join\",\"id\":\"j\",\"room\":\"ghost\"}"); // one TCP write
+      assertThat(ghost.awaitClose()).isEqualTo(1000);
+      // The join, had it been handled, queued peer.joined for alice before her pong.
+      alice.send("{\"type\":\"ping\",\"id\":\"p\"}");
+      List<JsonNode> before = new ArrayList<>();
+      for (JsonNode m = alice.next(); !m.path("re").asText().equals("p"); m = alice.next()) {
+        before.add(m);
+      }
+      assertThat(before).noneMatch(m -> m.path("type").asText().equals("peer.joined"));
+      assertThat(server.server.hub().rooms.get("ghost").size()).isEqualTo(1);
+      assertThat(server.server.hub().sessions()).hasSize(1);
+    }
+  }
+
+  @Test
   void floodingIsRateLimitedWithRetryAfter() throws Exception {
     try (WsClient client = WsClient.connect(server.port())) {
       for (int i = 0; i < 60; i++) {
