@@ -16,6 +16,8 @@ import java.util.Set;
  */
 final class ClientMessageDecoder {
 
+  /** The request types of PROTOCOL.md. */
+  static final Set<String> TYPES = Set.of("hello", "ping", "bye", "ice.refresh", "join", "leave", "signal", "chat");
   static final int MAX_ROOM = 64;
   static final Set<String> KINDS = Set.of("offer", "answer", "candidate", "end-of-candidates", "restart", "bye");
   static final int MAX_ID = 64;

@@ -338,6 +338,18 @@ class SignalingIT {
   }
 
   @Test
+  void aClientCannotAddLinesToMetrics() throws Exception {
+    try (WsClient client = WsClient.connect(server.port())) {
+      client.send("{\"type\":\"x\\\"} 1\\nswitchboard_injected 666\\n#\",\"id\":\"1\"}");
+      assertThat(client.next().path("code").asText()).isEqualTo("unsupported_type");
+    }
+    String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(metrics).contains("switchboard_signaling_messages_in_total{type=\"unknown\"} 1\n");
+    assertThat(metrics).doesNotContain("injected");
+  }
+
+  @Test
   void httpEndpoints() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     String base = "http://127.0.0.1:" + server.port();
