@@ -36,21 +36,28 @@ final class Router {
       // join among them would put a member nobody ever sees leave into a room).
       return;
     }
+    ClientMessageDecoder.Request raw = null;
+    String type = null;
     String id = null;
+    SignalingException malformed = null;
     try {
-      ClientMessageDecoder.Request raw = ClientMessageDecoder.parse(utf8);
+      raw = ClientMessageDecoder.parse(utf8);
+      type = Json.text(raw.fields(), "type");
       id = ClientMessageDecoder.id(raw.fields());
-      String type = ClientMessageDecoder.type(raw.fields());
-      hub.metrics.in(type);
-      long waitMs = session.rate.tryAcquire(hub.clock.millis());
-      if (waitMs > 0) {
-        hub.metrics.rateLimited.increment();
-        int closeCode = session.rate.refusedInARow() >= ABUSE_LIMIT ? 4029 : 0;
-        throw new SignalingException("rate_limited", "more than " + hub.config.messagesPerSecond()
-            + " messages per second", waitMs, closeCode);
-      }
-      if (!session.authenticated && !BEFORE_AUTH.contains(type)) {
+      ClientMessageDecoder.type(raw.fields());
+    } catch (SignalingException e) {
+      malformed = e;
+    }
+    hub.metrics.in(type);
+    try {
+      // Every frame counts, one that is not even JSON too: refusing garbage costs as much as serving a
+      // request, and a flood of it must end in 4029 like any other.
+      admit(session);
+      if (!session.authenticated && malformed == null && !BEFORE_AUTH.contains(type)) {
         throw new SignalingException("unauthorized", "send hello with a token first", 0, 4001);
+      }
+      if (malformed != null) {
+        throw malformed;
       }
       dispatch(session, decoder.decode(raw));
     } catch (SignalingException e) {
@@ -58,6 +65,34 @@ final class Router {
     } catch (RuntimeException e) {
       log.warn("session {}: unexpected failure handling a message", session.id, e);
       refuse(session, id, new SignalingException("internal_error", "the server failed to handle this message"));
+    }
+  }
+
+  /** Takes one message from the session's budget; rate_limited when it is spent (4029 when that goes on). */
+  private void admit(Session session) throws SignalingException {
+    long waitMs = session.rate.tryAcquire(hub.clock.millis());
+    if (waitMs > 0) {
+      hub.metrics.rateLimited.increment();
+      int closeCode = session.rate.refusedInARow() >= ABUSE_LIMIT ? 4029 : 0;
+      throw new SignalingException("rate_limited", "more than " + hub.config.messagesPerSecond()
+          + " messages per second", waitMs, closeCode);
+    }
+  }
+
+  /**
+   * A WebSocket ping from the client counts against the same budget as a message; false (and no pong
+   * owed) when refused.
+   */
+  boolean admitPing(Session session) {
+    if (session.ended) {
+      return false;
+    }
+    try {
+      admit(session);
+      return true;
+    } catch (SignalingException e) {
+      refuse(session, null, e);
+      return false;
     }
   }
 
