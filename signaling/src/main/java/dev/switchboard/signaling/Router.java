@@ -2,7 +2,6 @@ package dev.switchboard.signaling;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.channel.Channel;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +14,6 @@ final class Router {
   private static final Logger log = LoggerFactory.getLogger(Router.class);
   /** Refusals in a row after which a flooding session is closed (4029). */
   static final int ABUSE_LIMIT = 20;
-  private static final Set<String> BEFORE_AUTH = Set.of("hello", "ping", "bye");
 
   private final Hub hub;
   private final RoomMessages roomMessages;
@@ -53,11 +51,12 @@ final class Router {
       // Every frame counts, one that is not even JSON too: refusing garbage costs as much as serving a
       // request, and a flood of it must end in 4029 like any other.
       admit(session);
-      if (!session.authenticated && malformed == null && !BEFORE_AUTH.contains(type)) {
-        throw new SignalingException("unauthorized", "send hello with a token first", 0, 4001);
-      }
       if (malformed != null) {
-        throw malformed;
+        throw session.authenticated ? malformed : unauthorized(": " + malformed.getMessage());
+      }
+      if (!session.authenticated) {
+        helloFirst(session, raw, type);
+        return;
       }
       dispatch(session, decoder.decode(raw));
     } catch (SignalingException e) {
@@ -66,6 +65,28 @@ final class Router {
       log.warn("session {}: unexpected failure handling a message", session.id, e);
       refuse(session, id, new SignalingException("internal_error", "the server failed to handle this message"));
     }
+  }
+
+  /**
+   * PROTOCOL.md "Session": with auth on, the first message must be hello; anything else, a hello
+   * without a token or resume included, gets unauthorized and 4001. A resume that fails leaves the
+   * connection open (resume_failed: the client starts over, with hello and its token).
+   */
+  private void helloFirst(Session session, ClientMessageDecoder.Request raw, String type) throws SignalingException {
+    if (!type.equals("hello")) {
+      throw unauthorized(", not " + type);
+    }
+    ClientMessage hello;
+    try {
+      hello = decoder.decode(raw);
+    } catch (SignalingException e) {
+      throw unauthorized(": " + e.getMessage());
+    }
+    dispatch(session, hello);
+  }
+
+  private static SignalingException unauthorized(String detail) {
+    return new SignalingException("unauthorized", "the first message must be hello with a token" + detail, 0, 4001);
   }
 
   /** Takes one message from the session's budget; rate_limited when it is spent (4029 when that goes on). */

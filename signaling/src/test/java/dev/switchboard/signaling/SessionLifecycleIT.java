@@ -217,6 +217,31 @@ class SessionLifecycleIT {
   }
 
   @Test
+  void withTokenAuthNothingButHelloMayComeFirst() throws Exception {
+    try (TestServer server = new TestServer(TestServer.config(SignalingConfig.Auth.TOKEN, List.of("*"),
+        Duration.ofSeconds(30), 50))) {
+      for (String first : List.of("{\"type\":\"ping\",\"id\":\"1\"}", "{\"type\":\"bye\",\"id\":\"1\"}", "garbage",
+          "{\"id\":\"1\"}", "{\"type\":\"hello\",\"id\":\"1\"}", "{\"type\":\"ping\",\"id\":\"1\"} {}")) {
+        try (WsClient client = WsClient.connect(server.port())) {
+          client.send(first);
+          assertThat(client.next().path("code").asText()).as(first).isEqualTo("unauthorized");
+          assertThat(client.awaitClose()).as(first).isEqualTo(4001);
+        }
+      }
+      // What switchboard.js does after a drop: try to resume, and when that fails, start over.
+      try (WsClient client = WsClient.connect(server.port())) {
+        JsonNode failed = client.request("r", "{\"type\":\"hello\",\"id\":\"r\",\"resume\":{\"sessionId\":\"s_gone\","
+            + "\"resumeToken\":\"x\",\"lastSeq\":3}}");
+        assertThat(failed.path("code").asText()).isEqualTo("resume_failed");
+        String token = server.tokens.mint("alice", "Alice", null, Duration.ofHours(1));
+        JsonNode ok = client.request("h", "{\"type\":\"hello\",\"id\":\"h\",\"token\":\"" + token + "\"}");
+        assertThat(ok.path("type").asText()).isEqualTo("hello.ok");
+        assertThat(client.request("p", "{\"type\":\"ping\",\"id\":\"p\"}").path("type").asText()).isEqualTo("pong");
+      }
+    }
+  }
+
+  @Test
   void upgradesFromOtherOriginsAreRefused() throws Exception {
     try (TestServer server = new TestServer(TestServer.config(SignalingConfig.Auth.NONE,
         List.of("https://call.example.org"), Duration.ofSeconds(30), 50))) {
