@@ -53,7 +53,8 @@ final class ClientMessageDecoder {
       }
       ObjectNode fields = Json.MAPPER.createObjectNode();
       RawJson payload = null;
-      for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+      JsonToken t = p.nextToken();
+      for (; t == JsonToken.FIELD_NAME; t = p.nextToken()) {
         String name = p.currentName();
         JsonToken value = p.nextToken();
         if (name.equals("payload")) {
@@ -66,6 +67,11 @@ final class ClientMessageDecoder {
         } else {
           fields.set(name, Json.MAPPER.readTree(p));
         }
+      }
+      // One object per frame (PROTOCOL.md "Transport"): whatever follows it, a second object too, makes
+      // the frame a bad_request rather than being dropped unread.
+      if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
+        throw new SignalingException("bad_request", "a message must be one JSON object with nothing after it");
       }
       return new Request(fields, payload);
     } catch (JsonProcessingException e) {

@@ -55,6 +55,15 @@ class ClientMessageDecoderTest {
   }
 
   @Test
+  void aFrameIsOneObjectWithNothingAfterIt() throws Exception {
+    refused("{\"type\":\"ping\",\"id\":\"t1\"} trailing", "bad_request", "");
+    refused("{\"type\":\"ping\",\"id\":\"t1\"}{\"type\":\"bye\"}", "bad_request", "nothing after it");
+    refused("{\"type\":\"ping\"} 7", "bad_request", "nothing after it");
+    refused("{\"type\":\"ping\"", "bad_request", "not JSON");
+    assertThat(decode(" {\"type\":\"ping\",\"id\":\"t1\"} \r\n\t")).isEqualTo(new ClientMessage.Ping("t1", null));
+  }
+
+  @Test
   void keepsTheSignalPayloadAsTheBytesItCameAs() throws Exception {
     for (String payload : new String[] {"{\"sdp\":\"v=0\\r\\na=x \\u00e9 \u260e\",\"n\":[1,2.5,{}]}", "[]", "\"a\\\"b\"",
         "-12.5e3", "7", "true", "null", "{ \"spaced\" : [ 1 , 2 ] }"}) {

@@ -163,6 +163,10 @@ class SignalingIT {
       assertThat(error.path("code").asText()).isEqualTo("bad_request");
       client.send("not json at all");
       assertThat(client.next().path("code").asText()).isEqualTo("bad_request");
+      client.send("{\"type\":\"ping\",\"id\":\"t1\"} trailing");
+      assertThat(client.next().path("code").asText()).isEqualTo("bad_request");
+      client.send("{\"type\":\"ping\",\"id\":\"t2\"}{\"type\":\"ping\",\"id\":\"t3\"}");
+      assertThat(client.next().path("code").asText()).isEqualTo("bad_request");
       assertThat(client.request("p", "{\"type\":\"ping\",\"id\":\"p\"}").path("type").asText()).isEqualTo("pong");
     }
   }
