@@ -87,7 +87,7 @@ final class ClientMessageDecoder {
     if (id == null || id.isNull()) {
       return null;
     }
-    if (!id.isTextual() || id.asText().length() > MAX_ID) {
+    if (!id.isTextual() || characters(id.asText()) > MAX_ID) {
       throw new SignalingException("bad_request", "id must be a string of at most " + MAX_ID + " characters");
     }
     return id.asText();
@@ -137,7 +137,7 @@ final class ClientMessageDecoder {
 
   private ClientMessage join(String id, JsonNode m) throws SignalingException {
     String name = optionalText(m, "name");
-    if (name != null && name.length() > MAX_NAME) {
+    if (name != null && characters(name) > MAX_NAME) {
       throw new SignalingException("bad_request", "name is longer than " + MAX_NAME + " characters");
     }
     JsonNode meta = m.get("meta");
@@ -164,10 +164,18 @@ final class ClientMessageDecoder {
   private static ClientMessage chat(String id, JsonNode m) throws SignalingException {
     String room = room(m);
     String text = Json.text(m, "text");
-    if (text == null || text.length() > MAX_CHAT) {
+    if (text == null || characters(text) > MAX_CHAT) {
       throw new SignalingException("bad_request", "text must be a string of at most " + MAX_CHAT + " characters");
     }
     return new ClientMessage.Chat(id, room, optionalText(m, "to"), text);
+  }
+
+  /**
+   * Characters as PROTOCOL.md counts them: Unicode code points, not Java's UTF-16 units (an emoji is
+   * one character, two units).
+   */
+  static int characters(String s) {
+    return s.codePointCount(0, s.length());
   }
 
   private static String room(JsonNode m) throws SignalingException {
