@@ -3,14 +3,12 @@ package dev.switchboard.signaling;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.channel.Channel;
+import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.List;
 
 /** join, leave, signal and chat, on decoded and validated requests. Thread-safe. */
 final class RoomMessages {
-
-  private static final long PASSWORD_BACKOFF_MS = 500;
-  private static final long PASSWORD_BACKOFF_MAX_MS = 30_000;
 
   private final Hub hub;
 
@@ -22,28 +20,16 @@ final class RoomMessages {
     if (session.tokenRoom != null && !session.tokenRoom.equals("*") && !session.tokenRoom.equals(join.room())) {
       throw new SignalingException("forbidden", "your token allows room " + session.tokenRoom + " only");
     }
-    long now = hub.clock.millis();
-    if (now < session.passwordRetryAtMillis) {
-      throw new SignalingException("wrong_password", "too many wrong passwords: try again later",
-          session.passwordRetryAtMillis - now, 0);
-    }
     if (join.name() != null && session.userId == null) {
       session.name = join.name(); // with a token, the token's name wins
     }
     Room.Member member = new Room.Member(session, session.name, join.meta());
-    Room room;
-    try {
-      room = hub.rooms.join(join.room(), join.mode(), join.capacity(), join.password(), member);
-    } catch (SignalingException e) {
-      if (e.code().equals("wrong_password")) {
-        session.passwordFailures++;
-        long backoff = Math.min(PASSWORD_BACKOFF_MAX_MS, PASSWORD_BACKOFF_MS << Math.min(16, session.passwordFailures - 1));
-        session.passwordRetryAtMillis = now + backoff;
-        throw new SignalingException("wrong_password", e.getMessage(), backoff, 0);
-      }
-      throw e;
-    }
-    session.passwordFailures = 0;
+    Channel connection = session.channel();
+    // Wrong passwords are throttled by address, not by session: a new connection is a new session.
+    Object source = PasswordThrottle.source(connection != null
+        && connection.remoteAddress() instanceof InetSocketAddress address ? address.getAddress() : null, session);
+    Room room = hub.rooms.join(join.room(), join.mode(), join.capacity(), join.password(), member, source,
+        hub.clock.millis());
     boolean fresh = session.rooms.add(join.room());
     if (session.ended) {
       // Ended on another thread meanwhile (a tick's timeout): end() may have read the rooms before this
@@ -55,8 +41,7 @@ final class RoomMessages {
     }
     if (fresh && session.rooms.size() == 1) {
       // The first room decides: a session in several rooms stays on one loop, not moved per join.
-      Channel channel = session.channel();
-      hub.loops.move(channel, room.home, () -> hub.disconnected(session, channel, "disconnect"));
+      hub.loops.move(connection, room.home, () -> hub.disconnected(session, connection, "disconnect"));
     }
     hub.send(session, joined(session, join.id(), room, room.others(session.peerId)));
     if (fresh) {

@@ -58,8 +58,6 @@ final class Session {
   volatile boolean ended;
   /** Why an ended session left its rooms: leave (bye) or kicked (closed by the server for cause). */
   volatile String endReason = "leave";
-  volatile int passwordFailures;
-  volatile long passwordRetryAtMillis;
 
   Session(String id, String peerId, String resumeToken, RateLimiter rate, Channel channel, long nowMillis) {
     this.id = id;

@@ -249,6 +249,31 @@ class SignalingIT {
   }
 
   @Test
+  void wrongPasswordsAreThrottledByAddressSoReconnectingDoesNotReset() throws Exception {
+    try (WsClient owner = WsClient.connect(server.port())) {
+      owner.request("1", "{\"type\":\"join\",\"id\":\"1\",\"room\":\"vault\",\"password\":\"s3cret\"}");
+      long retryAfter = 0;
+      for (int i = 0; i < 3; i++) { // each guess on a fresh connection, after the wait the last one was told
+        server.clock.advance(Duration.ofMillis(retryAfter));
+        try (WsClient guesser = WsClient.connect(server.port())) {
+          JsonNode wrong = guesser.request("g", "{\"type\":\"join\",\"id\":\"g\",\"room\":\"vault\",\"password\":\"guess\"}");
+          assertThat(wrong.path("code").asText()).isEqualTo("wrong_password");
+          assertThat(wrong.path("retryAfterMs").asLong()).isEqualTo(500L << i);
+          retryAfter = wrong.path("retryAfterMs").asLong();
+        }
+      }
+      try (WsClient next = WsClient.connect(server.port())) {
+        JsonNode throttled = next.request("r", "{\"type\":\"join\",\"id\":\"r\",\"room\":\"vault\",\"password\":\"s3cret\"}");
+        assertThat(throttled.path("code").asText()).as("even the right password waits").isEqualTo("wrong_password");
+        assertThat(throttled.path("retryAfterMs").asLong()).isEqualTo(2000);
+        server.clock.advance(Duration.ofMillis(2000));
+        assertThat(next.request("s", "{\"type\":\"join\",\"id\":\"s\",\"room\":\"vault\",\"password\":\"s3cret\"}")
+            .path("type").asText()).isEqualTo("joined");
+      }
+    }
+  }
+
+  @Test
   void chatReachesTheRoomInOrderAndLateJoinersGetHistory() throws Exception {
     try (WsClient alice = join("chat", "Alice"); WsClient bob = join("chat", "Bob")) {
       alice.send("{\"type\":\"chat\",\"room\":\"chat\",\"text\":\"one\",\"from\":\"p_fake\",\"name\":\"Mallory\",\"ts\":1}");
