@@ -11,7 +11,6 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +33,8 @@ final class Hub {
   final Tokens tokens;
   final LoopAffinity loops;
   final Metrics metrics = new Metrics();
+  final ConnectionRegistry connections;
   private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, AtomicInteger> perIp = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
   private volatile boolean draining;
@@ -46,6 +45,7 @@ final class Hub {
   Hub(SignalingConfig config, Clock clock, IceServersProvider ice, Tokens tokens, EventLoopGroup group) {
     this.config = config;
     this.clock = clock;
+    this.connections = new ConnectionRegistry(config.connectionsPerIp(), clock);
     this.loops = new LoopAffinity(group);
     this.rooms = new RoomRegistry(config.rooms(), loops::nextHome);
     this.ice = ice;
@@ -62,20 +62,6 @@ final class Hub {
 
   boolean draining() {
     return draining;
-  }
-
-  /** Counts a new connection from {@code ip}; false (and nothing counted) when over the limit. */
-  boolean admit(String ip) {
-    AtomicInteger count = perIp.computeIfAbsent(ip, k -> new AtomicInteger());
-    if (count.incrementAndGet() > config.connectionsPerIp()) {
-      release(ip);
-      return false;
-    }
-    return true;
-  }
-
-  void release(String ip) {
-    perIp.computeIfPresent(ip, (k, count) -> count.decrementAndGet() <= 0 ? null : count);
   }
 
   /** A WebSocket is open: a new session and its {@code welcome}. */
@@ -231,6 +217,7 @@ final class Hub {
         router.pushIceServers(session, null);
       }
     }
+    connections.sweep(now);
     if (draining && now >= drainDeadlineMillis) {
       drained.complete(null);
     }

@@ -77,6 +77,10 @@ public final class SignalingServer implements AutoCloseable {
           @Override
           protected void initChannel(SocketChannel ch) {
             connections.add(ch);
+            if (!hub.connections.accepted(ch)) {
+              ch.close(); // too many from its IP have not upgraded yet
+              return;
+            }
             ChannelPipeline p = ch.pipeline();
             if (tls != null) {
               p.addLast("tls", tls.get().newHandler(ch.alloc()));
