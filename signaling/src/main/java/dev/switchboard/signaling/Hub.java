@@ -209,7 +209,10 @@ final class Hub {
         channel.close();
         continue;
       }
-      if (now - session.lastSeenMillis >= interval) {
+      // A ping when the client has been silent for an interval, and no more than one per interval:
+      // a tick comes every quarter interval, and a client that does not answer pings stays silent.
+      if (now - session.lastSeenMillis >= interval && now - session.lastPingMillis >= interval) {
+        session.lastPingMillis = now;
         channel.writeAndFlush(new PingWebSocketFrame(), channel.voidPromise());
       }
       slowConsumerCheck(session, channel, now);

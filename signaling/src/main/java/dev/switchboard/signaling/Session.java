@@ -50,6 +50,8 @@ final class Session {
   volatile String tokenRoom;
   volatile boolean authenticated;
   volatile long lastSeenMillis;
+  /** When the heartbeat last sent this session a WebSocket ping; 0 before the first. */
+  volatile long lastPingMillis;
   volatile long connectedAtMillis;
   volatile long detachedAtMillis;
   volatile String detachReason = "disconnect";

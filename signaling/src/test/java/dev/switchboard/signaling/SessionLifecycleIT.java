@@ -150,6 +150,28 @@ class SessionLifecycleIT {
   }
 
   @Test
+  void aSilentClientGetsOneWebSocketPingPerIntervalNotOnePerTick() throws Exception {
+    try (TestServer server = new TestServer(); RawWsClient silent = RawWsClient.connect(server.port())) {
+      server.clock.advance(Duration.ofSeconds(20)); // the interval; this client never answers a ping
+      for (int i = 0; i < 4; i++) {
+        server.server.tick();
+      }
+      server.clock.advance(Duration.ofSeconds(19));
+      server.server.tick();
+      // Every ping those ticks wrote is on the wire before the pong to this.
+      silent.send("{\"type\":\"ping\",\"id\":\"p\"}");
+      silent.next("pong");
+      assertThat(silent.pings).isEqualTo(1);
+      server.clock.advance(Duration.ofSeconds(20)); // silent for an interval again
+      server.server.tick();
+      server.server.tick();
+      silent.send("{\"type\":\"ping\",\"id\":\"q\"}");
+      silent.next("pong");
+      assertThat(silent.pings).isEqualTo(2);
+    }
+  }
+
+  @Test
   void iceServersArePushedBefore80PercentOfTheTtlAndOnRequest() throws Exception {
     try (TestServer server = new TestServer(); WsClient alice = WsClient.connect(server.port())) {
       alice.request("j", "{\"type\":\"join\",\"id\":\"j\",\"room\":\"ice\"}");
