@@ -183,6 +183,11 @@ final class Hub {
     }
   }
 
+  /** How often {@link #tick} runs: a quarter of the heartbeat interval, within 50 ms to 1 s. */
+  long tickPeriodMillis() {
+    return Math.max(50, Math.min(1000, config.heartbeatInterval().toMillis() / 4));
+  }
+
   /**
    * One pass of the periodic checks; {@link SignalingServer} runs it on a timer, tests call it after
    * moving their clock.

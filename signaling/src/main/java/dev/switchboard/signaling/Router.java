@@ -163,9 +163,15 @@ final class Router {
     hub.send(session, message);
   }
 
-  /** The next push comes at 80% of the credentials' lifetime. */
+  /**
+   * The next push is due early enough that the tick sending it comes before 80% of the credentials'
+   * lifetime has passed (PROTOCOL.md), not up to a tick after: two tick periods or 1% of the
+   * lifetime before that point, whichever is more, and not before half of it.
+   */
   void scheduleIceRefresh(Session session, IceServersProvider.IceConfig config) {
-    session.iceRefreshAtMillis = hub.clock.millis() + config.ttl().toMillis() * 8 / 10;
+    long ttl = config.ttl().toMillis();
+    long margin = Math.max(2 * hub.tickPeriodMillis(), ttl / 100);
+    session.iceRefreshAtMillis = hub.clock.millis() + Math.max(ttl / 2, ttl * 8 / 10 - margin);
   }
 
   void leave(Session session, String roomId, String reason) {

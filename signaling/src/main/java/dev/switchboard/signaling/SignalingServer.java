@@ -99,7 +99,7 @@ public final class SignalingServer implements AutoCloseable {
       bind.initCause(e);
       throw bind;
     }
-    long period = Math.max(50, Math.min(1000, config.heartbeatInterval().toMillis() / 4));
+    long period = hub.tickPeriodMillis();
     ScheduledFuture<?> ticker = group.next().scheduleAtFixedRate(hub::tick, period, period, TimeUnit.MILLISECONDS);
     return new SignalingServer(hub, serverChannel, connections, ticker, group);
   }

@@ -193,6 +193,22 @@ class SessionLifecycleIT {
   }
 
   @Test
+  void theIcePushComesBefore80PercentOfTheTtlNotATickAfter() throws Exception {
+    SignalingConfig c = TestServer.config(SignalingConfig.Auth.NONE, List.of("*"), Duration.ofSeconds(30), 50);
+    SignalingConfig longTimeout = new SignalingConfig(c.address(), 0, c.allowedOrigins(), c.auth(), c.maxMessageBytes(),
+        c.messagesPerSecond(), c.connectionsPerIp(), c.resumeWindow(), c.heartbeatInterval(), Duration.ofHours(2),
+        c.rooms(), c.serverName()); // so the clock can jump ahead with no message in between
+    try (TestServer server = new TestServer(longTimeout); WsClient alice = WsClient.connect(server.port())) {
+      alice.request("j", "{\"type\":\"join\",\"id\":\"j\",\"room\":\"ice\"}"); // TTL 1 h
+      // The tick that sends the push may run up to a period after it is due: here one runs a period
+      // before 80% of the TTL, the last one that does before that point.
+      server.clock.advance(Duration.ofMinutes(48).minusMillis(server.server.hub().tickPeriodMillis()));
+      server.server.tick();
+      assertThat(alice.next("ice.servers").path("iceTtl").asLong()).isEqualTo(3600);
+    }
+  }
+
+  @Test
   void tokenAuth() throws Exception {
     try (TestServer server = new TestServer(TestServer.config(SignalingConfig.Auth.TOKEN, List.of("*"),
         Duration.ofSeconds(30), 50))) {
