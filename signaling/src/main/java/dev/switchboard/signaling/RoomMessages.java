@@ -20,8 +20,11 @@ final class RoomMessages {
     if (session.tokenRoom != null && !session.tokenRoom.equals("*") && !session.tokenRoom.equals(join.room())) {
       throw new SignalingException("forbidden", "your token allows room " + session.tokenRoom + " only");
     }
+    // A name is the membership's (PROTOCOL.md: each join brings its own, and peers learn it from
+    // joined and peer.joined only), so joining another room under another name changes nothing
+    // here. With a token, the token's name wins; without, a join with no name takes the last one given.
     if (join.name() != null && session.userId == null) {
-      session.name = join.name(); // with a token, the token's name wins
+      session.name = join.name();
     }
     Room.Member member = new Room.Member(session, session.name, join.meta());
     Channel connection = session.channel();
@@ -43,7 +46,8 @@ final class RoomMessages {
       // The first room decides: a session in several rooms stays on one loop, not moved per join.
       hub.loops.move(connection, room.home, () -> hub.disconnected(session, connection, "disconnect"));
     }
-    hub.send(session, joined(session, join.id(), room, room.others(session.peerId)));
+    Room.Member self = room.member(session.peerId); // this join's, or an earlier one's of the same room
+    hub.send(session, joined(session, join.id(), room, self == null ? member : self, room.others(session.peerId)));
     if (fresh) {
       ObjectNode joinedEvent = Json.message("peer.joined", null);
       joinedEvent.put("room", join.room());
@@ -52,7 +56,7 @@ final class RoomMessages {
     }
   }
 
-  private ObjectNode joined(Session session, String id, Room room, List<Room.Member> others) {
+  private ObjectNode joined(Session session, String id, Room room, Room.Member member, List<Room.Member> others) {
     ObjectNode joined = Json.message("joined", id);
     ObjectNode roomNode = joined.putObject("room");
     roomNode.put("id", room.id);
@@ -61,7 +65,7 @@ final class RoomMessages {
     roomNode.put("locked", room.locked());
     ObjectNode self = joined.putObject("self");
     self.put("peerId", session.peerId);
-    self.put("name", session.name);
+    self.put("name", member.name());
     ArrayNode peers = joined.putArray("peers");
     ArrayNode offerTo = joined.putArray("offerTo");
     for (Room.Member other : others) {
@@ -137,7 +141,8 @@ final class RoomMessages {
     ObjectNode message = Json.message("chat", null);
     message.put("room", room.id);
     message.put("from", session.peerId);
-    message.put("name", session.name);
+    Room.Member sender = room.member(session.peerId);
+    message.put("name", sender == null ? session.name : sender.name()); // the name it joined this room with
     message.put("text", chat.text());
     message.put("ts", hub.clock.millis());
     if (target != null) {

@@ -303,6 +303,25 @@ class SignalingIT {
   }
 
   @Test
+  void aNameIsPerRoomSoJoiningAnotherRoomUnderAnotherNameChangesNothingInTheFirst() throws Exception {
+    try (WsClient alice = join("n1", "Alice"); WsClient bob = join("n1", "Bob")) {
+      JsonNode second = alice.request("k", "{\"type\":\"join\",\"id\":\"k\",\"room\":\"n2\",\"name\":\"Mallory\"}");
+      assertThat(second.path("self").path("name").asText()).isEqualTo("Mallory");
+      alice.send("{\"type\":\"chat\",\"room\":\"n1\",\"text\":\"hi\"}");
+      JsonNode chat = bob.next("chat");
+      assertThat(chat.path("from").asText()).isEqualTo(alice.peerId());
+      assertThat(chat.path("name").asText()).as("what n1 knows her as").isEqualTo("Alice");
+      alice.send("{\"type\":\"chat\",\"room\":\"n2\",\"text\":\"hi\"}");
+      assertThat(alice.next("chat").path("room").asText()).isEqualTo("n1");
+      JsonNode own = alice.next("chat");
+      assertThat(own.path("room").asText()).isEqualTo("n2");
+      assertThat(own.path("name").asText()).isEqualTo("Mallory");
+      JsonNode again = alice.request("l", "{\"type\":\"join\",\"id\":\"l\",\"room\":\"n1\",\"name\":\"Eve\"}");
+      assertThat(again.path("self").path("name").asText()).as("already in n1, as Alice").isEqualTo("Alice");
+    }
+  }
+
+  @Test
   void aCloseFrameIsAnsweredWithTheSameStatusAndTheOthersSeeThePeerGo() throws Exception {
     try (WsClient alice = join("closing", "Alice"); WsClient bob = join("closing", "Bob")) {
       bob.sendClose(4000, "done");
