@@ -147,7 +147,9 @@ final class RoomMessages {
     message.put("ts", hub.clock.millis());
     if (target != null) {
       message.put("to", target.session().peerId);
-      hub.send(target.session(), message.deepCopy());
+      if (target.session() != session) { // to oneself: the sender's own copy below is the one
+        hub.send(target.session(), message.deepCopy());
+      }
     } else {
       room.remember(message.deepCopy());
       hub.broadcast(room.id, message, session.peerId);

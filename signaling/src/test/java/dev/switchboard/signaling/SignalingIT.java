@@ -303,6 +303,23 @@ class SignalingIT {
   }
 
   @Test
+  void aChatToOneselfArrivesOnce() throws Exception {
+    try (WsClient alice = join("mirror", "Alice")) {
+      alice.send("{\"type\":\"chat\",\"id\":\"c\",\"room\":\"mirror\",\"to\":\"" + alice.peerId() + "\",\"text\":\"note\"}");
+      alice.send("{\"type\":\"ping\",\"id\":\"p\"}");
+      List<JsonNode> chats = new ArrayList<>();
+      for (JsonNode m = alice.next(); !m.path("type").asText().equals("pong"); m = alice.next()) {
+        if (m.path("type").asText().equals("chat")) {
+          chats.add(m);
+        }
+      }
+      assertThat(chats).hasSize(1);
+      assertThat(chats.get(0).path("re").asText()).isEqualTo("c");
+      assertThat(chats.get(0).path("to").asText()).isEqualTo(alice.peerId());
+    }
+  }
+
+  @Test
   void aNameIsPerRoomSoJoiningAnotherRoomUnderAnotherNameChangesNothingInTheFirst() throws Exception {
     try (WsClient alice = join("n1", "Alice"); WsClient bob = join("n1", "Bob")) {
       JsonNode second = alice.request("k", "{\"type\":\"join\",\"id\":\"k\",\"room\":\"n2\",\"name\":\"Mallory\"}");
