@@ -91,12 +91,19 @@ final class Hub {
   }
 
   void onText(Session session, byte[] utf8) {
-    session.lastSeenMillis = clock.millis();
+    touch(session);
     router.handle(session, utf8);
   }
 
-  /** Any frame from the client counts as a sign of life (pongs to our pings included). */
+  /**
+   * Any frame from the client counts as a sign of life (pongs to our pings included), but not once
+   * the session has ended: a client closed for cause that keeps sending and never reads our close
+   * frame is then dropped by the heartbeat timeout like a silent one.
+   */
   void touch(Session session) {
+    if (session.ended) {
+      return;
+    }
     session.lastSeenMillis = clock.millis();
   }
 
