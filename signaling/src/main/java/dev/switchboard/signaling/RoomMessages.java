@@ -21,18 +21,19 @@ final class RoomMessages {
       throw new SignalingException("forbidden", "your token allows room " + session.tokenRoom + " only");
     }
     // A name is the membership's (PROTOCOL.md: each join brings its own, and peers learn it from
-    // joined and peer.joined only), so joining another room under another name changes nothing
-    // here. With a token, the token's name wins; without, a join with no name takes the last one given.
-    if (join.name() != null && session.userId == null) {
-      session.name = join.name();
-    }
-    Room.Member member = new Room.Member(session, session.name, join.meta());
+    // joined and peer.joined only), so joining another room under another name changes nothing in
+    // the first. With a token, the token's name wins; without, a join with no name takes the last given.
+    String name = session.userId != null || join.name() == null ? session.name : join.name();
+    Room.Member member = new Room.Member(session, name, join.meta());
     Channel connection = session.channel();
     // Wrong passwords are throttled by address, not by session: a new connection is a new session.
     Object source = PasswordThrottle.source(connection != null
         && connection.remoteAddress() instanceof InetSocketAddress address ? address.getAddress() : null, session);
     Room room = hub.rooms.join(join.room(), join.mode(), join.capacity(), join.password(), member, source,
         hub.clock.millis());
+    if (session.userId == null && join.name() != null) {
+      session.name = join.name();
+    }
     boolean fresh = session.rooms.add(join.room());
     if (session.ended) {
       // Ended on another thread meanwhile (a tick's timeout): end() may have read the rooms before this
