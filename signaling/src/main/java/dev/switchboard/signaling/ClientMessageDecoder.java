@@ -16,6 +16,8 @@ import java.util.Set;
  */
 final class ClientMessageDecoder {
 
+  /** The request types of PROTOCOL.md. */
+  static final Set<String> TYPES = Set.of("hello", "ping", "bye", "ice.refresh", "join", "leave", "signal", "chat");
   static final int MAX_ROOM = 64;
   static final Set<String> KINDS = Set.of("offer", "answer", "candidate", "end-of-candidates", "restart", "bye");
   static final int MAX_ID = 64;
@@ -51,7 +53,8 @@ final class ClientMessageDecoder {
       }
       ObjectNode fields = Json.MAPPER.createObjectNode();
       RawJson payload = null;
-      for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+      JsonToken t = p.nextToken();
+      for (; t == JsonToken.FIELD_NAME; t = p.nextToken()) {
         String name = p.currentName();
         JsonToken value = p.nextToken();
         if (name.equals("payload")) {
@@ -64,6 +67,11 @@ final class ClientMessageDecoder {
         } else {
           fields.set(name, Json.MAPPER.readTree(p));
         }
+      }
+      // One object per frame (PROTOCOL.md "Transport"): whatever follows it, a second object too, makes
+      // the frame a bad_request rather than being dropped unread.
+      if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
+        throw new SignalingException("bad_request", "a message must be one JSON object with nothing after it");
       }
       return new Request(fields, payload);
     } catch (JsonProcessingException e) {
@@ -79,7 +87,7 @@ final class ClientMessageDecoder {
     if (id == null || id.isNull()) {
       return null;
     }
-    if (!id.isTextual() || id.asText().length() > MAX_ID) {
+    if (!id.isTextual() || characters(id.asText()) > MAX_ID) {
       throw new SignalingException("bad_request", "id must be a string of at most " + MAX_ID + " characters");
     }
     return id.asText();
@@ -129,7 +137,7 @@ final class ClientMessageDecoder {
 
   private ClientMessage join(String id, JsonNode m) throws SignalingException {
     String name = optionalText(m, "name");
-    if (name != null && name.length() > MAX_NAME) {
+    if (name != null && characters(name) > MAX_NAME) {
       throw new SignalingException("bad_request", "name is longer than " + MAX_NAME + " characters");
     }
     JsonNode meta = m.get("meta");
@@ -156,10 +164,18 @@ final class ClientMessageDecoder {
   private static ClientMessage chat(String id, JsonNode m) throws SignalingException {
     String room = room(m);
     String text = Json.text(m, "text");
-    if (text == null || text.length() > MAX_CHAT) {
+    if (text == null || characters(text) > MAX_CHAT) {
       throw new SignalingException("bad_request", "text must be a string of at most " + MAX_CHAT + " characters");
     }
     return new ClientMessage.Chat(id, room, optionalText(m, "to"), text);
+  }
+
+  /**
+   * Characters as PROTOCOL.md counts them: Unicode code points, not Java's UTF-16 units (an emoji is
+   * one character, two units).
+   */
+  static int characters(String s) {
+    return s.codePointCount(0, s.length());
   }
 
   private static String room(JsonNode m) throws SignalingException {

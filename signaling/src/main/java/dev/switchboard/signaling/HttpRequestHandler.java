@@ -39,6 +39,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    hub.connections.requestArrived(ctx.channel());
     if (!request.decoderResult().isSuccess()) {
       respond(ctx, request, HttpResponseStatus.BAD_REQUEST, "text/plain; charset=utf-8", "bad request\n".getBytes(StandardCharsets.UTF_8));
       return;
@@ -123,6 +124,11 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
 
   static void respond(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
                       String contentType, byte[] body) {
+    send(ctx, request, response(request, status, contentType, body));
+  }
+
+  /** A response to {@code request} (no body for HEAD), for headers to be added before {@link #send}. */
+  static FullHttpResponse response(FullHttpRequest request, HttpResponseStatus status, String contentType, byte[] body) {
     boolean head = request.method() == HttpMethod.HEAD;
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
         head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
@@ -130,6 +136,11 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     response.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
     response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
     response.headers().set("X-Content-Type-Options", "nosniff");
+    return response;
+  }
+
+  /** Writes {@code response}, then closes the connection unless the request keeps it alive. */
+  static void send(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     if (keepAlive) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);

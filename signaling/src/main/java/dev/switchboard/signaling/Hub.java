@@ -11,7 +11,6 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +33,8 @@ final class Hub {
   final Tokens tokens;
   final LoopAffinity loops;
   final Metrics metrics = new Metrics();
+  final ConnectionRegistry connections;
   private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, AtomicInteger> perIp = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
   private volatile boolean draining;
@@ -46,6 +45,7 @@ final class Hub {
   Hub(SignalingConfig config, Clock clock, IceServersProvider ice, Tokens tokens, EventLoopGroup group) {
     this.config = config;
     this.clock = clock;
+    this.connections = new ConnectionRegistry(config.connectionsPerIp(), clock);
     this.loops = new LoopAffinity(group);
     this.rooms = new RoomRegistry(config.rooms(), loops::nextHome);
     this.ice = ice;
@@ -62,20 +62,6 @@ final class Hub {
 
   boolean draining() {
     return draining;
-  }
-
-  /** Counts a new connection from {@code ip}; false (and nothing counted) when over the limit. */
-  boolean admit(String ip) {
-    AtomicInteger count = perIp.computeIfAbsent(ip, k -> new AtomicInteger());
-    if (count.incrementAndGet() > config.connectionsPerIp()) {
-      release(ip);
-      return false;
-    }
-    return true;
-  }
-
-  void release(String ip) {
-    perIp.computeIfPresent(ip, (k, count) -> count.decrementAndGet() <= 0 ? null : count);
   }
 
   /** A WebSocket is open: a new session and its {@code welcome}. */
@@ -105,12 +91,19 @@ final class Hub {
   }
 
   void onText(Session session, byte[] utf8) {
-    session.lastSeenMillis = clock.millis();
+    touch(session);
     router.handle(session, utf8);
   }
 
-  /** Any frame from the client counts as a sign of life (pongs to our pings included). */
+  /**
+   * Any frame from the client counts as a sign of life (pongs to our pings included), but not once
+   * the session has ended: a client closed for cause that keeps sending and never reads our close
+   * frame is then dropped by the heartbeat timeout like a silent one.
+   */
   void touch(Session session) {
+    if (session.ended) {
+      return;
+    }
     session.lastSeenMillis = clock.millis();
   }
 
@@ -197,6 +190,11 @@ final class Hub {
     }
   }
 
+  /** How often {@link #tick} runs: a quarter of the heartbeat interval, within 50 ms to 1 s. */
+  long tickPeriodMillis() {
+    return Math.max(50, Math.min(1000, config.heartbeatInterval().toMillis() / 4));
+  }
+
   /**
    * One pass of the periodic checks; {@link SignalingServer} runs it on a timer, tests call it after
    * moving their clock.
@@ -213,7 +211,7 @@ final class Hub {
         }
         continue;
       }
-      if (!session.authenticated && now - session.connectedAtMillis >= HELLO_DEADLINE_MILLIS) {
+      if (!session.authenticated && !session.ended && now - session.connectedAtMillis >= HELLO_DEADLINE_MILLIS) {
         router.refuse(session, null, new SignalingException("unauthorized", "send hello with a token first", 0, 4001));
         continue;
       }
@@ -223,7 +221,10 @@ final class Hub {
         channel.close();
         continue;
       }
-      if (now - session.lastSeenMillis >= interval) {
+      // A ping when the client has been silent for an interval, and no more than one per interval:
+      // a tick comes every quarter interval, and a client that does not answer pings stays silent.
+      if (now - session.lastSeenMillis >= interval && now - session.lastPingMillis >= interval) {
+        session.lastPingMillis = now;
         channel.writeAndFlush(new PingWebSocketFrame(), channel.voidPromise());
       }
       slowConsumerCheck(session, channel, now);
@@ -231,6 +232,7 @@ final class Hub {
         router.pushIceServers(session, null);
       }
     }
+    connections.sweep(now);
     if (draining && now >= drainDeadlineMillis) {
       drained.complete(null);
     }

@@ -11,6 +11,9 @@ final class Metrics {
   /** Upper bounds of the relay latency histogram, in seconds. */
   private static final double[] BUCKETS = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1};
 
+  /** The label of received messages whose type is not one of PROTOCOL.md's. */
+  static final String UNKNOWN = "unknown";
+
   private final Map<String, LongAdder> messagesIn = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> messagesOut = new ConcurrentHashMap<>();
   /**
@@ -23,8 +26,14 @@ final class Metrics {
   final LongAdder rateLimited = new LongAdder();
   final LongAdder connections = new LongAdder();
 
+  /**
+   * Counts a message received. The type is the client's: only those of PROTOCOL.md get a label of
+   * their own, every other (or none) counts as {@code unknown}, so a client can neither add lines to
+   * /metrics nor grow this map.
+   */
   void in(String type) {
-    messagesIn.computeIfAbsent(type, t -> new LongAdder()).increment();
+    String label = type != null && ClientMessageDecoder.TYPES.contains(type) ? type : UNKNOWN;
+    messagesIn.computeIfAbsent(label, t -> new LongAdder()).increment();
   }
 
   void out(String type) {
@@ -88,7 +97,23 @@ final class Metrics {
   private static void byType(StringBuilder out, String name, String help, Map<String, LongAdder> counts) {
     out.append("# HELP ").append(name).append(' ').append(help).append('\n')
         .append("# TYPE ").append(name).append(" counter\n");
-    new TreeMap<>(counts).forEach((type, count) ->
-        out.append(name).append("{type=\"").append(type).append("\"} ").append(count.sum()).append('\n'));
+    new TreeMap<>(counts).forEach((type, count) -> {
+      out.append(name).append("{type=\"");
+      appendLabelValue(out, type);
+      out.append("\"} ").append(count.sum()).append('\n');
+    });
+  }
+
+  /** A label value in the Prometheus text format: backslash, double quote and line feed escaped. */
+  static void appendLabelValue(StringBuilder out, String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      switch (c) {
+        case '\\' -> out.append("\\\\");
+        case '"' -> out.append("\\\"");
+        case '\n' -> out.append("\\n");
+        default -> out.append(c);
+      }
+    }
   }
 }

@@ -29,6 +29,8 @@ final class Room {
   final EventLoop home;
   private final byte[] passwordSalt;
   private final byte[] passwordHash;
+  /** Wrong guesses by client address; null when the room has no password. */
+  private final PasswordThrottle throttle;
   private final int historySize;
   private final Map<String, Member> members = new LinkedHashMap<>();
   private final ArrayDeque<ObjectNode> history = new ArrayDeque<>();
@@ -42,9 +44,11 @@ final class Room {
     if (password == null || password.isEmpty()) {
       passwordSalt = null;
       passwordHash = null;
+      throttle = null;
     } else {
       passwordSalt = Passwords.salt();
       passwordHash = Passwords.hash(password, passwordSalt);
+      throttle = new PasswordThrottle();
     }
   }
 
@@ -52,12 +56,31 @@ final class Room {
     return passwordHash != null;
   }
 
-  /** Checks the password in constant time; true when the room has none. */
-  boolean passwordMatches(String password) {
+  /**
+   * Lets a joiner from {@code source} (a {@link PasswordThrottle#source} key) in when the room has no
+   * password or {@code password} is it (compared in constant time); wrong_password otherwise, or when
+   * that source has to wait after wrong guesses.
+   */
+  void checkPassword(String password, Object source, long nowMillis) throws SignalingException {
     if (passwordHash == null) {
-      return true;
+      return;
     }
-    return password != null && MessageDigest.isEqual(passwordHash, Passwords.hash(password, passwordSalt));
+    long waitMs = throttle.tryAcquire(source, nowMillis);
+    if (waitMs > 0) {
+      throw new SignalingException("wrong_password", "too many wrong passwords: try again later", waitMs, 0);
+    }
+    boolean matches;
+    try {
+      matches = password != null && MessageDigest.isEqual(passwordHash, Passwords.hash(password, passwordSalt));
+    } catch (RuntimeException e) {
+      throttle.failed(source, nowMillis); // the try it holds ends either way
+      throw e;
+    }
+    if (matches) {
+      throttle.passed(source);
+      return;
+    }
+    throw new SignalingException("wrong_password", "wrong password for room " + id, throttle.failed(source, nowMillis), 0);
   }
 
   /** True while the room is in the registry; a closed room takes no members. */

@@ -3,14 +3,12 @@ package dev.switchboard.signaling;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.channel.Channel;
+import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.List;
 
 /** join, leave, signal and chat, on decoded and validated requests. Thread-safe. */
 final class RoomMessages {
-
-  private static final long PASSWORD_BACKOFF_MS = 500;
-  private static final long PASSWORD_BACKOFF_MAX_MS = 30_000;
 
   private final Hub hub;
 
@@ -22,35 +20,35 @@ final class RoomMessages {
     if (session.tokenRoom != null && !session.tokenRoom.equals("*") && !session.tokenRoom.equals(join.room())) {
       throw new SignalingException("forbidden", "your token allows room " + session.tokenRoom + " only");
     }
-    long now = hub.clock.millis();
-    if (now < session.passwordRetryAtMillis) {
-      throw new SignalingException("wrong_password", "too many wrong passwords: try again later",
-          session.passwordRetryAtMillis - now, 0);
+    // A name is the membership's (PROTOCOL.md: each join brings its own, and peers learn it from
+    // joined and peer.joined only), so joining another room under another name changes nothing in
+    // the first. With a token, the token's name wins; without, a join with no name takes the last given.
+    String name = session.userId != null || join.name() == null ? session.name : join.name();
+    Room.Member member = new Room.Member(session, name, join.meta());
+    Channel connection = session.channel();
+    // Wrong passwords are throttled by address, not by session: a new connection is a new session.
+    Object source = PasswordThrottle.source(connection != null
+        && connection.remoteAddress() instanceof InetSocketAddress address ? address.getAddress() : null, session);
+    Room room = hub.rooms.join(join.room(), join.mode(), join.capacity(), join.password(), member, source,
+        hub.clock.millis());
+    if (session.userId == null && join.name() != null) {
+      session.name = join.name();
     }
-    if (join.name() != null && session.userId == null) {
-      session.name = join.name(); // with a token, the token's name wins
-    }
-    Room.Member member = new Room.Member(session, session.name, join.meta());
-    Room room;
-    try {
-      room = hub.rooms.join(join.room(), join.mode(), join.capacity(), join.password(), member);
-    } catch (SignalingException e) {
-      if (e.code().equals("wrong_password")) {
-        session.passwordFailures++;
-        long backoff = Math.min(PASSWORD_BACKOFF_MAX_MS, PASSWORD_BACKOFF_MS << Math.min(16, session.passwordFailures - 1));
-        session.passwordRetryAtMillis = now + backoff;
-        throw new SignalingException("wrong_password", e.getMessage(), backoff, 0);
-      }
-      throw e;
-    }
-    session.passwordFailures = 0;
     boolean fresh = session.rooms.add(join.room());
+    if (session.ended) {
+      // Ended on another thread meanwhile (a tick's timeout): end() may have read the rooms before this
+      // one was added, so take it back here, before anyone was told (ended and the rooms are volatile,
+      // so of the two, at least one sees the other).
+      session.rooms.remove(join.room());
+      hub.rooms.leave(room, session.peerId);
+      return;
+    }
     if (fresh && session.rooms.size() == 1) {
       // The first room decides: a session in several rooms stays on one loop, not moved per join.
-      Channel channel = session.channel();
-      hub.loops.move(channel, room.home, () -> hub.disconnected(session, channel, "disconnect"));
+      hub.loops.move(connection, room.home, () -> hub.disconnected(session, connection, "disconnect"));
     }
-    hub.send(session, joined(session, join.id(), room, room.others(session.peerId)));
+    Room.Member self = room.member(session.peerId); // this join's, or an earlier one's of the same room
+    hub.send(session, joined(session, join.id(), room, self == null ? member : self, room.others(session.peerId)));
     if (fresh) {
       ObjectNode joinedEvent = Json.message("peer.joined", null);
       joinedEvent.put("room", join.room());
@@ -59,7 +57,7 @@ final class RoomMessages {
     }
   }
 
-  private ObjectNode joined(Session session, String id, Room room, List<Room.Member> others) {
+  private ObjectNode joined(Session session, String id, Room room, Room.Member member, List<Room.Member> others) {
     ObjectNode joined = Json.message("joined", id);
     ObjectNode roomNode = joined.putObject("room");
     roomNode.put("id", room.id);
@@ -68,7 +66,7 @@ final class RoomMessages {
     roomNode.put("locked", room.locked());
     ObjectNode self = joined.putObject("self");
     self.put("peerId", session.peerId);
-    self.put("name", session.name);
+    self.put("name", member.name());
     ArrayNode peers = joined.putArray("peers");
     ArrayNode offerTo = joined.putArray("offerTo");
     for (Room.Member other : others) {
@@ -144,12 +142,15 @@ final class RoomMessages {
     ObjectNode message = Json.message("chat", null);
     message.put("room", room.id);
     message.put("from", session.peerId);
-    message.put("name", session.name);
+    Room.Member sender = room.member(session.peerId);
+    message.put("name", sender == null ? session.name : sender.name()); // the name it joined this room with
     message.put("text", chat.text());
     message.put("ts", hub.clock.millis());
     if (target != null) {
       message.put("to", target.session().peerId);
-      hub.send(target.session(), message.deepCopy());
+      if (target.session() != session) { // to oneself: the sender's own copy below is the one
+        hub.send(target.session(), message.deepCopy());
+      }
     } else {
       room.remember(message.deepCopy());
       hub.broadcast(room.id, message, session.peerId);

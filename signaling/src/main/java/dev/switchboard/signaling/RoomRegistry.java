@@ -26,8 +26,10 @@ final class RoomRegistry {
    * Puts {@code member} into room {@code id}, creating it when the mode allows.
    *
    * @param capacity the capacity asked for by a creator, or 0 for the default
+   * @param source   the joiner's {@link PasswordThrottle#source} key, for wrong passwords
    */
-  Room join(String id, Mode mode, int capacity, String password, Room.Member member) throws SignalingException {
+  Room join(String id, Mode mode, int capacity, String password, Room.Member member, Object source, long nowMillis)
+      throws SignalingException {
     while (true) {
       Room room = rooms.get(id);
       if (room == null) {
@@ -48,9 +50,7 @@ final class RoomRegistry {
       if (room.member(member.session().peerId) != null) {
         return room;
       }
-      if (!room.passwordMatches(password)) {
-        throw new SignalingException("wrong_password", "wrong password for room " + id);
-      }
+      room.checkPassword(password, source, nowMillis);
       if (room.add(member)) {
         return room;
       }

@@ -2,7 +2,6 @@ package dev.switchboard.signaling;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.channel.Channel;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +14,6 @@ final class Router {
   private static final Logger log = LoggerFactory.getLogger(Router.class);
   /** Refusals in a row after which a flooding session is closed (4029). */
   static final int ABUSE_LIMIT = 20;
-  private static final Set<String> BEFORE_AUTH = Set.of("hello", "ping", "bye");
 
   private final Hub hub;
   private final RoomMessages roomMessages;
@@ -31,21 +29,34 @@ final class Router {
 
   /** One text frame's payload, as UTF-8 bytes. */
   void handle(Session session, byte[] utf8) {
+    if (session.ended) {
+      // bye, or closed for cause: frames read with it in one read are not the session's any more (a
+      // join among them would put a member nobody ever sees leave into a room).
+      return;
+    }
+    ClientMessageDecoder.Request raw = null;
+    String type = null;
     String id = null;
+    SignalingException malformed = null;
     try {
-      ClientMessageDecoder.Request raw = ClientMessageDecoder.parse(utf8);
+      raw = ClientMessageDecoder.parse(utf8);
+      type = Json.text(raw.fields(), "type");
       id = ClientMessageDecoder.id(raw.fields());
-      String type = ClientMessageDecoder.type(raw.fields());
-      hub.metrics.in(type);
-      long waitMs = session.rate.tryAcquire(hub.clock.millis());
-      if (waitMs > 0) {
-        hub.metrics.rateLimited.increment();
-        int closeCode = session.rate.refusedInARow() >= ABUSE_LIMIT ? 4029 : 0;
-        throw new SignalingException("rate_limited", "more than " + hub.config.messagesPerSecond()
-            + " messages per second", waitMs, closeCode);
+      ClientMessageDecoder.type(raw.fields());
+    } catch (SignalingException e) {
+      malformed = e;
+    }
+    hub.metrics.in(type);
+    try {
+      // Every frame counts, one that is not even JSON too: refusing garbage costs as much as serving a
+      // request, and a flood of it must end in 4029 like any other.
+      admit(session);
+      if (malformed != null) {
+        throw session.authenticated ? malformed : unauthorized(": " + malformed.getMessage());
       }
-      if (!session.authenticated && !BEFORE_AUTH.contains(type)) {
-        throw new SignalingException("unauthorized", "send hello with a token first", 0, 4001);
+      if (!session.authenticated) {
+        helloFirst(session, raw, type);
+        return;
       }
       dispatch(session, decoder.decode(raw));
     } catch (SignalingException e) {
@@ -53,6 +64,56 @@ final class Router {
     } catch (RuntimeException e) {
       log.warn("session {}: unexpected failure handling a message", session.id, e);
       refuse(session, id, new SignalingException("internal_error", "the server failed to handle this message"));
+    }
+  }
+
+  /**
+   * PROTOCOL.md "Session": with auth on, the first message must be hello; anything else, a hello
+   * without a token or resume included, gets unauthorized and 4001. A resume that fails leaves the
+   * connection open (resume_failed: the client starts over, with hello and its token).
+   */
+  private void helloFirst(Session session, ClientMessageDecoder.Request raw, String type) throws SignalingException {
+    if (!type.equals("hello")) {
+      throw unauthorized(", not " + type);
+    }
+    ClientMessage hello;
+    try {
+      hello = decoder.decode(raw);
+    } catch (SignalingException e) {
+      throw unauthorized(": " + e.getMessage());
+    }
+    dispatch(session, hello);
+  }
+
+  private static SignalingException unauthorized(String detail) {
+    return new SignalingException("unauthorized", "the first message must be hello with a token" + detail, 0, 4001);
+  }
+
+  /** Takes one message from the session's budget; rate_limited when it is spent (4029 when that goes on). */
+  private void admit(Session session) throws SignalingException {
+    long waitMs = session.rate.tryAcquire(hub.clock.millis());
+    if (waitMs > 0) {
+      hub.metrics.rateLimited.increment();
+      int closeCode = session.rate.refusedInARow() >= ABUSE_LIMIT ? 4029 : 0;
+      throw new SignalingException("rate_limited", "more than " + hub.config.messagesPerSecond()
+          + " messages per second", waitMs, closeCode);
+    }
+  }
+
+  /**
+   * A WebSocket ping from the client counts against the same budget as a message; false (and no pong
+   * owed) when refused.
+   */
+  boolean admitPing(Session session) {
+    if (session.ended) {
+      return false;
+    }
+    try {
+      admit(session);
+      return true;
+    } catch (SignalingException e) {
+      refuse(session, null, e);
+      return false;
     }
   }
 
@@ -102,9 +163,15 @@ final class Router {
     hub.send(session, message);
   }
 
-  /** The next push comes at 80% of the credentials' lifetime. */
+  /**
+   * The next push is due early enough that the tick sending it comes before 80% of the credentials'
+   * lifetime has passed (PROTOCOL.md), not up to a tick after: two tick periods or 1% of the
+   * lifetime before that point, whichever is more, and not before half of it.
+   */
   void scheduleIceRefresh(Session session, IceServersProvider.IceConfig config) {
-    session.iceRefreshAtMillis = hub.clock.millis() + config.ttl().toMillis() * 8 / 10;
+    long ttl = config.ttl().toMillis();
+    long margin = Math.max(2 * hub.tickPeriodMillis(), ttl / 100);
+    session.iceRefreshAtMillis = hub.clock.millis() + Math.max(ttl / 2, ttl * 8 / 10 - margin);
   }
 
   void leave(Session session, String roomId, String reason) {

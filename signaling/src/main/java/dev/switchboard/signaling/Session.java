@@ -50,6 +50,8 @@ final class Session {
   volatile String tokenRoom;
   volatile boolean authenticated;
   volatile long lastSeenMillis;
+  /** When the heartbeat last sent this session a WebSocket ping; 0 before the first. */
+  volatile long lastPingMillis;
   volatile long connectedAtMillis;
   volatile long detachedAtMillis;
   volatile String detachReason = "disconnect";
@@ -58,8 +60,6 @@ final class Session {
   volatile boolean ended;
   /** Why an ended session left its rooms: leave (bye) or kicked (closed by the server for cause). */
   volatile String endReason = "leave";
-  volatile int passwordFailures;
-  volatile long passwordRetryAtMillis;
 
   Session(String id, String peerId, String resumeToken, RateLimiter rate, Channel channel, long nowMillis) {
     this.id = id;

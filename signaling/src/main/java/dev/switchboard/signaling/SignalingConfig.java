@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param auth               whether a token is required ({@code signaling.auth})
  * @param maxMessageBytes    largest text frame
  * @param messagesPerSecond  per-session message rate
- * @param connectionsPerIp   open WebSockets per client IP
+ * @param connectionsPerIp   open WebSockets per client IP, and apart from them connections per IP
+ *                           that have not upgraded yet
  * @param resumeWindow       how long a dropped session can be resumed
  * @param heartbeatInterval  WebSocket ping interval
  * @param heartbeatTimeout   silence after which a session is dropped

@@ -77,6 +77,10 @@ public final class SignalingServer implements AutoCloseable {
           @Override
           protected void initChannel(SocketChannel ch) {
             connections.add(ch);
+            if (!hub.connections.accepted(ch)) {
+              ch.close(); // too many from its IP have not upgraded yet
+              return;
+            }
             ChannelPipeline p = ch.pipeline();
             if (tls != null) {
               p.addLast("tls", tls.get().newHandler(ch.alloc()));
@@ -95,7 +99,7 @@ public final class SignalingServer implements AutoCloseable {
       bind.initCause(e);
       throw bind;
     }
-    long period = Math.max(50, Math.min(1000, config.heartbeatInterval().toMillis() / 4));
+    long period = hub.tickPeriodMillis();
     ScheduledFuture<?> ticker = group.next().scheduleAtFixedRate(hub::tick, period, period, TimeUnit.MILLISECONDS);
     return new SignalingServer(hub, serverChannel, connections, ticker, group);
   }

@@ -72,7 +72,9 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
       }
     } else if (frame instanceof PingWebSocketFrame) {
       hub.touch(session);
-      ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+      if (hub.router().admitPing(session)) {
+        ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+      }
     } else if (frame instanceof PongWebSocketFrame) {
       hub.touch(session);
     } else if (frame instanceof CloseWebSocketFrame) {

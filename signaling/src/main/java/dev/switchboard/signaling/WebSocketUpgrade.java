@@ -1,22 +1,27 @@
 package dev.switchboard.signaling;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.ssl.SslHandler;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * The WebSocket upgrade on {@code /ws}: Origin check (403), connections per IP (429), the handshake
- * with the frame limit, and the hand-over to {@link WebSocketFrameHandler}. Thread-safe.
+ * The WebSocket upgrade on {@code /ws}: Origin check (403), a request that is no upgrade or not of
+ * WebSocket version 13 (426), connections per IP (429), a handshake that fails (400), and the
+ * hand-over to {@link WebSocketFrameHandler}. Thread-safe.
  */
 final class WebSocketUpgrade {
 
@@ -26,11 +31,6 @@ final class WebSocketUpgrade {
   private final boolean tls;
   /** One for every connection: each connection's frame decoder keeps the config it was given. */
   private final WebSocketDecoderConfig decoder;
-  /**
-   * Gives a closed connection's place back to its IP. One listener for all: a listener per
-   * connection kept the IP's string and a lambda alive for as long as the connection.
-   */
-  private final ChannelFutureListener releaseIp;
 
   WebSocketUpgrade(Hub hub, boolean tls) {
     this.hub = hub;
@@ -40,12 +40,6 @@ final class WebSocketUpgrade {
         .allowExtensions(false)
         .closeOnProtocolViolation(false) // WebSocketFrameHandler answers with message_too_large, then closes
         .build();
-    this.releaseIp = closed -> hub.release(ip(closed.channel()));
-  }
-
-  /** The client's IP: Netty keeps the remote address once asked, so it is there after the close too. */
-  private static String ip(Channel channel) {
-    return ((InetSocketAddress) channel.remoteAddress()).getAddress().getHostAddress();
   }
 
   void upgrade(ChannelHandlerContext ctx, FullHttpRequest request) {
@@ -54,24 +48,46 @@ final class WebSocketUpgrade {
           "origin not allowed\n".getBytes(StandardCharsets.UTF_8));
       return;
     }
-    String ip = ip(ctx.channel());
-    if (!hub.admit(ip)) {
-      HttpRequestHandler.respond(ctx, request, HttpResponseStatus.TOO_MANY_REQUESTS, "text/plain; charset=utf-8",
-          ("more than " + hub.config.connectionsPerIp() + " connections from " + ip + "\n").getBytes(StandardCharsets.UTF_8));
+    if (!request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
+        || !request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
+      // RFC 9110 §15.5.22: 426 names the protocol to upgrade to.
+      FullHttpResponse response = HttpRequestHandler.response(request, HttpResponseStatus.UPGRADE_REQUIRED,
+          "text/plain; charset=utf-8", "/ws is a WebSocket endpoint: send Upgrade: websocket\n".getBytes(StandardCharsets.UTF_8));
+      response.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+      response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
+      HttpRequestHandler.send(ctx, request, response);
       return;
     }
     String url = (tls || ctx.pipeline().get(SslHandler.class) != null ? "wss://" : "ws://")
         + request.headers().get(HttpHeaderNames.HOST, "localhost") + "/ws";
     WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, SUBPROTOCOL, decoder)
         .newHandshaker(request);
-    if (handshaker == null) {
+    if (handshaker == null || handshaker.version() != WebSocketVersion.V13) {
+      // RFC 6455 §4.4: 426 with the version we speak. Not the drafts before it (a request without a
+      // version would get a Hixie-76 handshake), which no browser has sent since 2012.
       WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
-      hub.release(ip);
       return;
     }
     Channel channel = ctx.channel();
-    channel.closeFuture().addListener(releaseIp);
-    handshaker.handshake(channel, request).addListener(done -> {
+    if (!hub.connections.upgrading(channel)) {
+      String ip = ConnectionRegistry.ip(channel);
+      HttpRequestHandler.respond(ctx, request, HttpResponseStatus.TOO_MANY_REQUESTS, "text/plain; charset=utf-8",
+          ("more than " + hub.config.connectionsPerIp() + " connections from " + ip + "\n").getBytes(StandardCharsets.UTF_8));
+      return;
+    }
+    // From here the connection counts as a WebSocket of its IP until it closes: a failed handshake closes it.
+    ChannelFuture handshake;
+    try {
+      handshake = handshaker.handshake(channel, request);
+    } catch (WebSocketHandshakeException e) {
+      // Thrown before the pipeline is touched (e.g. no Sec-WebSocket-Key): say what was wrong.
+      FullHttpResponse response = HttpRequestHandler.response(request, HttpResponseStatus.BAD_REQUEST,
+          "text/plain; charset=utf-8", ("not a WebSocket handshake: " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    handshake.addListener(done -> {
       if (!done.isSuccess()) {
         channel.close();
         return;

@@ -55,6 +55,28 @@ class ClientMessageDecoderTest {
   }
 
   @Test
+  void aFrameIsOneObjectWithNothingAfterIt() throws Exception {
+    refused("{\"type\":\"ping\",\"id\":\"t1\"} trailing", "bad_request", "");
+    refused("{\"type\":\"ping\",\"id\":\"t1\"}{\"type\":\"bye\"}", "bad_request", "nothing after it");
+    refused("{\"type\":\"ping\"} 7", "bad_request", "nothing after it");
+    refused("{\"type\":\"ping\"", "bad_request", "not JSON");
+    assertThat(decode(" {\"type\":\"ping\",\"id\":\"t1\"} \r\n\t")).isEqualTo(new ClientMessage.Ping("t1", null));
+  }
+
+  @Test
+  void lengthsCountCharactersNotUtf16Units() throws Exception {
+    String smile = "\uD83D\uDE00"; // one character, two UTF-16 units
+    assertThat(decode("{\"type\":\"chat\",\"room\":\"r\",\"text\":\"" + smile.repeat(4096) + "\"}"))
+        .isEqualTo(new ClientMessage.Chat(null, "r", null, smile.repeat(4096)));
+    refused("{\"type\":\"chat\",\"room\":\"r\",\"text\":\"" + smile.repeat(4097) + "\"}", "bad_request", "4096");
+    assertThat(decode("{\"type\":\"ping\",\"id\":\"" + smile.repeat(64) + "\"}").id()).isEqualTo(smile.repeat(64));
+    refused("{\"type\":\"ping\",\"id\":\"" + smile.repeat(65) + "\"}", "bad_request", "id must be");
+    assertThat(((ClientMessage.Join) decode("{\"type\":\"join\",\"room\":\"r\",\"name\":\"" + smile.repeat(64) + "\"}"))
+        .name()).isEqualTo(smile.repeat(64));
+    refused("{\"type\":\"join\",\"room\":\"r\",\"name\":\"" + smile.repeat(65) + "\"}", "bad_request", "name");
+  }
+
+  @Test
   void keepsTheSignalPayloadAsTheBytesItCameAs() throws Exception {
     for (String payload : new String[] {"{\"sdp\":\"v=0\\r\\na=x \\u00e9 \u260e\",\"n\":[1,2.5,{}]}", "[]", "\"a\\\"b\"",
         "-12.5e3", "7", "true", "null", "{ \"spaced\" : [ 1 , 2 ] }"}) {

@@ -47,6 +47,28 @@ class MetricsTest {
         "switchboard_signaling_relay_latency_seconds_count 40000\n");
   }
 
+  @Test
+  void receivedTypesOutsideTheProtocolCountAsOneUnknownLabel() {
+    Metrics m = new Metrics();
+    m.in("join");
+    m.in("x\"} 1\nswitchboard_injected 666\n#");
+    for (int i = 0; i < 1000; i++) {
+      m.in("type-" + i);
+    }
+    m.in(null);
+    String text = render(m);
+    assertThat(text).contains("switchboard_signaling_messages_in_total{type=\"join\"} 1\n",
+        "switchboard_signaling_messages_in_total{type=\"unknown\"} 1002\n");
+    assertThat(text).doesNotContain("injected", "type-");
+  }
+
+  @Test
+  void labelValuesAreEscapedAsTheTextFormatSays() {
+    StringBuilder out = new StringBuilder();
+    Metrics.appendLabelValue(out, "a\\b\"c\nd");
+    assertThat(out).hasToString("a\\\\b\\\"c\\nd");
+  }
+
   private static String render(Metrics m) {
     StringBuilder out = new StringBuilder();
     m.append(out, 0, 0, 0);

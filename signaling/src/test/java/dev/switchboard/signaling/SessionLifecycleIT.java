@@ -150,6 +150,28 @@ class SessionLifecycleIT {
   }
 
   @Test
+  void aSilentClientGetsOneWebSocketPingPerIntervalNotOnePerTick() throws Exception {
+    try (TestServer server = new TestServer(); RawWsClient silent = RawWsClient.connect(server.port())) {
+      server.clock.advance(Duration.ofSeconds(20)); // the interval; this client never answers a ping
+      for (int i = 0; i < 4; i++) {
+        server.server.tick();
+      }
+      server.clock.advance(Duration.ofSeconds(19));
+      server.server.tick();
+      // Every ping those ticks wrote is on the wire before the pong to this.
+      silent.send("{\"type\":\"ping\",\"id\":\"p\"}");
+      silent.next("pong");
+      assertThat(silent.pings).isEqualTo(1);
+      server.clock.advance(Duration.ofSeconds(20)); // silent for an interval again
+      server.server.tick();
+      server.server.tick();
+      silent.send("{\"type\":\"ping\",\"id\":\"q\"}");
+      silent.next("pong");
+      assertThat(silent.pings).isEqualTo(2);
+    }
+  }
+
+  @Test
   void iceServersArePushedBefore80PercentOfTheTtlAndOnRequest() throws Exception {
     try (TestServer server = new TestServer(); WsClient alice = WsClient.connect(server.port())) {
       alice.request("j", "{\"type\":\"join\",\"id\":\"j\",\"room\":\"ice\"}");
@@ -167,6 +189,22 @@ class SessionLifecycleIT {
       assertThat(pushed.path("iceServers").get(1).path("username").asText()).endsWith(":" + alice.peerId());
       JsonNode asked = alice.request("r", "{\"type\":\"ice.refresh\",\"id\":\"r\"}");
       assertThat(asked.path("type").asText()).isEqualTo("ice.servers");
+    }
+  }
+
+  @Test
+  void theIcePushComesBefore80PercentOfTheTtlNotATickAfter() throws Exception {
+    SignalingConfig c = TestServer.config(SignalingConfig.Auth.NONE, List.of("*"), Duration.ofSeconds(30), 50);
+    SignalingConfig longTimeout = new SignalingConfig(c.address(), 0, c.allowedOrigins(), c.auth(), c.maxMessageBytes(),
+        c.messagesPerSecond(), c.connectionsPerIp(), c.resumeWindow(), c.heartbeatInterval(), Duration.ofHours(2),
+        c.rooms(), c.serverName()); // so the clock can jump ahead with no message in between
+    try (TestServer server = new TestServer(longTimeout); WsClient alice = WsClient.connect(server.port())) {
+      alice.request("j", "{\"type\":\"join\",\"id\":\"j\",\"room\":\"ice\"}"); // TTL 1 h
+      // The tick that sends the push may run up to a period after it is due: here one runs a period
+      // before 80% of the TTL, the last one that does before that point.
+      server.clock.advance(Duration.ofMinutes(48).minusMillis(server.server.hub().tickPeriodMillis()));
+      server.server.tick();
+      assertThat(alice.next("ice.servers").path("iceTtl").asLong()).isEqualTo(3600);
     }
   }
 
@@ -213,6 +251,31 @@ class SessionLifecycleIT {
           HttpResponse.BodyHandlers.ofString());
       assertThat(ok.statusCode()).isEqualTo(200);
       assertThat(ok.body()).contains(":carol\"");
+    }
+  }
+
+  @Test
+  void withTokenAuthNothingButHelloMayComeFirst() throws Exception {
+    try (TestServer server = new TestServer(TestServer.config(SignalingConfig.Auth.TOKEN, List.of("*"),
+        Duration.ofSeconds(30), 50))) {
+      for (String first : List.of("{\"type\":\"ping\",\"id\":\"1\"}", "{\"type\":\"bye\",\"id\":\"1\"}", "garbage",
+          "{\"id\":\"1\"}", "{\"type\":\"hello\",\"id\":\"1\"}", "{\"type\":\"ping\",\"id\":\"1\"} {}")) {
+        try (WsClient client = WsClient.connect(server.port())) {
+          client.send(first);
+          assertThat(client.next().path("code").asText()).as(first).isEqualTo("unauthorized");
+          assertThat(client.awaitClose()).as(first).isEqualTo(4001);
+        }
+      }
+      // What switchboard.js does after a drop: try to resume, and when that fails, start over.
+      try (WsClient client = WsClient.connect(server.port())) {
+        JsonNode failed = client.request("r", "{\"type\":\"hello\",\"id\":\"r\",\"resume\":{\"sessionId\":\"s_gone\","
+            + "\"resumeToken\":\"x\",\"lastSeq\":3}}");
+        assertThat(failed.path("code").asText()).isEqualTo("resume_failed");
+        String token = server.tokens.mint("alice", "Alice", null, Duration.ofHours(1));
+        JsonNode ok = client.request("h", "{\"type\":\"hello\",\"id\":\"h\",\"token\":\"" + token + "\"}");
+        assertThat(ok.path("type").asText()).isEqualTo("hello.ok");
+        assertThat(client.request("p", "{\"type\":\"ping\",\"id\":\"p\"}").path("type").asText()).isEqualTo("pong");
+      }
     }
   }
 

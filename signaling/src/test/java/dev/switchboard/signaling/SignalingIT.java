@@ -163,6 +163,10 @@ class SignalingIT {
       assertThat(error.path("code").asText()).isEqualTo("bad_request");
       client.send("not json at all");
       assertThat(client.next().path("code").asText()).isEqualTo("bad_request");
+      client.send("{\"type\":\"ping\",\"id\":\"t1\"} trailing");
+      assertThat(client.next().path("code").asText()).isEqualTo("bad_request");
+      client.send("{\"type\":\"ping\",\"id\":\"t2\"}{\"type\":\"ping\",\"id\":\"t3\"}");
+      assertThat(client.next().path("code").asText()).isEqualTo("bad_request");
       assertThat(client.request("p", "{\"type\":\"ping\",\"id\":\"p\"}").path("type").asText()).isEqualTo("pong");
     }
   }
@@ -245,6 +249,31 @@ class SignalingIT {
   }
 
   @Test
+  void wrongPasswordsAreThrottledByAddressSoReconnectingDoesNotReset() throws Exception {
+    try (WsClient owner = WsClient.connect(server.port())) {
+      owner.request("1", "{\"type\":\"join\",\"id\":\"1\",\"room\":\"vault\",\"password\":\"s3cret\"}");
+      long retryAfter = 0;
+      for (int i = 0; i < 3; i++) { // each guess on a fresh connection, after the wait the last one was told
+        server.clock.advance(Duration.ofMillis(retryAfter));
+        try (WsClient guesser = WsClient.connect(server.port())) {
+          JsonNode wrong = guesser.request("g", "{\"type\":\"join\",\"id\":\"g\",\"room\":\"vault\",\"password\":\"guess\"}");
+          assertThat(wrong.path("code").asText()).isEqualTo("wrong_password");
+          assertThat(wrong.path("retryAfterMs").asLong()).isEqualTo(500L << i);
+          retryAfter = wrong.path("retryAfterMs").asLong();
+        }
+      }
+      try (WsClient next = WsClient.connect(server.port())) {
+        JsonNode throttled = next.request("r", "{\"type\":\"join\",\"id\":\"r\",\"room\":\"vault\",\"password\":\"s3cret\"}");
+        assertThat(throttled.path("code").asText()).as("even the right password waits").isEqualTo("wrong_password");
+        assertThat(throttled.path("retryAfterMs").asLong()).isEqualTo(2000);
+        server.clock.advance(Duration.ofMillis(2000));
+        assertThat(next.request("s", "{\"type\":\"join\",\"id\":\"s\",\"room\":\"vault\",\"password\":\"s3cret\"}")
+            .path("type").asText()).isEqualTo("joined");
+      }
+    }
+  }
+
+  @Test
   void chatReachesTheRoomInOrderAndLateJoinersGetHistory() throws Exception {
     try (WsClient alice = join("chat", "Alice"); WsClient bob = join("chat", "Bob")) {
       alice.send("{\"type\":\"chat\",\"room\":\"chat\",\"text\":\"one\",\"from\":\"p_fake\",\"name\":\"Mallory\",\"ts\":1}");
@@ -274,6 +303,42 @@ class SignalingIT {
   }
 
   @Test
+  void aChatToOneselfArrivesOnce() throws Exception {
+    try (WsClient alice = join("mirror", "Alice")) {
+      alice.send("{\"type\":\"chat\",\"id\":\"c\",\"room\":\"mirror\",\"to\":\"" + alice.peerId() + "\",\"text\":\"note\"}");
+      alice.send("{\"type\":\"ping\",\"id\":\"p\"}");
+      List<JsonNode> chats = new ArrayList<>();
+      for (JsonNode m = alice.next(); !m.path("type").asText().equals("pong"); m = alice.next()) {
+        if (m.path("type").asText().equals("chat")) {
+          chats.add(m);
+        }
+      }
+      assertThat(chats).hasSize(1);
+      assertThat(chats.get(0).path("re").asText()).isEqualTo("c");
+      assertThat(chats.get(0).path("to").asText()).isEqualTo(alice.peerId());
+    }
+  }
+
+  @Test
+  void aNameIsPerRoomSoJoiningAnotherRoomUnderAnotherNameChangesNothingInTheFirst() throws Exception {
+    try (WsClient alice = join("n1", "Alice"); WsClient bob = join("n1", "Bob")) {
+      JsonNode second = alice.request("k", "{\"type\":\"join\",\"id\":\"k\",\"room\":\"n2\",\"name\":\"Mallory\"}");
+      assertThat(second.path("self").path("name").asText()).isEqualTo("Mallory");
+      alice.send("{\"type\":\"chat\",\"room\":\"n1\",\"text\":\"hi\"}");
+      JsonNode chat = bob.next("chat");
+      assertThat(chat.path("from").asText()).isEqualTo(alice.peerId());
+      assertThat(chat.path("name").asText()).as("what n1 knows her as").isEqualTo("Alice");
+      alice.send("{\"type\":\"chat\",\"room\":\"n2\",\"text\":\"hi\"}");
+      assertThat(alice.next("chat").path("room").asText()).isEqualTo("n1");
+      JsonNode own = alice.next("chat");
+      assertThat(own.path("room").asText()).isEqualTo("n2");
+      assertThat(own.path("name").asText()).isEqualTo("Mallory");
+      JsonNode again = alice.request("l", "{\"type\":\"join\",\"id\":\"l\",\"room\":\"n1\",\"name\":\"Eve\"}");
+      assertThat(again.path("self").path("name").asText()).as("already in n1, as Alice").isEqualTo("Alice");
+    }
+  }
+
+  @Test
   void aCloseFrameIsAnsweredWithTheSameStatusAndTheOthersSeeThePeerGo() throws Exception {
     try (WsClient alice = join("closing", "Alice"); WsClient bob = join("closing", "Bob")) {
       bob.sendClose(4000, "done");
@@ -296,6 +361,23 @@ class SignalingIT {
   }
 
   @Test
+  void framesReadAfterByeAreIgnoredAndLeaveNoGhostInARoom() throws Exception {
+    try (WsClient alice = join("ghost", "Alice"); RawWsClient ghost = RawWsClient.connect(server.port())) {
+      ghost.send("{\"type\":\"bye\"}", "{\"type\":\"join\",\"id\":\"j\",\"room\":\"ghost\"}"); // one TCP write
+      assertThat(ghost.awaitClose()).isEqualTo(1000);
+      // The join, had it been handled, queued peer.joined for alice before her pong.
+      alice.send("{\"type\":\"ping\",\"id\":\"p\"}");
+      List<JsonNode> before = new ArrayList<>();
+      for (JsonNode m = alice.next(); !m.path("re").asText().equals("p"); m = alice.next()) {
+        before.add(m);
+      }
+      assertThat(before).noneMatch(m -> m.path("type").asText().equals("peer.joined"));
+      assertThat(server.server.hub().rooms.get("ghost").size()).isEqualTo(1);
+      assertThat(server.server.hub().sessions()).hasSize(1);
+    }
+  }
+
+  @Test
   void floodingIsRateLimitedWithRetryAfter() throws Exception {
     try (WsClient client = WsClient.connect(server.port())) {
       for (int i = 0; i < 60; i++) {
@@ -304,6 +386,25 @@ class SignalingIT {
       JsonNode limited = client.next("error");
       assertThat(limited.path("code").asText()).isEqualTo("rate_limited");
       assertThat(limited.path("retryAfterMs").asLong()).isPositive();
+    }
+  }
+
+  @Test
+  void malformedMessagesCountAgainstTheRateLimitAndTheirFloodClosesWith4029() throws Exception {
+    for (String junk : List.of("garbage", "{\"id\":\"1\"}", "{\"type\":\"ping\",\"id\":5}")) {
+      try (WsClient client = WsClient.connect(server.port())) {
+        for (int i = 0; i < 50 + Router.ABUSE_LIMIT + 5; i++) {
+          client.send(junk);
+        }
+        assertThat(client.awaitClose()).as(junk).isEqualTo(4029);
+        assertThat(client.received).as(junk).anyMatch(m -> m.path("code").asText().equals("rate_limited"));
+      }
+    }
+    try (WsClient client = WsClient.connect(server.port())) {
+      for (int i = 0; i < 50 + Router.ABUSE_LIMIT + 5; i++) {
+        client.sendPing(); // WebSocket pings are frames too: each owes a pong
+      }
+      assertThat(client.awaitClose()).as("pings").isEqualTo(4029);
     }
   }
 
@@ -318,6 +419,18 @@ class SignalingIT {
       assertThat(left.path("peerId").asText()).isEqualTo(bob.peerId());
       assertThat(left.path("reason").asText()).isEqualTo("kicked");
     }
+  }
+
+  @Test
+  void aClientCannotAddLinesToMetrics() throws Exception {
+    try (WsClient client = WsClient.connect(server.port())) {
+      client.send("{\"type\":\"x\\\"} 1\\nswitchboard_injected 666\\n#\",\"id\":\"1\"}");
+      assertThat(client.next().path("code").asText()).isEqualTo("unsupported_type");
+    }
+    String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(metrics).contains("switchboard_signaling_messages_in_total{type=\"unknown\"} 1\n");
+    assertThat(metrics).doesNotContain("injected");
   }
 
   @Test

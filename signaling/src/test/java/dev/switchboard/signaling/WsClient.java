@@ -47,6 +47,11 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
     }
   }
 
+  /** A WebSocket ping frame (control, not a message). */
+  void sendPing() {
+    ws.sendPing(ByteBuffer.allocate(0)).join();
+  }
+
   void sendBinary() {
     ws.sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3}), true).join();
   }
