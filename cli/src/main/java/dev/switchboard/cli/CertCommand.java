@@ -1,5 +1,6 @@
 package dev.switchboard.cli;
 
+import dev.switchboard.cli.config.FileErrors;
 import dev.switchboard.cli.pki.Certificates;
 import dev.switchboard.cli.pki.KeyKind;
 import dev.switchboard.cli.pki.Pem;
@@ -92,7 +93,7 @@ final class CertCommand {
         ca = new Certificates.Issued(Pem.readCertificates(caDir.resolve("ca.pem")).get(0),
             Pem.readPrivateKey(caDir.resolve("ca-key.pem")));
       } catch (IOException e) {
-        throw new UserError(UserError.USAGE, "--ca " + caDir + ": " + e.getMessage()
+        throw new UserError(UserError.USAGE, "--ca " + caDir + ": " + FileErrors.describe(null, e)
             + " (make one with: switchboard cert ca --out " + caDir + ")");
       }
       Certificates.Issued leaf = new Certificates(Clock.systemUTC()).issueLeaf(ca, hosts, key.kind(), days(days));
@@ -147,7 +148,7 @@ final class CertCommand {
     try {
       SecureFiles.write(file, text);
     } catch (IOException e) {
-      throw new UserError(UserError.RUNTIME, "cannot write " + file + ": " + e.getMessage());
+      throw UserError.file(file, e, "check the permissions of its directory, or choose another --out");
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.switchboard.cli;
 
 import dev.switchboard.cli.config.DataDir;
+import dev.switchboard.cli.config.FileErrors;
 import dev.switchboard.cli.config.SwitchboardConfig;
 import dev.switchboard.signaling.MetricsSource;
 import dev.switchboard.signaling.SignalingServer;
@@ -62,11 +63,17 @@ final class Switchboard implements AutoCloseable {
     byte[] tokenKey;
     try {
       setup.prepareSecrets();
-      secrets = new TurnSecretFiles(config.effectiveSecretFiles(), secretFromEnv(config), clock);
       tokenKey = readTokenKey(DataDir.tokenKey(dataDir));
     } catch (IOException e) {
-      throw new UserError(UserError.RUNTIME, "data dir " + dataDir.toAbsolutePath() + ": " + e.getMessage()
+      String dir = dataDir.toAbsolutePath().toString();
+      String problem = FileErrors.describe(null, e);
+      throw new UserError(UserError.RUNTIME, "data dir " + (problem.startsWith(dir + ":") ? "" : dir + ": ") + problem
           + " (check its permissions or choose another with --data-dir)", e);
+    }
+    try {
+      secrets = new TurnSecretFiles(config.effectiveSecretFiles(), secretFromEnv(config), clock);
+    } catch (IOException e) {
+      throw TurnSecretFiles.unusable(config, e);
     }
     if (config.tls().enabled()) {
       tls = tlsContext(config, setup, clock);
@@ -118,8 +125,9 @@ final class Switchboard implements AutoCloseable {
       }
       return new ReloadingSslContext(cert, key, clock);
     } catch (IOException e) {
-      throw new UserError(UserError.USAGE, "TLS: " + e.getMessage()
-          + " (fix tls.cert/tls.key, or remove them to use the generated certificate)", e);
+      String fix = config.tls().cert().isPresent() ? "fix tls.cert/tls.key, or remove them to use the generated certificate"
+          : "check the files in " + DataDir.tlsDir(config.dataDir()) + "; delete cert.pem and key.pem to have them made again";
+      throw new UserError(UserError.USAGE, "TLS: " + FileErrors.describe(null, e) + " (" + fix + ")", e);
     }
   }
 

@@ -63,7 +63,7 @@ public final class ConfigLoader {
       } catch (NoSuchFileException e) {
         throw new ConfigException(path + ": no such file (check the --config path)");
       } catch (IOException e) {
-        throw new ConfigException(path + ": cannot be read: " + e.getMessage());
+        throw new ConfigException(FileErrors.describe(path, e) + " (check the --config path and its permissions)");
       }
       user = YamlLeaves.parse(text, path.toString());
     }
