@@ -102,7 +102,7 @@ final class Switchboard implements AutoCloseable {
         turn.close();
       }
       group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-      throw new UserError(UserError.RUNTIME, portInUse(e.getMessage()));
+      throw new UserError(UserError.RUNTIME, bindFailure(e.getMessage()));
     } catch (RuntimeException e) {
       if (turn != null) {
         turn.close();
@@ -156,11 +156,25 @@ final class Switchboard implements AutoCloseable {
     }
   }
 
-  private static String portInUse(String listenerMessage) {
-    String flag = listenerMessage.contains("signaling") ? "--https-port"
-        : listenerMessage.contains("TLS") ? "--turns-port" : "--turn-port";
-    return listenerMessage + System.lineSeparator()
-        + "  another process holds this port: stop it (ss -ltnup shows which), or choose another with " + flag;
+  /**
+   * The listener's failure with what to do about it. Two of our own listeners on one port are a
+   * config error caught before this (PortClashes), so "in use" here means another process.
+   */
+  private static String bindFailure(String listenerMessage) {
+    boolean signaling = listenerMessage.contains("signaling");
+    String flag = signaling ? "--https-port" : listenerMessage.contains("TLS") ? "--turns-port" : "--turn-port";
+    String addressKey = signaling ? "signaling.listen" : "turn.listen";
+    String hint;
+    if (listenerMessage.contains("Address already in use")) {
+      hint = "another process holds this port: stop it (ss -ltnup shows which), or choose another with " + flag;
+    } else if (listenerMessage.contains("Cannot assign requested address")) {
+      hint = "the address is not one of this host's: fix " + addressKey;
+    } else if (listenerMessage.contains("Permission denied")) {
+      hint = "ports below 1024 need root or CAP_NET_BIND_SERVICE: choose another with " + flag;
+    } else {
+      hint = "choose another port with " + flag + " or another address with " + addressKey;
+    }
+    return listenerMessage + System.lineSeparator() + "  " + hint;
   }
 
   void logListeners() {

@@ -6,6 +6,7 @@ import dev.switchboard.cli.config.DataDir;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.ServerSocket;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,19 @@ class BadInputTest {
 
   @TempDir
   Path dir;
+
+  @Test
+  void serveWithOnePortForTurnAndTurnsIsAConfigErrorNamingBothFlags() throws IOException {
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    Cli cli = Cli.run("serve", "--turn-port", String.valueOf(port), "--turns-port", String.valueOf(port),
+        "--https-port", "0", "--data-dir", dir.toString());
+    assertThat(cli.exitCode()).as(cli.toString()).isEqualTo(2);
+    assertThat(cli.err()).as(cli.toString()).contains("turn.tlsPort: " + port + " is also turn.port (--turn-port)",
+        "give them different ports (--turns-port)").doesNotContain("another process");
+  }
 
   @Test
   void aDataDirThatCannotBeWrittenIsOneLineWithTheFix() throws Exception {

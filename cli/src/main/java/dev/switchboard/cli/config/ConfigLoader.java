@@ -94,13 +94,15 @@ public final class ConfigLoader {
     }
     SignalingConfig signaling = signaling(v, version);
     Duration iceTtl = v.duration("ice.ttl", Duration.ofMinutes(1), Duration.ofDays(7));
+    boolean turnEnabled = v.bool("turn.enabled");
     TurnConfig turn = turn(v, publicAddress, tls.enabled());
+    PortClashes.check(v, signaling, turnEnabled, turn);
     SwitchboardConfig.TurnAuth turnAuth = new SwitchboardConfig.TurnAuth(
         v.strings("turn.auth.secretFiles").stream().map(Path::of).toList(),
         v.string("turn.auth.secretEnv"), optionalPath(v.string("turn.auth.usersFile")));
     Duration drain = v.duration("shutdown.drainTimeout", Duration.ZERO, Duration.ofHours(1));
     return new SwitchboardConfig(dataDir, publicAddress, logLevel, tls, signaling, iceTtl,
-        v.bool("turn.enabled"), turn, turnAuth, drain);
+        turnEnabled, turn, turnAuth, drain);
   }
 
   private static PublicAddress publicAddress(ConfigValues v) {

@@ -150,6 +150,46 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void portsOfTwoListenersThatCollideAreReportedOnTheUsersLine() throws IOException {
+    assertThat(problems("turn:\n  port: 5349\n")).containsExactly(dir.resolve("switchboard.yaml")
+        + ": turn.port: 5349 is also turn.tlsPort (built-in default), and both bind TCP on 0.0.0.0: "
+        + "give them different ports (line 2)");
+    assertThat(problems("signaling:\n  port: 3478\n")).singleElement().asString()
+        .contains("signaling.port: 3478 is also turn.port (built-in default), and both bind TCP", "(line 2)");
+    assertThat(problems("turn:\n  port: 4000\nsignaling:\n  port: 4000\n")).singleElement().asString()
+        .contains("turn.port: 4000 is also signaling.port (line 4)", "(line 2)");
+    assertThat(problems("turn:\n  relay:\n    ports: 3000-4000\n")).singleElement().asString()
+        .contains("turn.relay.ports: 3000-4000 holds turn.port 3478 (built-in default), and both bind UDP on 0.0.0.0: "
+            + "choose a range without it (line 3)");
+    assertThat(problems("turn:\n  port: 50000\n")).singleElement().asString()
+        .contains("turn.port: 50000 is inside turn.relay.ports 49152-65535 (built-in default)", "choose a port outside it");
+    // A wildcard overlaps a specific address.
+    assertThat(problems("signaling:\n  listen: 127.0.0.1\n  port: 3478\n")).singleElement().asString()
+        .contains("both bind TCP on 127.0.0.1 and 0.0.0.0");
+  }
+
+  @Test
+  void portsThatCannotCollideAreFine() throws Exception {
+    // Port 0 is any free port; other addresses, protocols or disabled listeners do not clash.
+    load(write("turn:\n  port: 0\n  tlsPort: 0\nsignaling:\n  port: 0\n"), new ConfigOverrides());
+    load(write("signaling:\n  listen: 127.0.0.1\n  port: 3478\nturn:\n  listen: 127.0.0.2\n"), new ConfigOverrides());
+    load(write("turn:\n  tcp: false\n  port: 5349\n"), new ConfigOverrides()); // UDP 5349 and TLS on TCP 5349
+    load(write("turn:\n  tls: false\n  port: 5349\n"), new ConfigOverrides());
+    load(write("turn:\n  udp: false\n  relay:\n    ports: 3000-4000\n"), new ConfigOverrides());
+    load(write("turn:\n  enabled: false\n  port: 8443\n"), new ConfigOverrides());
+    load(write("turn:\n  relay:\n    address: 127.0.0.1\n    ports: 3000-4000\n  listen: 127.0.0.2\n"),
+        new ConfigOverrides());
+  }
+
+  @Test
+  void portClashesFromFlagsNameTheFlags() {
+    assertThatThrownBy(() -> load(null, new ConfigOverrides().set("turn.port", 5000, "--turn-port")
+        .set("turn.tlsPort", 5000, "--turns-port")))
+        .hasMessage("turn.tlsPort: 5000 is also turn.port (--turn-port), and both bind TCP on 0.0.0.0: "
+            + "give them different ports (--turns-port)");
+  }
+
+  @Test
   void hugeNumbersAreOutOfRangeNotWrapped() throws IOException {
     // 2^64 + 12345: a long would wrap it to 12345.
     assertThat(problems("""
