@@ -15,9 +15,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x500.style.IETFUtils;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -67,11 +69,24 @@ public final class Certificates {
 
   /** A TLS server leaf for {@code hosts} (names and IP literals), signed by {@code ca}. */
   public Issued issueLeaf(Issued ca, List<String> hosts, KeyKind kind, Duration validity) {
+    return issueLeaf(ca, hosts, kind, validity, null);
+  }
+
+  /**
+   * A TLS server leaf as above whose subject also carries {@code unit} as its OU (when not null), by
+   * which its maker can tell it from leaves issued otherwise.
+   */
+  public Issued issueLeaf(Issued ca, List<String> hosts, KeyKind kind, Duration validity, String unit) {
     KeyPair pair = kind.generate();
     // The encoded subject, not getName(): RFC 2253 text reverses the RDN order and would not match.
     X500Name issuer = X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded());
+    X500NameBuilder subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "Switchboard");
+    if (unit != null) {
+      subject.addRDN(BCStyle.OU, unit);
+    }
+    subject.addRDN(BCStyle.CN, hosts.get(0));
     try {
-      X509v3CertificateBuilder builder = builder(issuer, name(hosts.get(0)), pair.getPublic(), validity);
+      X509v3CertificateBuilder builder = builder(issuer, subject.build(), pair.getPublic(), validity);
       leafExtensions(builder, hosts, pair.getPublic(), pair.getPrivate().getAlgorithm());
       builder.addExtension(Extension.authorityKeyIdentifier, false,
           new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca.certificate()));
@@ -121,6 +136,17 @@ public final class Certificates {
       names.add(new GeneralName(ip ? GeneralName.iPAddress : GeneralName.dNSName, HostNames.stripBrackets(host)));
     }
     return new GeneralNames(names.toArray(GeneralName[]::new));
+  }
+
+  /** True when the certificate's subject has {@code unit} as an OU: see {@link #issueLeaf(Issued, List, KeyKind, Duration, String)}. */
+  public static boolean hasUnit(X509Certificate certificate, String unit) {
+    X500Name subject = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
+    for (RDN rdn : subject.getRDNs(BCStyle.OU)) {
+      if (rdn.getFirst() != null && unit.equals(IETFUtils.valueToString(rdn.getFirst().getValue()))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
