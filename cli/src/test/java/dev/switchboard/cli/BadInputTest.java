@@ -39,6 +39,22 @@ class BadInputTest {
   }
 
   @Test
+  void importCoturnLeavesASkippedValueOutAndItsOutputPassesConfigCheck() throws IOException {
+    Path conf = Files.writeString(dir.resolve("turnserver.conf"), String.join("\n", "listening-port=abc",
+        "tls-listening-port=x", "max-bps=y", "min-port=z", "max-port=w", "stale-nonce=abc", "realm=example.org", ""));
+    Path yaml = dir.resolve("switchboard.yaml");
+    Cli imported = Cli.run("import-coturn", conf.toString(), "--out", yaml.toString());
+    assertThat(imported.exitCode()).as(imported.toString()).isZero();
+    assertThat(imported.err()).contains("note: turnserver.conf line 1: listening-port not carried over: 'abc' is not a number",
+        "line 6: stale-nonce not carried over: 'abc' is not a number").doesNotContain("\tat ");
+    String written = Files.readString(yaml);
+    assertThat(written.lines().filter(l -> !l.startsWith("#"))).noneMatch(l -> l.contains("null"));
+    assertThat(written).contains("realm: example.org");
+    Cli check = Cli.run("config", "check", "--config", yaml.toString(), "--data-dir", dir.resolve("data").toString());
+    assertThat(check.exitCode()).as(check.toString()).isZero();
+  }
+
+  @Test
   void aDataDirThatCannotBeWrittenIsOneLineWithTheFix() throws Exception {
     Path data = dir.resolve("data");
     try (ReadOnlyDirectory readOnly = ReadOnlyDirectory.create(data)) {
