@@ -106,6 +106,8 @@ final class StartupBench implements Bench {
     int turn = FreePorts.udpAndTcp();
     int turns = FreePorts.tcp();
     Path config = work.resolve("switchboard.yaml");
+    // Relay ports as many as the default's (49152-65535) but below the kernel's ephemeral range, where
+    // FreePorts finds the TURN port: a TURN port inside the relay range is a config error.
     Files.writeString(config, """
         publicAddress: 127.0.0.1
         logLevel: warn
@@ -118,6 +120,7 @@ final class StartupBench implements Bench {
           tlsPort: %d
           relay:
             address: 127.0.0.1
+            ports: 16384-32767
         """.formatted(https, turn, turns));
     InetAddress lo = InetAddress.getLoopbackAddress();
     long start = System.nanoTime();

@@ -1,6 +1,8 @@
 package dev.switchboard.cli;
 
+import dev.switchboard.cli.config.FileErrors;
 import dev.switchboard.cli.pki.Certificates;
+import dev.switchboard.cli.pki.HostNames;
 import dev.switchboard.cli.pki.KeyKind;
 import dev.switchboard.cli.pki.Pem;
 import dev.switchboard.cli.pki.SecureFiles;
@@ -87,13 +89,21 @@ final class CertCommand {
 
     @Override
     public Integer call() {
+      checkHosts(hosts);
+      Path caCert = caDir.resolve("ca.pem");
+      Path caKey = caDir.resolve("ca-key.pem");
       Certificates.Issued ca;
       try {
-        ca = new Certificates.Issued(Pem.readCertificates(caDir.resolve("ca.pem")).get(0),
-            Pem.readPrivateKey(caDir.resolve("ca-key.pem")));
+        ca = new Certificates.Issued(Pem.readCertificates(caCert).get(0), Pem.readPrivateKey(caKey));
       } catch (IOException e) {
-        throw new UserError(UserError.USAGE, "--ca " + caDir + ": " + e.getMessage()
+        throw new UserError(UserError.USAGE, "--ca " + caDir + ": " + FileErrors.describe(null, e)
             + " (make one with: switchboard cert ca --out " + caDir + ")");
+      }
+      try {
+        Certificates.checkIssuer(ca, caCert, caKey);
+      } catch (IOException e) {
+        throw new UserError(UserError.USAGE, "--ca " + caDir + ": " + e.getMessage() + ": the certificate would not "
+            + "verify (point --ca at a directory made by 'switchboard cert ca', with its own ca.pem and ca-key.pem)");
       }
       Certificates.Issued leaf = new Certificates(Clock.systemUTC()).issueLeaf(ca, hosts, key.kind(), days(days));
       write(out.resolve("key.pem"), Pem.encode(leaf.key()));
@@ -119,12 +129,23 @@ final class CertCommand {
 
     @Override
     public Integer call() {
+      checkHosts(hosts);
       Certificates.Issued leaf = new Certificates(Clock.systemUTC()).selfSigned(hosts, key.kind(), days(days));
       write(out.resolve("key.pem"), Pem.encode(leaf.key()));
       write(out.resolve("cert.pem"), Pem.encode(List.of(leaf.certificate())));
       spec.commandLine().getOut().println("wrote " + out.resolve("cert.pem") + " and " + out.resolve("key.pem")
           + " for " + String.join(", ", hosts));
       return 0;
+    }
+  }
+
+  /** Every --host a DNS name or an IP literal, before a key is made for them. */
+  static void checkHosts(List<String> hosts) {
+    for (String host : hosts) {
+      String problem = HostNames.problem(host);
+      if (problem != null) {
+        throw new UserError(UserError.USAGE, "--host '" + host + "' " + problem);
+      }
     }
   }
 
@@ -147,7 +168,7 @@ final class CertCommand {
     try {
       SecureFiles.write(file, text);
     } catch (IOException e) {
-      throw new UserError(UserError.RUNTIME, "cannot write " + file + ": " + e.getMessage());
+      throw UserError.file(file, e, "check the permissions of its directory, or choose another --out");
     }
   }
 

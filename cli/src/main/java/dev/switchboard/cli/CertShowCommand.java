@@ -1,5 +1,6 @@
 package dev.switchboard.cli;
 
+import dev.switchboard.cli.config.FileErrors;
 import dev.switchboard.cli.pki.KeyMatch;
 import dev.switchboard.cli.pki.Pem;
 import java.io.IOException;
@@ -56,7 +57,7 @@ final class CertShowCommand implements Callable<Integer> {
     try {
       chain = Pem.readCertificates(file);
     } catch (IOException e) {
-      throw new UserError(UserError.USAGE, e.getMessage());
+      throw new UserError(UserError.USAGE, FileErrors.describe(file, e));
     }
     List<Map<String, Object>> certs = new ArrayList<>();
     List<String> warnings = new ArrayList<>();
@@ -128,7 +129,7 @@ final class CertShowCommand implements Callable<Integer> {
         warnings.add(keyFile + " does not match the certificate: use the key the certificate was issued for");
       }
     } catch (IOException e) {
-      warnings.add("cannot read the key: " + e.getMessage());
+      warnings.add("cannot read the key: " + FileErrors.describe(keyFile, e));
     } catch (GeneralSecurityException e) {
       warnings.add(keyFile + " does not match the certificate (" + e.getMessage() + ")");
     }

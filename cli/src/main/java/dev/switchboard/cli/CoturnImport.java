@@ -20,6 +20,8 @@ final class CoturnImport {
 
   private static final Pattern FALSE = Pattern.compile("(?i)0|off|no|false|f");
   private static final Pattern HEX_KEY = Pattern.compile("0x[0-9a-fA-F]{32}");
+  /** The longest lifetime the config accepts (ConfigLoader: 3650 days). */
+  private static final long MAX_SECONDS = 3650L * 24 * 3600;
 
   /** The mapped config keys (dotted), the notes, user lines for a users file and REST secrets. */
   record Result(Map<String, Object> keys, List<String> notes, List<String> userLines, List<String> secrets) {}
@@ -30,9 +32,10 @@ final class CoturnImport {
   private final List<String> secrets = new ArrayList<>();
   private final List<String> deny = new ArrayList<>();
   private final List<String> allow = new ArrayList<>();
-  private String minPort = "49152";
-  private String maxPort = "65535";
+  private int minPort = 49152;
+  private int maxPort = 65535;
   private boolean portsSet;
+  private int portsLine;
   private String realm = "switchboard";
   private final String source;
 
@@ -61,8 +64,8 @@ final class CoturnImport {
 
   private void option(String key, String value, int line) {
     switch (key) {
-      case "listening-port" -> keys.put("turn.port", integer(value, line, key));
-      case "tls-listening-port" -> keys.put("turn.tlsPort", integer(value, line, key));
+      case "listening-port" -> number("turn.port", value, line, key, 0, 65535, "");
+      case "tls-listening-port" -> number("turn.tlsPort", value, line, key, 0, 65535, "");
       case "listening-ip" -> {
         if (keys.containsKey("turn.listen")) {
           note(line, key, "only one listen address is supported; kept " + keys.get("turn.listen") + ", dropped " + value);
@@ -78,8 +81,8 @@ final class CoturnImport {
         }
       }
       case "external-ip" -> externalIp(value, line);
-      case "min-port" -> { minPort = String.valueOf(integer(value, line, key)); portsSet = true; }
-      case "max-port" -> { maxPort = String.valueOf(integer(value, line, key)); portsSet = true; }
+      case "min-port" -> relayPort(value, line, key, true);
+      case "max-port" -> relayPort(value, line, key, false);
       case "realm" -> { realm = value; keys.put("turn.realm", value); }
       case "lt-cred-mech", "fingerprint", "no-loopback-peers", "no-multicast-peers", "no-dtls", "no-tlsv1",
            "no-tlsv1_1", "no-sslv3", "no-sslv2" -> { } // Switchboard's behaviour already; nothing to write.
@@ -94,13 +97,14 @@ final class CoturnImport {
       case "no-udp" -> keys.put("turn.udp", false);
       case "no-tcp" -> keys.put("turn.tcp", false);
       case "no-tls" -> keys.put("turn.tls", false);
-      case "total-quota" -> keys.put("turn.quotas.totalAllocations", integer(value, line, key));
-      case "user-quota" -> keys.put("turn.quotas.userAllocations", integer(value, line, key));
-      case "max-bps" -> keys.put("turn.quotas.bytesPerSecond", integer(value, line, key));
-      case "stale-nonce" -> keys.put("turn.lifetimes.nonce", (value.isEmpty() ? 600 : integer(value, line, key)) + "s");
-      case "max-allocate-lifetime" -> keys.put("turn.lifetimes.allocationMax", integer(value, line, key) + "s");
-      case "channel-lifetime" -> keys.put("turn.lifetimes.channel", integer(value, line, key) + "s");
-      case "permission-lifetime" -> keys.put("turn.lifetimes.permission", integer(value, line, key) + "s");
+      case "total-quota" -> number("turn.quotas.totalAllocations", value, line, key, 1, 10_000_000, "");
+      case "user-quota" -> number("turn.quotas.userAllocations", value, line, key, 1, 10_000_000, "");
+      // coturn's max-bps is bytes per second, despite its name: copied as it is.
+      case "max-bps" -> number("turn.quotas.bytesPerSecond", value, line, key, 0, Long.MAX_VALUE / 2, "");
+      case "stale-nonce" -> number("turn.lifetimes.nonce", value.isEmpty() ? "600" : value, line, key, 10, MAX_SECONDS, "s");
+      case "max-allocate-lifetime" -> number("turn.lifetimes.allocationMax", value, line, key, 60, MAX_SECONDS, "s");
+      case "channel-lifetime" -> number("turn.lifetimes.channel", value, line, key, 10, MAX_SECONDS, "s");
+      case "permission-lifetime" -> number("turn.lifetimes.permission", value, line, key, 10, MAX_SECONDS, "s");
       case "userdb" -> note(line, key, "the user database is SQLite; export it with 'turnadmin -l' and add each user "
           + "with 'switchboard user add' (or as user= lines)");
       case "no-auth" -> note(line, key, "Switchboard always authenticates TURN (an open relay is abused within hours)");
@@ -144,7 +148,9 @@ final class CoturnImport {
   }
 
   private Result finish() {
-    if (portsSet) {
+    if (portsSet && minPort > maxPort) {
+      note(portsLine, "min-port/max-port", minPort + "-" + maxPort + " starts above its end; the default range is kept");
+    } else if (portsSet) {
       keys.put("turn.relay.ports", minPort + "-" + maxPort);
     }
     if (!deny.isEmpty()) {
@@ -172,13 +178,53 @@ final class CoturnImport {
     notes.add(source + " line " + line + ": " + key + " not carried over: " + why);
   }
 
-  private Integer integer(String value, int line, String key) {
+  /**
+   * Maps a number option to {@code configKey} (with {@code suffix}, e.g. "s"), within the range the
+   * config accepts. A value that is not carried over is left out of the YAML and noted: writing it as
+   * null or out of range would make a file that config check refuses.
+   */
+  private void number(String configKey, String value, int line, String key, long min, long max, String suffix) {
+    Long n = number(value, line, key, min, max);
+    if (n == null) {
+      return;
+    }
+    if (!suffix.isEmpty()) {
+      keys.put(configKey, n + suffix);
+    } else if (n <= Integer.MAX_VALUE) {
+      keys.put(configKey, n.intValue());
+    } else {
+      keys.put(configKey, n);
+    }
+  }
+
+  private void relayPort(String value, int line, String key, boolean isMin) {
+    Long n = number(value, line, key, 1, 65535);
+    if (n == null) {
+      return;
+    }
+    if (isMin) {
+      minPort = n.intValue();
+    } else {
+      maxPort = n.intValue();
+    }
+    portsSet = true;
+    portsLine = line;
+  }
+
+  /** A whole number within min-max, or null after noting why the option is not carried over. */
+  private Long number(String value, int line, String key, long min, long max) {
+    long n;
     try {
-      return Integer.parseInt(value);
+      n = Long.parseLong(value);
     } catch (NumberFormatException e) {
       note(line, key, "'" + value + "' is not a number");
       return null;
     }
+    if (n < min || n > max) {
+      note(line, key, n + " is outside " + min + "-" + max);
+      return null;
+    }
+    return n;
   }
 
   private static String unquote(String value) {

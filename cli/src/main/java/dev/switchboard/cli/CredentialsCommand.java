@@ -59,7 +59,7 @@ final class CredentialsCommand implements Callable<Integer> {
     try {
       secrets = new TurnSecretFiles(config.effectiveSecretFiles(), Switchboard.secretFromEnv(config), clock);
     } catch (IOException e) {
-      throw new UserError(UserError.RUNTIME, e.getMessage() + " (run 'switchboard secret' to create the secret)");
+      throw TurnSecretFiles.unusable(config, e);
     }
     TurnRestCredentials rest = new TurnRestCredentials(secrets, clock);
     TurnConfig.Listeners listeners = config.turn().listeners();

@@ -46,12 +46,14 @@ final class ImportCoturnCommand implements Callable<Integer> {
   boolean force;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() {
     List<String> lines;
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       throw new UserError(UserError.USAGE, file + ": no such file");
+    } catch (IOException e) {
+      throw UserError.file(file, e, "check that it is coturn's turnserver.conf and readable");
     }
     CoturnImport.Result result = CoturnImport.map(file.getFileName().toString(), lines);
     Path dir = out.toAbsolutePath().getParent();
@@ -75,10 +77,10 @@ final class ImportCoturnCommand implements Callable<Integer> {
       keys.remove("turn.auth.secretFiles");
     }
     if (!result.userLines().isEmpty()) {
-      SecureFiles.write(usersFile, String.join("\n", result.userLines()) + "\n");
+      write(usersFile, String.join("\n", result.userLines()) + "\n");
     }
     if (!result.secrets().isEmpty()) {
-      SecureFiles.write(secretFile, String.join("\n", result.secrets()) + "\n");
+      write(secretFile, String.join("\n", result.secrets()) + "\n");
     }
     StringBuilder text = new StringBuilder("# Imported by switchboard import-coturn from " + file.toAbsolutePath() + "\n");
     text.append(yaml(nest(keys)));
@@ -86,7 +88,7 @@ final class ImportCoturnCommand implements Callable<Integer> {
       text.append("\n# Not carried over:\n");
       result.notes().forEach(n -> text.append("#   ").append(n).append('\n'));
     }
-    SecureFiles.write(out, text.toString());
+    write(out, text.toString());
     PrintWriter stdout = spec.commandLine().getOut();
     stdout.println("wrote " + out + (result.userLines().isEmpty() ? "" : ", " + usersFile + " (" + result.userLines().size()
         + " users)") + (result.secrets().isEmpty() ? "" : ", " + secretFile));
@@ -96,6 +98,14 @@ final class ImportCoturnCommand implements Callable<Integer> {
     stdout.flush();
     err.flush();
     return 0;
+  }
+
+  private static void write(Path target, String text) {
+    try {
+      SecureFiles.write(target, text);
+    } catch (IOException e) {
+      throw UserError.file(target, e, "check the permissions of its directory, or choose another --out");
+    }
   }
 
   /** "turn.relay.ports" → {turn: {relay: {ports: …}}}. */

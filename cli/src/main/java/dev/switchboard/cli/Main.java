@@ -1,6 +1,9 @@
 package dev.switchboard.cli;
 
+import dev.switchboard.cli.config.FileErrors;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -46,17 +49,30 @@ public final class Main {
     return run(cli, args);
   }
 
-  private static int run(CommandLine cli, String... args) {
+  /** Runs {@code cli} with our handling of what its commands throw; tests run their own commands this way. */
+  static int run(CommandLine cli, String... args) {
     cli.setExecutionExceptionHandler(Main::handle);
     return cli.execute(args);
   }
 
+  /**
+   * The last stop for what a command threw: a {@link UserError} or a file that cannot be read or
+   * written is one line on stderr; anything else is a bug, printed with its stack trace.
+   */
   private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
     PrintWriter err = cmd.getErr();
     if (e instanceof UserError user) {
       err.println(cmd.getCommandSpec().qualifiedName() + ": " + user.getMessage());
       err.flush();
       return user.exitCode();
+    }
+    IOException io = e instanceof IOException direct ? direct
+        : e instanceof UncheckedIOException unchecked ? unchecked.getCause() : null;
+    if (io != null) {
+      // The commands explain the files they know of; this keeps one they missed from printing a trace.
+      err.println(cmd.getCommandSpec().qualifiedName() + ": " + FileErrors.describe(null, io));
+      err.flush();
+      return UserError.RUNTIME;
     }
     err.println(cmd.getCommandSpec().qualifiedName() + ": unexpected failure: " + e);
     e.printStackTrace(err);

@@ -1,5 +1,6 @@
 package dev.switchboard.cli;
 
+import dev.switchboard.cli.config.FileErrors;
 import dev.switchboard.cli.pki.Pem;
 import dev.switchboard.cli.probe.Credentials;
 import dev.switchboard.cli.probe.Probe;
@@ -159,7 +160,7 @@ final class ProbeCommand implements Callable<Integer> {
       }
       return context;
     } catch (IOException e) {
-      throw new UserError(UserError.USAGE, "--ca: " + e.getMessage());
+      throw new UserError(UserError.USAGE, "--ca: " + FileErrors.describe(ca, e));
     } catch (GeneralSecurityException e) {
       throw new UserError(UserError.RUNTIME, "cannot set up TLS: " + e.getMessage());
     }

@@ -1,5 +1,6 @@
 package dev.switchboard.cli;
 
+import dev.switchboard.cli.config.FileErrors;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,7 +63,8 @@ final class ReloadingSslContext implements Supplier<SslContext> {
       loaded = load();
       log.info("TLS certificate {} changed: new connections use the new one", cert);
     } catch (IOException e) {
-      log.warn("TLS certificate {} changed but cannot be used, keeping the previous one: {}", cert, e.getMessage());
+      log.warn("TLS certificate {} changed but cannot be used, keeping the previous one: {}", cert,
+          FileErrors.describe(null, e));
     }
   }
 

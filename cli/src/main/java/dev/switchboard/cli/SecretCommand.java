@@ -50,7 +50,7 @@ final class SecretCommand implements Callable<Integer> {
   boolean json;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() {
     Duration graceDuration = Flags.duration("--grace", grace);
     SwitchboardConfig config = configOptions.load();
     Path file = config.effectiveSecretFiles().get(0);
@@ -58,13 +58,13 @@ final class SecretCommand implements Callable<Integer> {
     long now = clock.instant().getEpochSecond();
     boolean created = false;
     if (!Files.exists(file)) {
-      SecureFiles.write(file, newSecret() + "\n");
+      write(config, file, newSecret() + "\n");
       created = true;
     }
-    List<TurnSecretFiles.Entry> entries = parse(file);
+    List<TurnSecretFiles.Entry> entries = parse(config, file);
     if (rotate) {
-      SecureFiles.write(file, SecretRotation.rotate(entries, newSecret(), now, graceDuration));
-      entries = parse(file);
+      write(config, file, SecretRotation.rotate(entries, newSecret(), now, graceDuration));
+      entries = parse(config, file);
     }
     List<TurnSecretFiles.Entry> current = entries.stream().filter(e -> e.expiresEpochSeconds() == Long.MAX_VALUE).toList();
     if (current.isEmpty()) {
@@ -100,11 +100,21 @@ final class SecretCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static List<TurnSecretFiles.Entry> parse(Path file) {
+  private static List<TurnSecretFiles.Entry> parse(SwitchboardConfig config, Path file) {
     try {
       return TurnSecretFiles.parse(file);
     } catch (IOException e) {
-      throw new UserError(UserError.USAGE, e.getMessage());
+      throw TurnSecretFiles.unusable(config, e);
+    }
+  }
+
+  private static void write(SwitchboardConfig config, Path file, String text) {
+    try {
+      SecureFiles.write(file, text);
+    } catch (IOException e) {
+      throw UserError.file(file, e, config.turnAuth().secretFiles().isEmpty()
+          ? "check its permissions or choose another --data-dir"
+          : "check its permissions, or fix turn.auth.secretFiles");
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.switchboard.cli;
 
 import dev.switchboard.cli.config.DataDir;
+import dev.switchboard.cli.config.FileErrors;
 import dev.switchboard.cli.config.SwitchboardConfig;
 import dev.switchboard.signaling.MetricsSource;
 import dev.switchboard.signaling.SignalingServer;
@@ -62,11 +63,17 @@ final class Switchboard implements AutoCloseable {
     byte[] tokenKey;
     try {
       setup.prepareSecrets();
-      secrets = new TurnSecretFiles(config.effectiveSecretFiles(), secretFromEnv(config), clock);
       tokenKey = readTokenKey(DataDir.tokenKey(dataDir));
     } catch (IOException e) {
-      throw new UserError(UserError.RUNTIME, "data dir " + dataDir.toAbsolutePath() + ": " + e.getMessage()
+      String dir = dataDir.toAbsolutePath().toString();
+      String problem = FileErrors.describe(null, e);
+      throw new UserError(UserError.RUNTIME, "data dir " + (problem.startsWith(dir + ":") ? "" : dir + ": ") + problem
           + " (check its permissions or choose another with --data-dir)", e);
+    }
+    try {
+      secrets = new TurnSecretFiles(config.effectiveSecretFiles(), secretFromEnv(config), clock);
+    } catch (IOException e) {
+      throw TurnSecretFiles.unusable(config, e);
     }
     if (config.tls().enabled()) {
       tls = tlsContext(config, setup, clock);
@@ -95,7 +102,7 @@ final class Switchboard implements AutoCloseable {
         turn.close();
       }
       group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-      throw new UserError(UserError.RUNTIME, portInUse(e.getMessage()));
+      throw new UserError(UserError.RUNTIME, bindFailure(e.getMessage()));
     } catch (RuntimeException e) {
       if (turn != null) {
         turn.close();
@@ -118,8 +125,9 @@ final class Switchboard implements AutoCloseable {
       }
       return new ReloadingSslContext(cert, key, clock);
     } catch (IOException e) {
-      throw new UserError(UserError.USAGE, "TLS: " + e.getMessage()
-          + " (fix tls.cert/tls.key, or remove them to use the generated certificate)", e);
+      String fix = config.tls().cert().isPresent() ? "fix tls.cert/tls.key, or remove them to use the generated certificate"
+          : "check the files in " + DataDir.tlsDir(config.dataDir()) + "; delete cert.pem and key.pem to have them made again";
+      throw new UserError(UserError.USAGE, "TLS: " + FileErrors.describe(null, e) + " (" + fix + ")", e);
     }
   }
 
@@ -148,11 +156,25 @@ final class Switchboard implements AutoCloseable {
     }
   }
 
-  private static String portInUse(String listenerMessage) {
-    String flag = listenerMessage.contains("signaling") ? "--https-port"
-        : listenerMessage.contains("TLS") ? "--turns-port" : "--turn-port";
-    return listenerMessage + System.lineSeparator()
-        + "  another process holds this port: stop it (ss -ltnup shows which), or choose another with " + flag;
+  /**
+   * The listener's failure with what to do about it. Two of our own listeners on one port are a
+   * config error caught before this (PortClashes), so "in use" here means another process.
+   */
+  private static String bindFailure(String listenerMessage) {
+    boolean signaling = listenerMessage.contains("signaling");
+    String flag = signaling ? "--https-port" : listenerMessage.contains("TLS") ? "--turns-port" : "--turn-port";
+    String addressKey = signaling ? "signaling.listen" : "turn.listen";
+    String hint;
+    if (listenerMessage.contains("Address already in use")) {
+      hint = "another process holds this port: stop it (ss -ltnup shows which), or choose another with " + flag;
+    } else if (listenerMessage.contains("Cannot assign requested address")) {
+      hint = "the address is not one of this host's: fix " + addressKey;
+    } else if (listenerMessage.contains("Permission denied")) {
+      hint = "ports below 1024 need root or CAP_NET_BIND_SERVICE: choose another with " + flag;
+    } else {
+      hint = "choose another port with " + flag + " or another address with " + addressKey;
+    }
+    return listenerMessage + System.lineSeparator() + "  " + hint;
   }
 
   void logListeners() {

@@ -1,6 +1,7 @@
 package dev.switchboard.cli;
 
 import dev.switchboard.cli.config.DataDir;
+import dev.switchboard.cli.config.FileErrors;
 import dev.switchboard.cli.config.SwitchboardConfig;
 import dev.switchboard.signaling.Tokens;
 import java.io.IOException;
@@ -57,7 +58,7 @@ final class TokenCommand implements Callable<Integer> {
     try {
       key = Switchboard.readTokenKey(keyFile);
     } catch (IOException e) {
-      throw new UserError(UserError.RUNTIME, e.getMessage());
+      throw new UserError(UserError.RUNTIME, FileErrors.describe(keyFile, e));
     }
     String token = new Tokens(key, Clock.systemUTC()).mint(user, name == null ? user : name, room, validity);
     spec.commandLine().getOut().println(token);

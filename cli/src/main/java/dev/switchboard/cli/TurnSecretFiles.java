@@ -1,7 +1,11 @@
 package dev.switchboard.cli;
 
+import dev.switchboard.cli.config.FileErrors;
+import dev.switchboard.cli.config.SwitchboardConfig;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -76,7 +80,8 @@ final class TurnSecretFiles implements Supplier<List<String>> {
         log.info("TURN REST secrets reloaded from {}", files);
       }
     } catch (IOException e) {
-      log.warn("TURN REST secret file changed but cannot be read, keeping the previous secrets: {}", e.getMessage());
+      log.warn("TURN REST secret file changed but cannot be read, keeping the previous secrets: {}",
+          FileErrors.describe(null, e));
     }
   }
 
@@ -88,6 +93,28 @@ final class TurnSecretFiles implements Supplier<List<String>> {
     return times;
   }
 
+  /**
+   * The user's message for secret files that cannot be used, with its fix. Files named in
+   * turn.auth.secretFiles are the user's to fix: a config error (exit 2). DATA_DIR/turn-secret is made
+   * by serve and the secret command: exit 1.
+   */
+  static UserError unusable(SwitchboardConfig config, IOException e) {
+    boolean configured = !config.turnAuth().secretFiles().isEmpty();
+    String problem = FileErrors.describe(null, e);
+    String fix;
+    if (e instanceof NoSuchFileException) {
+      fix = configured ? "create it with the secret on its first line, or fix the path"
+          : "run 'switchboard secret' to create it";
+    } else if (e instanceof FileSystemException) {
+      fix = configured ? "check its permissions, or fix the path" : "check its permissions or choose another --data-dir";
+    } else {
+      fix = configured ? "write one secret per line, the current one first"
+          : "delete it to have a new one made by 'switchboard secret' or 'switchboard serve'";
+    }
+    return configured ? new UserError(UserError.USAGE, "turn.auth.secretFiles: " + problem + " (" + fix + ")", e)
+        : new UserError(UserError.RUNTIME, problem + " (" + fix + ")", e);
+  }
+
   private Snapshot read() throws IOException {
     List<FileTime> times = times();
     List<Entry> entries = new ArrayList<>();
@@ -95,19 +122,29 @@ final class TurnSecretFiles implements Supplier<List<String>> {
       entries.addAll(parse(file));
     }
     if (entries.isEmpty() && extraSecret.isEmpty()) {
-      throw new IOException(files + " holds no secret: write one per line, or delete "
-          + "DATA_DIR/turn-secret to have one made");
+      throw new IOException(files.size() == 1 ? files.get(0) + " holds no secret"
+          : "none of " + files + " holds a secret");
     }
     return new Snapshot(times, entries);
   }
 
-  /** Parses one secret file; also used by the {@code secret} command. */
+  /**
+   * Parses one secret file; also used by the {@code secret} command.
+   *
+   * @throws FileSystemException naming the file when it cannot be read; a plain IOException naming it
+   *     when its content is not secrets
+   */
   static List<Entry> parse(Path file) throws IOException {
     List<String> lines;
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new IOException(file + ": no such file (turn.auth.secretFiles)");
+    } catch (FileSystemException e) {
+      throw e;
+    } catch (CharacterCodingException e) {
+      throw new IOException(file + " is not UTF-8 text");
+    } catch (IOException e) {
+      // A directory reads as a bare "Is a directory": a failure to read the file all the same.
+      throw new FileSystemException(file.toString(), null, e.getMessage());
     }
     List<Entry> entries = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {

@@ -64,9 +64,9 @@ final class UserCommand {
         throw new UserError(UserError.USAGE, "--realm '" + effectiveRealm + "': a realm must be non-empty without ':'");
       }
       Path file = config.effectiveUsersFile();
-      UsersFile users = UsersFile.read(file);
+      UsersFile users = read(config);
       boolean replaced = users.put(name, effectiveRealm, UsersFileStore.keyHex(name, effectiveRealm, secret));
-      users.write();
+      write(config, users);
       spec.commandLine().getOut().println((replaced ? "changed the password of " : "added ") + name
           + " (realm " + effectiveRealm + ") in " + file);
       return 0;
@@ -88,15 +88,16 @@ final class UserCommand {
     @Option(names = "--realm", paramLabel = "R", description = "Only from this realm.") String realm;
 
     @Override
-    public Integer call() throws IOException {
-      Path file = configOptions.load().effectiveUsersFile();
-      UsersFile users = UsersFile.read(file);
+    public Integer call() {
+      SwitchboardConfig config = configOptions.load();
+      Path file = config.effectiveUsersFile();
+      UsersFile users = read(config);
       int removed = users.remove(name, realm);
       if (removed == 0) {
         throw new UserError(UserError.RUNTIME, "no user " + name + (realm == null ? "" : " in realm " + realm)
             + " in " + file + " (see: switchboard user list)");
       }
-      users.write();
+      write(config, users);
       spec.commandLine().getOut().println("removed " + name + " from " + file);
       return 0;
     }
@@ -110,8 +111,8 @@ final class UserCommand {
     @Option(names = "--json", description = "Print a JSON array of {\"user\",\"realm\"}.") boolean json;
 
     @Override
-    public Integer call() throws IOException {
-      List<UsersFile.User> users = UsersFile.read(configOptions.load().effectiveUsersFile()).users();
+    public Integer call() {
+      List<UsersFile.User> users = read(configOptions.load()).users();
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         out.println(Flags.json(users.stream().map(u -> {
@@ -125,6 +126,27 @@ final class UserCommand {
       }
       return 0;
     }
+  }
+
+  private static UsersFile read(SwitchboardConfig config) {
+    try {
+      return UsersFile.read(config.effectiveUsersFile());
+    } catch (IOException e) {
+      throw UserError.file(config.effectiveUsersFile(), e, fix(config));
+    }
+  }
+
+  private static void write(SwitchboardConfig config, UsersFile users) {
+    try {
+      users.write();
+    } catch (IOException e) {
+      throw UserError.file(config.effectiveUsersFile(), e, fix(config));
+    }
+  }
+
+  private static String fix(SwitchboardConfig config) {
+    return config.turnAuth().usersFile().isPresent() ? "check its permissions, or fix turn.auth.usersFile"
+        : "check its permissions or choose another --data-dir";
   }
 
   static void validName(String name) {

@@ -1,5 +1,9 @@
 package dev.switchboard.cli;
 
+import dev.switchboard.cli.config.FileErrors;
+import java.io.IOException;
+import java.nio.file.Path;
+
 /**
  * A failure caused by the user's input or environment, shown as its message alone (no stack trace)
  * with the exit code of the foundation contract: 1 runtime failure, 2 usage or config error.
@@ -19,6 +23,14 @@ final class UserError extends RuntimeException {
   UserError(int exitCode, String message, Throwable cause) {
     super(message, cause, false, false);
     this.exitCode = exitCode;
+  }
+
+  /**
+   * A file that cannot be read or written (exit 1): its path, the reason in words and how to fix it,
+   * e.g. "/srv/d/users: permission denied (check its permissions or choose another --data-dir)".
+   */
+  static UserError file(Path file, IOException e, String fix) {
+    return new UserError(RUNTIME, FileErrors.describe(file, e) + " (" + fix + ")", e);
   }
 
   int exitCode() {

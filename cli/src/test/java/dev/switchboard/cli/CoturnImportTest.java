@@ -73,4 +73,31 @@ class CoturnImportTest {
     assertThat(CoturnImport.rangeToCidrs(InetAddress.getByName("fc00::"), InetAddress.getByName("fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")))
         .containsExactly("fc00:0:0:0:0:0:0:0/7");
   }
+
+  @Test
+  void aValueThatIsNotCarriedOverIsLeftOut() {
+    CoturnImport.Result r = CoturnImport.map("t.conf", List.of("listening-port=abc", "tls-listening-port=70000",
+        "max-bps=lots", "min-port=low", "max-port=60000", "stale-nonce=abc", "channel-lifetime=-5",
+        "total-quota=x", "permission-lifetime=300"));
+    assertThat(r.keys()).doesNotContainKeys("turn.port", "turn.tlsPort", "turn.quotas.bytesPerSecond",
+        "turn.lifetimes.nonce", "turn.lifetimes.channel", "turn.quotas.totalAllocations")
+        .containsEntry("turn.relay.ports", "49152-60000").containsEntry("turn.lifetimes.permission", "300s");
+    assertThat(r.keys().values()).doesNotContainNull().noneMatch(v -> String.valueOf(v).contains("null"));
+    assertThat(r.notes()).containsExactly(
+        "t.conf line 1: listening-port not carried over: 'abc' is not a number",
+        "t.conf line 2: tls-listening-port not carried over: 70000 is outside 0-65535",
+        "t.conf line 3: max-bps not carried over: 'lots' is not a number",
+        "t.conf line 4: min-port not carried over: 'low' is not a number",
+        "t.conf line 6: stale-nonce not carried over: 'abc' is not a number",
+        "t.conf line 7: channel-lifetime not carried over: -5 is outside 10-315360000",
+        "t.conf line 8: total-quota not carried over: 'x' is not a number");
+  }
+
+  @Test
+  void relayPortsThatStartAboveTheirEndKeepTheDefault() {
+    CoturnImport.Result r = CoturnImport.map("t.conf", List.of("min-port=60000", "max-port=50000"));
+    assertThat(r.keys()).doesNotContainKey("turn.relay.ports");
+    assertThat(r.notes()).containsExactly(
+        "t.conf line 2: min-port/max-port not carried over: 60000-50000 starts above its end; the default range is kept");
+  }
 }

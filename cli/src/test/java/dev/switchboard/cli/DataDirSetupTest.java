@@ -1,9 +1,17 @@
 package dev.switchboard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.switchboard.cli.config.DataDir;
+import dev.switchboard.cli.pki.Certificates;
+import dev.switchboard.cli.pki.KeyKind;
 import dev.switchboard.cli.pki.Pem;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -14,6 +22,7 @@ import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -21,6 +30,7 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 class DataDirSetupTest {
 
@@ -94,6 +104,76 @@ class DataDirSetupTest {
     setup.prepareTls(List.of("203.0.113.9"));
     assertThat(Files.readString(DataDir.cert(dataDir))).isNotEqualTo(withNewName);
     assertThat(Files.readString(DataDir.caCert(dataDir))).isEqualTo(ca);
+  }
+
+  @Test
+  void aLeafTheUserIssuedIsNeverReplacedOnlyWarnedAbout() throws Exception {
+    DataDirSetup setup = new DataDirSetup(dataDir, new MutableClock(Instant.now())); // as cert issue's
+    setup.prepareTls(List.of());
+    // The README's renewal: a certificate for the user's own name from the kept CA, over the generated one.
+    Path tls = DataDir.tlsDir(dataDir);
+    Cli cli = Cli.run("cert", "issue", "--ca", tls.toString(), "--out", tls.toString(), "--host", "call.example.org",
+        "--days", "20");
+    assertThat(cli.exitCode()).as(cli.toString()).isZero();
+    String issued = Files.readString(DataDir.cert(dataDir));
+    String key = Files.readString(DataDir.key(dataDir));
+
+    List<ILoggingEvent> logged = captureLogs(() -> {
+      setup.prepareTls(List.of());                // lacks localhost and the rest: kept
+      setup.prepareTls(List.of("203.0.113.9"));   // lacks the public address too: kept, with a warning
+    });
+    assertThat(Files.readString(DataDir.cert(dataDir))).isEqualTo(issued);
+    assertThat(Files.readString(DataDir.key(dataDir))).isEqualTo(key);
+    assertThat(logged).noneMatch(e -> e.getFormattedMessage().startsWith("Issued"));
+    assertThat(logged).filteredOn(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage)
+        .anySatisfy(m -> assertThat(m).contains(DataDir.cert(dataDir) + " (for call.example.org) lacks localhost",
+            "203.0.113.9", "it was not made by serve, so it is kept as it is"))
+        .anySatisfy(m -> assertThat(m).contains("expires", "renew it, or delete cert.pem and key.pem"));
+  }
+
+  @Test
+  void aLeafFromAnOlderServeWithoutTheMarkIsStillRenewed() throws Exception {
+    DataDirSetup setup = new DataDirSetup(dataDir, clock);
+    setup.prepareTls(List.of());
+    // What serve issued before its leaves carried an OU: CN=localhost and the local names first.
+    Certificates.Issued ca = new Certificates.Issued(Pem.readCertificates(DataDir.caCert(dataDir)).get(0),
+        Pem.readPrivateKey(DataDir.caKey(dataDir)));
+    Certificates.Issued old = new Certificates(clock).issueLeaf(ca, List.of("localhost", "127.0.0.1", "::1"),
+        KeyKind.EC_P256, DataDirSetup.LEAF_VALIDITY);
+    Files.writeString(DataDir.cert(dataDir), Pem.encode(List.of(old.certificate(), ca.certificate())));
+    Files.writeString(DataDir.key(dataDir), Pem.encode(old.key()));
+
+    setup.prepareTls(List.of("203.0.113.9"));
+    X509Certificate renewed = Pem.readCertificates(DataDir.cert(dataDir)).get(0);
+    assertThat(renewed).isNotEqualTo(old.certificate());
+    assertThat(renewed.getSubjectX500Principal().getName()).contains("OU=" + DataDirSetup.GENERATED_UNIT);
+  }
+
+  @Test
+  void aCaKeyThatIsNotTheCasOwnIsRefusedRatherThanIssuingALeafThatCannotVerify() throws Exception {
+    DataDirSetup setup = new DataDirSetup(dataDir, clock);
+    setup.prepareTls(List.of());
+    Files.writeString(DataDir.caKey(dataDir), Pem.encode(KeyKind.EC_P256.generate().getPrivate()));
+    assertThatThrownBy(() -> setup.prepareTls(List.of("203.0.113.9"))).isInstanceOf(IOException.class)
+        .hasMessage(DataDir.caKey(dataDir) + " is not the key of " + DataDir.caCert(dataDir));
+  }
+
+  private interface Action {
+    void run() throws Exception;
+  }
+
+  /** What DataDirSetup logs while {@code action} runs. */
+  private static List<ILoggingEvent> captureLogs(Action action) throws Exception {
+    Logger logger = (Logger) LoggerFactory.getLogger(DataDirSetup.class);
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    logger.addAppender(appender);
+    try {
+      action.run();
+    } finally {
+      logger.detachAppender(appender);
+    }
+    return appender.list;
   }
 
   private static List<String> contents(List<Path> files) throws Exception {

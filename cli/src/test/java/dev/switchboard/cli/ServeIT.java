@@ -158,8 +158,11 @@ class ServeIT {
     }
     try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress("0.0.0.0", 0))) {
       int port = taken.getLocalPort();
+      // Relay ports below the kernel's ephemeral range, which holds the port taken: a TURN port inside the
+      // relay range would be a config error (exit 2) before any bind.
       ServerProcess run = ServerProcess.run(work, Duration.ofSeconds(20), "serve", "--https-port", "0",
-          "--turn-port", String.valueOf(port), "--turns-port", "0", "--public-address", "127.0.0.1");
+          "--turn-port", String.valueOf(port), "--turns-port", "0", "--public-address", "127.0.0.1",
+          "--relay-ports", "20000-20999");
       assertThat(run.process().exitValue()).isEqualTo(1);
       assertThat(run.output()).contains(String.valueOf(port), "--turn-port").doesNotContain("\tat ");
     }

@@ -55,6 +55,7 @@ public final class ConfigLoader {
       throws ConfigException {
     Map<String, Leaf> defaults = YamlLeaves.parse(defaultsText(), "built-in defaults");
     Map<String, Leaf> user = Map.of();
+    String fileName = file.map(Path::toString).orElse("");
     if (file.isPresent()) {
       Path path = file.get();
       String text;
@@ -63,17 +64,14 @@ public final class ConfigLoader {
       } catch (NoSuchFileException e) {
         throw new ConfigException(path + ": no such file (check the --config path)");
       } catch (IOException e) {
-        throw new ConfigException(path + ": cannot be read: " + e.getMessage());
+        throw new ConfigException(FileErrors.describe(path, e) + " (check the --config path and its permissions)");
       }
-      user = YamlLeaves.parse(text, path.toString());
+      user = YamlLeaves.parse(text, fileName);
     }
-    ConfigValues values = new ConfigValues(defaults, user, overrides.values(), overrides.flags());
+    ConfigValues values = new ConfigValues(defaults, fileName, user, overrides.values(), overrides.flags());
     SwitchboardConfig config = build(values, version);
     if (!values.problems().isEmpty()) {
-      List<String> problems = new ArrayList<>();
-      String prefix = file.map(p -> p + ": ").orElse("");
-      values.problems().forEach(p -> problems.add(prefix + p));
-      throw new ConfigException(problems);
+      throw new ConfigException(values.problems());
     }
     return config;
   }
@@ -89,17 +87,22 @@ public final class ConfigLoader {
     SwitchboardConfig.Tls tls = new SwitchboardConfig.Tls(v.bool("tls.enabled"),
         optionalPath(v.string("tls.cert")), optionalPath(v.string("tls.key")));
     if (tls.cert().isPresent() != tls.key().isPresent()) {
-      v.problem(tls.cert().isPresent() ? "tls.key" : "tls.cert", "tls.cert and tls.key must be set together");
+      // Reported on the one that is set: that is the line the user wrote.
+      String set = tls.cert().isPresent() ? "tls.cert" : "tls.key";
+      String unset = tls.cert().isPresent() ? "tls.key" : "tls.cert";
+      v.problem(set, "is set but " + unset + " is not: set both, or neither to use the generated certificate");
     }
     SignalingConfig signaling = signaling(v, version);
     Duration iceTtl = v.duration("ice.ttl", Duration.ofMinutes(1), Duration.ofDays(7));
+    boolean turnEnabled = v.bool("turn.enabled");
     TurnConfig turn = turn(v, publicAddress, tls.enabled());
+    PortClashes.check(v, signaling, turnEnabled, turn);
     SwitchboardConfig.TurnAuth turnAuth = new SwitchboardConfig.TurnAuth(
         v.strings("turn.auth.secretFiles").stream().map(Path::of).toList(),
         v.string("turn.auth.secretEnv"), optionalPath(v.string("turn.auth.usersFile")));
     Duration drain = v.duration("shutdown.drainTimeout", Duration.ZERO, Duration.ofHours(1));
     return new SwitchboardConfig(dataDir, publicAddress, logLevel, tls, signaling, iceTtl,
-        v.bool("turn.enabled"), turn, turnAuth, drain);
+        turnEnabled, turn, turnAuth, drain);
   }
 
   private static PublicAddress publicAddress(ConfigValues v) {
@@ -136,9 +139,16 @@ public final class ConfigLoader {
     Duration interval = v.duration("signaling.heartbeat.interval", Duration.ofMillis(100), Duration.ofHours(1));
     Duration timeout = v.duration("signaling.heartbeat.timeout", Duration.ofMillis(100), Duration.ofHours(1));
     if (timeout.compareTo(interval) <= 0) {
-      v.problem("signaling.heartbeat.timeout", "must be longer than signaling.heartbeat.interval");
+      if (v.setByUser("signaling.heartbeat.timeout")) {
+        v.problem("signaling.heartbeat.timeout", "must be longer than signaling.heartbeat.interval ("
+            + ConfigValues.format(interval) + ", " + v.where("signaling.heartbeat.interval") + ")");
+      } else {
+        v.problem("signaling.heartbeat.interval", "must be shorter than signaling.heartbeat.timeout ("
+            + ConfigValues.format(timeout) + ", " + v.where("signaling.heartbeat.timeout") + ")");
+      }
     }
-    SignalingConfig.Rooms rooms = attempt(v, "rooms.maxCapacity", () -> new SignalingConfig.Rooms(
+    SignalingConfig.Rooms rooms = attempt(v, List.of("rooms.maxCapacity", "rooms.defaultCapacity", "rooms.history"),
+        () -> new SignalingConfig.Rooms(
         v.integer("rooms.defaultCapacity", 1, 10_000), v.integer("rooms.maxCapacity", 1, 10_000),
         v.integer("rooms.history", 0, 10_000)), new SignalingConfig.Rooms(8, 50, 50));
     return new SignalingConfig(listen, port, origins, auth, maxMessage, rate, perIp, resume, interval,
@@ -164,7 +174,8 @@ public final class ConfigLoader {
     }
     TurnConfig.Relay relay = new TurnConfig.Relay(relayAddress, advertised,
         ports == null ? 49152 : ports[0], ports == null ? 65535 : ports[1]);
-    TurnConfig.Lifetimes lifetimes = attempt(v, "turn.lifetimes.allocation", () -> new TurnConfig.Lifetimes(
+    TurnConfig.Lifetimes lifetimes = attempt(v,
+        List.of("turn.lifetimes.allocation", "turn.lifetimes.allocationMax"), () -> new TurnConfig.Lifetimes(
         v.duration("turn.lifetimes.allocation", Duration.ofMinutes(1), MAX),
         v.duration("turn.lifetimes.allocationMax", Duration.ofMinutes(1), MAX),
         v.duration("turn.lifetimes.permission", Duration.ofSeconds(10), MAX),
@@ -194,11 +205,12 @@ public final class ConfigLoader {
     return valid;
   }
 
-  private static <T> T attempt(ConfigValues v, String key, Supplier<T> build, T fallback) {
+  /** Builds a record whose constructor checks a rule across {@code keys}; a broken rule is reported on one the user set. */
+  private static <T> T attempt(ConfigValues v, List<String> keys, Supplier<T> build, T fallback) {
     try {
       return build.get();
     } catch (IllegalArgumentException e) {
-      v.problem(key, e.getMessage());
+      v.problem(v.userKey(keys), e.getMessage());
       return fallback;
     }
   }

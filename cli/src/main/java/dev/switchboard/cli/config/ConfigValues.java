@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.switchboard.cli.config.YamlLeaves.Leaf;
+import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,25 +24,34 @@ import java.util.regex.Pattern;
  */
 final class ConfigValues {
 
-  /** Where a value came from, for error messages: "line 14", "--relay-ports", "built-in default". */
-  private record Source(JsonNode value, String where) {}
+  /**
+   * Where a value came from, for error messages: "line 14", "--relay-ports", "built-in default".
+   *
+   * @param inFile  set in the user's file: its problems are prefixed with the file's name
+   * @param byUser  set in the user's file or by a flag
+   */
+  private record Source(JsonNode value, String where, boolean inFile, boolean byUser) {}
 
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)?");
   private static final Pattern RANGE = Pattern.compile("(\\d+)\\s*-\\s*(\\d+)");
 
   private final Map<String, Leaf> defaults;
+  private final String fileName;
   private final Map<String, Leaf> file;
   private final Map<String, String> flags;
   private final Map<String, String> flagNamesByKey;
   private final List<String> problems = new ArrayList<>();
+  private final Set<String> keysWithProblems = new HashSet<>();
 
   /**
+   * @param fileName   the user's file as named in messages; unused when {@code file} is empty
    * @param flagValues key path → value given on the command line
    * @param flagNames  key path → the flag that set it, for messages
    */
-  ConfigValues(Map<String, Leaf> defaults, Map<String, Leaf> file, Map<String, String> flagValues,
+  ConfigValues(Map<String, Leaf> defaults, String fileName, Map<String, Leaf> file, Map<String, String> flagValues,
                Map<String, String> flagNames) {
     this.defaults = defaults;
+    this.fileName = fileName;
     this.file = file;
     this.flags = flagValues;
     this.flagNamesByKey = flagNames;
@@ -51,14 +62,54 @@ final class ConfigValues {
     return problems;
   }
 
+  /**
+   * Records a problem with {@code key}, located where its value came from. Only a value from the file
+   * is prefixed with the file's name: a flag's problem is not the file's.
+   */
   void problem(String key, String message) {
-    problems.add(key + ": " + message + " (" + source(key).where() + ")");
+    Source source = source(key);
+    problems.add((source.inFile() ? fileName + ": " : "") + key + ": " + message + " (" + source.where() + ")");
+    keysWithProblems.add(key);
+  }
+
+  /** True when a problem was recorded for {@code key}: its value is then the default, not the user's. */
+  boolean hasProblem(String key) {
+    return keysWithProblems.contains(key);
+  }
+
+  /** Where {@code key}'s value came from: "line 14", "--turn-port" or "built-in default". */
+  String where(String key) {
+    return source(key).where();
+  }
+
+  /** True when the file or a flag sets {@code key}. */
+  boolean setByUser(String key) {
+    return source(key).byUser();
+  }
+
+  /**
+   * The first of {@code keys} that the user set, else the first: where a rule that involves several
+   * keys is reported, so that it points at a line the user wrote rather than at a built-in default.
+   */
+  String userKey(List<String> keys) {
+    return keys.stream().filter(this::setByUser).findFirst().orElse(keys.get(0));
   }
 
   private void checkUnknownKeys() {
+    Set<String> mappedScalars = new HashSet<>();
     for (Map.Entry<String, Leaf> e : file.entrySet()) {
       String key = e.getKey();
       if (defaults.containsKey(key)) {
+        continue;
+      }
+      // "ttl: {a: 1}" flattens to ice.ttl.a: the mistake is a mapping where one value belongs.
+      String scalar = defaults.keySet().stream().filter(k -> key.startsWith(k + ".")).findFirst().orElse(null);
+      if (scalar != null) {
+        if (mappedScalars.add(scalar)) {
+          problems.add(fileName + ": " + scalar + ": must be a single value, not a mapping (line "
+              + e.getValue().line() + ")");
+          keysWithProblems.add(scalar);
+        }
         continue;
       }
       boolean isSection = defaults.keySet().stream().anyMatch(k -> k.startsWith(key + "."));
@@ -66,7 +117,7 @@ final class ConfigValues {
         continue; // "relay:" with nothing under it
       }
       String hint = isSection ? " is a section: put its keys under it" : " is not a known key" + suggestion(key);
-      problems.add(key + hint + " (line " + e.getValue().line() + ")");
+      problems.add(fileName + ": " + key + hint + " (line " + e.getValue().line() + ")");
     }
   }
 
@@ -92,17 +143,17 @@ final class ConfigValues {
   private Source source(String key) {
     if (flags.containsKey(key)) {
       return new Source(TextNode.valueOf(flags.get(key)),
-          flagNamesByKey.getOrDefault(key, "command line"));
+          flagNamesByKey.getOrDefault(key, "command line"), false, true);
     }
     Leaf leaf = file.get(key);
     if (leaf != null) {
-      return new Source(leaf.value(), "line " + leaf.line());
+      return new Source(leaf.value(), "line " + leaf.line(), true, true);
     }
     Leaf builtIn = defaults.get(key);
     if (builtIn == null) {
       throw new IllegalStateException("no built-in default for " + key);
     }
-    return new Source(builtIn.value(), "built-in default");
+    return new Source(builtIn.value(), "built-in default", false, false);
   }
 
   private JsonNode raw(String key) {
@@ -110,20 +161,32 @@ final class ConfigValues {
     return node == null ? NullNode.instance : node;
   }
 
-  String string(String key) {
+  /**
+   * The value of a key that takes one value; null after recording a problem when it is a list or a
+   * mapping, whose text would otherwise read as '' in the problem of the caller.
+   */
+  private JsonNode scalar(String key) {
     JsonNode node = raw(key);
-    if (node.isNull()) {
-      return "";
-    }
-    if (!node.isValueNode()) {
+    if (node.isContainerNode()) {
       problem(key, "must be a single value, not " + describe(node));
+      return null;
+    }
+    return node;
+  }
+
+  String string(String key) {
+    JsonNode node = scalar(key);
+    if (node == null) {
       return defaults.get(key).value().asText();
     }
-    return node.asText().trim();
+    return node.isNull() ? "" : node.asText().trim();
   }
 
   boolean bool(String key) {
-    JsonNode node = raw(key);
+    JsonNode node = scalar(key);
+    if (node == null) {
+      return defaults.get(key).value().asBoolean();
+    }
     if (node.isBoolean()) {
       return node.booleanValue();
     }
@@ -139,48 +202,57 @@ final class ConfigValues {
   }
 
   int integer(String key, int min, int max) {
-    JsonNode node = raw(key);
-    long value;
-    if (node.isIntegralNumber()) {
-      value = node.longValue();
-    } else {
-      try {
-        value = Long.parseLong(node.asText().trim());
-      } catch (NumberFormatException e) {
-        problem(key, "'" + node.asText() + "' is not a whole number");
-        return defaults.get(key).value().asInt();
-      }
-    }
-    if (value < min || value > max) {
-      problem(key, value + " is outside " + min + "-" + max);
-      return defaults.get(key).value().asInt();
-    }
-    return (int) value;
+    Long value = wholeNumber(key, min, max);
+    return value != null ? value.intValue() : defaults.get(key).value().asInt();
   }
 
   long longValue(String key, long min, long max) {
-    JsonNode node = raw(key);
-    try {
-      long value = node.isIntegralNumber() ? node.longValue() : Long.parseLong(node.asText().trim());
-      if (value >= min && value <= max) {
-        return value;
-      }
-      problem(key, value + " is outside " + min + "-" + max);
-    } catch (NumberFormatException e) {
-      problem(key, "'" + node.asText() + "' is not a whole number");
+    Long value = wholeNumber(key, min, max);
+    return value != null ? value : defaults.get(key).value().asLong();
+  }
+
+  /**
+   * A whole number within min-max; null after recording a problem. Compared as a BigInteger: YAML reads
+   * 18446744073709563961 as one, and its longValue() would wrap to 12345.
+   */
+  private Long wholeNumber(String key, long min, long max) {
+    JsonNode node = scalar(key);
+    if (node == null) {
+      return null;
     }
-    return defaults.get(key).value().asLong();
+    BigInteger value;
+    if (node.isIntegralNumber()) {
+      value = node.bigIntegerValue();
+    } else {
+      try {
+        value = new BigInteger(node.asText().trim());
+      } catch (NumberFormatException e) {
+        problem(key, "'" + node.asText() + "' is not a whole number");
+        return null;
+      }
+    }
+    if (value.compareTo(BigInteger.valueOf(min)) < 0 || value.compareTo(BigInteger.valueOf(max)) > 0) {
+      problem(key, value + " is outside " + min + "-" + max);
+      return null;
+    }
+    return value.longValue();
   }
 
   /** "30s", "10m", "1h", "24h", "500ms", "2d", or a number of seconds. */
   Duration duration(String key, Duration min, Duration max) {
-    String text = raw(key).asText().trim();
-    Duration value = parseDuration(text);
-    if (value == null) {
-      problem(key, "'" + text + "' is not a duration such as 30s, 10m or 1h");
-    } else if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-      problem(key, text + " is outside " + format(min) + "-" + format(max));
-      value = null;
+    JsonNode node = scalar(key);
+    Duration value = null;
+    if (node != null) {
+      String text = node.asText().trim();
+      value = parseDuration(text);
+      if (value == null && DURATION.matcher(text).matches()) {
+        problem(key, text + " is outside " + format(min) + "-" + format(max)); // too large for a Duration
+      } else if (value == null) {
+        problem(key, "'" + text + "' is not a duration such as 30s, 10m or 1h");
+      } else if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+        problem(key, text + " is outside " + format(min) + "-" + format(max));
+        value = null;
+      }
     }
     return value != null ? value : parseDuration(defaults.get(key).value().asText());
   }
@@ -191,15 +263,19 @@ final class ConfigValues {
     if (!m.matches()) {
       return null;
     }
-    long n = Long.parseLong(m.group(1));
     String unit = m.group(2) == null ? "s" : m.group(2);
-    return switch (unit) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofDays(n);
-    };
+    try {
+      long n = Long.parseLong(m.group(1));
+      return switch (unit) {
+        case "ms" -> Duration.ofMillis(n);
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        default -> Duration.ofDays(n);
+      };
+    } catch (NumberFormatException | ArithmeticException e) {
+      return null; // more than a long or a Duration holds
+    }
   }
 
   static String format(Duration d) {
@@ -243,23 +319,28 @@ final class ConfigValues {
 
   /** "MIN-MAX" within 1-65535, MIN <= MAX; null after recording a problem. */
   int[] portRange(String key) {
-    String text = raw(key).asText().trim();
+    JsonNode node = scalar(key);
+    if (node == null) {
+      return null;
+    }
+    String text = node.asText().trim();
     Matcher m = RANGE.matcher(text);
     if (!m.matches()) {
       problem(key, "'" + text + "' is not a port range such as 49152-65535");
       return null;
     }
-    long min = Long.parseLong(m.group(1));
-    long max = Long.parseLong(m.group(2));
-    if (min < 1 || max > 65535) {
+    // BigInteger: digits beyond a long's are outside the range too, not a NumberFormatException.
+    BigInteger min = new BigInteger(m.group(1));
+    BigInteger max = new BigInteger(m.group(2));
+    if (min.compareTo(BigInteger.ONE) < 0 || max.compareTo(BigInteger.valueOf(65535)) > 0) {
       problem(key, text + " is outside 1-65535");
       return null;
     }
-    if (min > max) {
+    if (min.compareTo(max) > 0) {
       problem(key, text + " starts above its end");
       return null;
     }
-    return new int[] {(int) min, (int) max};
+    return new int[] {min.intValue(), max.intValue()};
   }
 
   /** An IP literal (no DNS lookup); null after recording a problem. */

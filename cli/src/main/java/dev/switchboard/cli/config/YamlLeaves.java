@@ -11,7 +11,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Flattens a YAML document into its leaves ({@code turn.relay.ports} → value and line). Jackson's
@@ -30,7 +32,10 @@ final class YamlLeaves {
 
   private YamlLeaves() {}
 
-  /** @throws ConfigException for a syntax error, a duplicate key or a document that is not a mapping */
+  /**
+   * @throws ConfigException for a syntax error, a duplicate key, a document that is not a mapping or a
+   *     second document
+   */
   static Map<String, Leaf> parse(String text, String source) throws ConfigException {
     Map<String, Leaf> leaves = new LinkedHashMap<>();
     try (JsonParser parser = YAML.createParser(text)) {
@@ -43,14 +48,40 @@ final class YamlLeaves {
             + line(parser.currentTokenLocation()) + ")");
       }
       readMapping(parser, "", leaves, source);
+      // The parser reads the documents after a "---" as further values: ignoring them would drop keys.
+      if (parser.nextToken() != null) {
+        throw new ConfigException(source + ": a second YAML document starts after '---' (line "
+            + documentStart(text, line(parser.currentTokenLocation())) + "): put every key in one document");
+      }
     } catch (JsonProcessingException e) {
-      JsonLocation at = e.getLocation();
-      String where = at == null ? "" : " (line " + at.getLineNr() + ")";
-      throw new ConfigException(source + ": not valid YAML: " + e.getOriginalMessage() + where);
+      throw new ConfigException(source + ": not valid YAML: " + e.getOriginalMessage() + where(e));
     } catch (IOException e) {
       throw new ConfigException(source + ": cannot be read: " + e.getMessage());
     }
     return leaves;
+  }
+
+  /**
+   * " (line N)" of the problem: SnakeYAML's problem mark, which its message quotes, not the parser's
+   * position, which can be lines before it (the last token read).
+   */
+  private static String where(JsonProcessingException e) {
+    if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
+      return " (line " + (marked.getProblemMark().getLine() + 1) + ")";
+    }
+    JsonLocation at = e.getLocation();
+    return at == null ? "" : " (line " + at.getLineNr() + ")";
+  }
+
+  /** The line of the "---" that starts the document whose first token is on {@code tokenLine}. */
+  private static int documentStart(String text, int tokenLine) {
+    List<String> lines = text.lines().toList();
+    for (int i = Math.min(tokenLine, lines.size()) - 1; i >= 0; i--) {
+      if (lines.get(i).matches("---(\\s.*)?")) {
+        return i + 1;
+      }
+    }
+    return tokenLine;
   }
 
   private static void readMapping(JsonParser parser, String prefix, Map<String, Leaf> leaves, String source)

@@ -107,6 +107,10 @@ public final class Pem {
   }
 
   private static String read(Path file) throws IOException {
+    if (Files.isDirectory(file)) {
+      // Reading one fails with a bare "Is a directory" that does not say which path.
+      throw new IOException(file + ": is a directory, not a PEM file");
+    }
     return Files.readString(file, StandardCharsets.ISO_8859_1);
   }
 }

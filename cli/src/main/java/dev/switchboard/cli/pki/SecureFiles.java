@@ -2,9 +2,12 @@ package dev.switchboard.cli.pki;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
@@ -29,18 +32,39 @@ public final class SecureFiles {
   public static void write(Path file, byte[] content) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     createPrivateDirectories(dir);
-    Path temp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
     try {
-      setOwnerOnly(temp);
-      Files.write(temp, content);
+      Path temp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
       try {
-        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+        setOwnerOnly(temp);
+        Files.write(temp, content);
+        try {
+          Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+      } finally {
+        Files.deleteIfExists(temp);
       }
-    } finally {
-      Files.deleteIfExists(temp);
+    } catch (FileSystemException e) {
+      throw naming(file, e);
     }
+  }
+
+  /**
+   * The same failure naming the file the caller asked for: the temporary file beside it, which the
+   * JDK names, means nothing to a user ("…/.turn-secret123.tmp: permission denied").
+   */
+  private static FileSystemException naming(Path file, FileSystemException e) {
+    FileSystemException named;
+    if (e instanceof AccessDeniedException) {
+      named = new AccessDeniedException(file.toString(), null, e.getReason());
+    } else if (e instanceof NoSuchFileException) {
+      named = new NoSuchFileException(file.toString(), null, e.getReason());
+    } else {
+      named = new FileSystemException(file.toString(), null, e.getReason());
+    }
+    named.initCause(e);
+    return named;
   }
 
   /** Creates {@code dir} and missing parents; directories this creates are 0700. */

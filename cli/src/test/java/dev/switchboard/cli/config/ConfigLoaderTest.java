@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -115,8 +116,9 @@ class ConfigLoaderTest {
     assertThat(config.tls().enabled()).isFalse();
     assertThat(config.turn().listeners().tls()).as("no turns: without TLS").isFalse();
 
+    // A flag's problem is not the file's: no file name in front.
     assertThatThrownBy(() -> load(file, new ConfigOverrides().set("turn.relay.ports", "9-2", "--relay-ports")))
-        .hasMessage(file + ": turn.relay.ports: 9-2 starts above its end (--relay-ports)");
+        .hasMessage("turn.relay.ports: 9-2 starts above its end (--relay-ports)");
   }
 
   @Test
@@ -145,5 +147,125 @@ class ConfigLoaderTest {
     SwitchboardConfig fromFile = load(file, new ConfigOverrides());
     SwitchboardConfig builtIn = load(null, new ConfigOverrides().set("publicAddress", "127.0.0.1", "flag"));
     assertThat(fromFile).isEqualTo(builtIn);
+  }
+
+  @Test
+  void portsOfTwoListenersThatCollideAreReportedOnTheUsersLine() throws IOException {
+    assertThat(problems("turn:\n  port: 5349\n")).containsExactly(dir.resolve("switchboard.yaml")
+        + ": turn.port: 5349 is also turn.tlsPort (built-in default), and both bind TCP on 0.0.0.0: "
+        + "give them different ports (line 2)");
+    assertThat(problems("signaling:\n  port: 3478\n")).singleElement().asString()
+        .contains("signaling.port: 3478 is also turn.port (built-in default), and both bind TCP", "(line 2)");
+    assertThat(problems("turn:\n  port: 4000\nsignaling:\n  port: 4000\n")).singleElement().asString()
+        .contains("turn.port: 4000 is also signaling.port (line 4)", "(line 2)");
+    assertThat(problems("turn:\n  relay:\n    ports: 3000-4000\n")).singleElement().asString()
+        .contains("turn.relay.ports: 3000-4000 holds turn.port 3478 (built-in default), and both bind UDP on 0.0.0.0: "
+            + "choose a range without it (line 3)");
+    assertThat(problems("turn:\n  port: 50000\n")).singleElement().asString()
+        .contains("turn.port: 50000 is inside turn.relay.ports 49152-65535 (built-in default)", "choose a port outside it");
+    // A wildcard overlaps a specific address.
+    assertThat(problems("signaling:\n  listen: 127.0.0.1\n  port: 3478\n")).singleElement().asString()
+        .contains("both bind TCP on 127.0.0.1 and 0.0.0.0");
+  }
+
+  @Test
+  void portsThatCannotCollideAreFine() throws Exception {
+    // Port 0 is any free port; other addresses, protocols or disabled listeners do not clash.
+    load(write("turn:\n  port: 0\n  tlsPort: 0\nsignaling:\n  port: 0\n"), new ConfigOverrides());
+    load(write("signaling:\n  listen: 127.0.0.1\n  port: 3478\nturn:\n  listen: 127.0.0.2\n"), new ConfigOverrides());
+    load(write("turn:\n  tcp: false\n  port: 5349\n"), new ConfigOverrides()); // UDP 5349 and TLS on TCP 5349
+    load(write("turn:\n  tls: false\n  port: 5349\n"), new ConfigOverrides());
+    load(write("turn:\n  udp: false\n  relay:\n    ports: 3000-4000\n"), new ConfigOverrides());
+    load(write("turn:\n  enabled: false\n  port: 8443\n"), new ConfigOverrides());
+    load(write("turn:\n  relay:\n    address: 127.0.0.1\n    ports: 3000-4000\n  listen: 127.0.0.2\n"),
+        new ConfigOverrides());
+  }
+
+  @Test
+  void portClashesFromFlagsNameTheFlags() {
+    assertThatThrownBy(() -> load(null, new ConfigOverrides().set("turn.port", 5000, "--turn-port")
+        .set("turn.tlsPort", 5000, "--turns-port")))
+        .hasMessage("turn.tlsPort: 5000 is also turn.port (--turn-port), and both bind TCP on 0.0.0.0: "
+            + "give them different ports (--turns-port)");
+  }
+
+  @Test
+  void hugeNumbersAreOutOfRangeNotWrapped() throws IOException {
+    // 2^64 + 12345: a long would wrap it to 12345.
+    assertThat(problems("""
+        turn:
+          port: 18446744073709563961
+          tlsPort: "18446744073709563961"
+          relay:
+            ports: 1-99999999999999999999
+          quotas:
+            bytesPerSecond: 99999999999999999999999
+          lifetimes:
+            nonce: 99999999999999999999d
+        ice:
+          ttl: 9999999999999999d
+        """)).map(p -> p.substring(p.indexOf(": ") + 2)).containsExactlyInAnyOrder(
+        "turn.port: 18446744073709563961 is outside 0-65535 (line 2)",
+        "turn.tlsPort: 18446744073709563961 is outside 0-65535 (line 3)",
+        "turn.relay.ports: 1-99999999999999999999 is outside 1-65535 (line 5)",
+        "turn.quotas.bytesPerSecond: 99999999999999999999999 is outside 0-4611686018427387903 (line 7)",
+        "turn.lifetimes.nonce: 99999999999999999999d is outside 10s-87600h (line 9)",
+        "ice.ttl: 9999999999999999d is outside 1m-168h (line 11)");
+  }
+
+  @Test
+  void aListOrAMappingForASingleValueSaysSo() throws IOException {
+    assertThat(problems("""
+        turn:
+          port: [1, 2]
+          udp: [true]
+          relay:
+            ports: [3000, 4000]
+          realm: [a]
+        ice:
+          ttl:
+            hours: 1
+        """)).map(p -> p.substring(p.indexOf(": ") + 2)).containsExactlyInAnyOrder(
+        "turn.port: must be a single value, not a list (line 2)",
+        "turn.udp: must be a single value, not a list (line 3)",
+        "turn.relay.ports: must be a single value, not a list (line 5)",
+        "turn.realm: must be a single value, not a list (line 6)",
+        "ice.ttl: must be a single value, not a mapping (line 9)");
+  }
+
+  @Test
+  void rulesAcrossKeysPointAtTheKeyTheUserSet() throws IOException {
+    Path file = dir.resolve("switchboard.yaml");
+    assertThat(problems("tls:\n  cert: /etc/cert.pem\n")).containsExactly(
+        file + ": tls.cert: is set but tls.key is not: set both, or neither to use the generated certificate (line 2)");
+    assertThat(problems("tls:\n  key: /etc/key.pem\n")).singleElement().asString().contains("tls.key: is set but tls.cert",
+        "(line 2)");
+    assertThat(problems("signaling:\n  heartbeat:\n    interval: 50s\n")).containsExactly(file
+        + ": signaling.heartbeat.interval: must be shorter than signaling.heartbeat.timeout (45s, built-in default) (line 3)");
+    assertThat(problems("signaling:\n  heartbeat:\n    timeout: 10s\n")).containsExactly(file
+        + ": signaling.heartbeat.timeout: must be longer than signaling.heartbeat.interval (20s, built-in default) (line 3)");
+    assertThat(problems("rooms:\n  defaultCapacity: 60\n")).singleElement().asString()
+        .startsWith(file + ": rooms.defaultCapacity: ").endsWith("(line 2)");
+    assertThat(problems("turn:\n  lifetimes:\n    allocationMax: 5m\n")).singleElement().asString()
+        .startsWith(file + ": turn.lifetimes.allocationMax: ").endsWith("(line 3)");
+  }
+
+  @Test
+  void aSecondDocumentIsAnError() throws IOException {
+    assertThat(problems("turn:\n  port: 4000\n---\nturn:\n  realm: x\n")).containsExactly(dir.resolve("switchboard.yaml")
+        + ": a second YAML document starts after '---' (line 3): put every key in one document");
+    // A document start marker before the only document is fine.
+    assertThat(problems("---\nturn:\n  port: 4000\n")).isEmpty();
+  }
+
+  /** The problems loading {@code yaml} reports, none when it loads. */
+  private List<String> problems(String yaml) throws IOException {
+    Path file = write(yaml);
+    try {
+      load(file, new ConfigOverrides().set("publicAddress", "127.0.0.1", "--public-address"));
+      return List.of();
+    } catch (ConfigException e) {
+      return e.problems();
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.switchboard.cli.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,5 +42,21 @@ class YamlLeavesTest {
     assertThat(leaves).containsOnlyKeys("name", "port", "big", "huge", "ratio", "on", "off", "nothing", "quoted",
         "list", "block", "nested.deeper.value");
     assertThat(leaves.get("nested.deeper.value").line()).isEqualTo(16);
+  }
+
+  @Test
+  void aSyntaxErrorIsReportedAtTheLineOfTheProblem() {
+    // The parser's position is the last token it read (line 6 here); the problem is the tab on line 7.
+    String tab = "a: 1\nb:\n  c: 2\nd: 3\ne: 4\nf: 5\n\tg: 6\n";
+    assertThatThrownBy(() -> YamlLeaves.parse(tab, "t.yaml")).isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("t.yaml: not valid YAML: ").hasMessageContaining("line 7, column 1")
+        .hasMessageEndingWith("(line 7)");
+  }
+
+  @Test
+  void aSecondDocumentIsAnErrorAtItsMarker() {
+    assertThatThrownBy(() -> YamlLeaves.parse("a: 1\n\n# more\n---\nb: 2\n", "t.yaml"))
+        .hasMessage("t.yaml: a second YAML document starts after '---' (line 4): put every key in one document");
+    assertThatThrownBy(() -> YamlLeaves.parse("a: 1\n--- \n", "t.yaml")).hasMessageContaining("(line 2)");
   }
 }

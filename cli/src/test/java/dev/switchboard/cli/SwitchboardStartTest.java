@@ -1,0 +1,78 @@
+package dev.switchboard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.switchboard.cli.config.ConfigLoader;
+import dev.switchboard.cli.config.ConfigOverrides;
+import dev.switchboard.cli.config.DataDir;
+import dev.switchboard.cli.config.SwitchboardConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What serve says when the files it needs cannot be used: the file, the reason and the fix, before
+ * any port is bound. Switchboard.start is called directly: serve in-process would install the test
+ * JVM's signal handlers.
+ */
+class SwitchboardStartTest {
+
+  @TempDir
+  Path dir;
+
+  private SwitchboardConfig config(String yaml) throws Exception {
+    Path file = Files.writeString(dir.resolve("switchboard.yaml"), yaml);
+    return ConfigLoader.load(Optional.of(file), new ConfigOverrides().set("dataDir", dir.resolve("data"), "--data-dir")
+        .set("publicAddress", "127.0.0.1", "--public-address").set("signaling.port", 0, "--https-port")
+        .set("turn.port", 0, "--turn-port").set("turn.tlsPort", 0, "--turns-port"), "test");
+  }
+
+  @Test
+  void aMissingOrEmptySecretFileIsAConfigErrorNamingTheKey() throws Exception {
+    Path nosuch = dir.resolve("nosuch");
+    assertThatThrownBy(() -> Switchboard.start(config("turn:\n  auth:\n    secretFiles: [" + nosuch + "]\n"),
+        Clock.systemUTC())).isInstanceOfSatisfying(UserError.class, e -> {
+          assertThat(e.exitCode()).isEqualTo(2);
+          assertThat(e.getMessage()).isEqualTo("turn.auth.secretFiles: " + nosuch
+              + ": no such file (create it with the secret on its first line, or fix the path)");
+        });
+    Path empty = Files.writeString(dir.resolve("empty"), "# rotated out\n\n");
+    assertThatThrownBy(() -> Switchboard.start(config("turn:\n  auth:\n    secretFiles: [" + empty + "]\n"),
+        Clock.systemUTC())).isInstanceOfSatisfying(UserError.class, e -> {
+          assertThat(e.exitCode()).isEqualTo(2);
+          assertThat(e.getMessage()).isEqualTo("turn.auth.secretFiles: " + empty
+              + " holds no secret (write one secret per line, the current one first)");
+        });
+  }
+
+  @Test
+  void aTlsCertThatIsMissingOrADirectoryIsNamedWithWhy() throws Exception {
+    Path key = dir.resolve("key.pem");
+    Files.writeString(key, "");
+    Path missing = dir.resolve("nonexistent/cert.pem");
+    assertThatThrownBy(() -> Switchboard.start(config("tls:\n  cert: " + missing + "\n  key: " + key + "\n"),
+        Clock.systemUTC())).isInstanceOfSatisfying(UserError.class, e -> {
+          assertThat(e.exitCode()).isEqualTo(2);
+          assertThat(e.getMessage()).isEqualTo("TLS: " + missing
+              + ": no such file (fix tls.cert/tls.key, or remove them to use the generated certificate)");
+        });
+    assertThatThrownBy(() -> Switchboard.start(config("tls:\n  cert: " + dir + "\n  key: " + key + "\n"),
+        Clock.systemUTC())).hasMessageStartingWith("TLS: " + dir + ": is a directory");
+  }
+
+  @Test
+  void aDataDirThatCannotBeWrittenNamesTheFileNotATemporaryOne() throws Exception {
+    SwitchboardConfig config = config("");
+    try (ReadOnlyDirectory readOnly = ReadOnlyDirectory.create(dir.resolve("data"))) {
+      assertThatThrownBy(() -> Switchboard.start(config, Clock.systemUTC())).isInstanceOfSatisfying(UserError.class, e -> {
+        assertThat(e.exitCode()).isEqualTo(1);
+        assertThat(e.getMessage()).isEqualTo("data dir " + dir.resolve("data") + ": " + DataDir.turnSecret(dir.resolve("data"))
+            + ": " + readOnly.reason() + " (check its permissions or choose another with --data-dir)");
+      });
+    }
+  }
+}
