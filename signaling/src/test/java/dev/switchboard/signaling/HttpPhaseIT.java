@@ -29,7 +29,7 @@ class HttpPhaseIT {
    */
   private static void awaitInHttpPhase(TestServer server, int connections) {
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (server.server.hub().connections.inHttpPhase() < connections && System.nanoTime() < deadline) {
+    while (server.server.hub().connections.inHttpPhase() != connections && System.nanoTime() < deadline) {
       Thread.onSpinWait();
     }
     assertThat(server.server.hub().connections.inHttpPhase()).isEqualTo(connections);
