@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class AllocationRegistry {
 
   private final Map<Integer, Allocation> byPort = new ConcurrentHashMap<>();
-  private final Map<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
+  private final Map<String, Integer> perUser = new ConcurrentHashMap<>();
   private final AtomicInteger total = new AtomicInteger();
   private final TurnConfig.Quotas quotas;
   private final RelayAddresses addresses;
@@ -34,9 +34,15 @@ final class AllocationRegistry {
       total.decrementAndGet();
       return 508;
     }
-    AtomicInteger count = perUser.computeIfAbsent(user, u -> new AtomicInteger());
-    if (count.incrementAndGet() > quotas.userAllocations()) {
-      count.decrementAndGet();
+    // The check and the increment in one atomic step of the map: an increment on a counter that a
+    // concurrent release had just removed from it would be lost, and the quota exceeded.
+    boolean[] full = new boolean[1];
+    perUser.compute(user, (u, count) -> {
+      int held = count == null ? 0 : count;
+      full[0] = held >= quotas.userAllocations();
+      return full[0] ? count : held + 1;
+    });
+    if (full[0]) {
       total.decrementAndGet();
       return 486;
     }
@@ -45,7 +51,7 @@ final class AllocationRegistry {
 
   void releaseQuota(String user) {
     total.decrementAndGet();
-    perUser.computeIfPresent(user, (u, count) -> count.decrementAndGet() <= 0 ? null : count);
+    perUser.computeIfPresent(user, (u, count) -> count <= 1 ? null : count - 1);
   }
 
   void add(Allocation allocation) {

@@ -60,14 +60,15 @@ final class PortReservations {
 
   /** Returns the ports of expired reservations to the pool. */
   void sweep(long now) {
-    byToken.entrySet().removeIf(e -> {
-      if (e.getValue().expiresAt() <= now) {
-        pool.release(e.getValue().port());
-        registry.releaseQuota(e.getValue().owner());
-        return true;
+    // Released only by whoever removes the entry: a claim of the same token at the same moment
+    // (Allocate on a client's loop) must not release its port and quota slot a second time.
+    for (Map.Entry<Long, Reservation> e : byToken.entrySet()) {
+      Reservation r = e.getValue();
+      if (r.expiresAt() <= now && byToken.remove(e.getKey(), r)) {
+        pool.release(r.port());
+        registry.releaseQuota(r.owner());
       }
-      return false;
-    });
+    }
   }
 
   /** Releases every reservation (server shutdown). */
