@@ -126,7 +126,8 @@ final class Switchboard implements AutoCloseable {
       return new ReloadingSslContext(cert, key, clock);
     } catch (IOException e) {
       String fix = config.tls().cert().isPresent() ? "fix tls.cert/tls.key, or remove them to use the generated certificate"
-          : "check the files in " + DataDir.tlsDir(config.dataDir()) + "; delete cert.pem and key.pem to have them made again";
+          : "check the files in " + DataDir.tlsDir(config.dataDir()) + "; delete cert.pem and key.pem to have them made"
+              + " again, and ca.pem with ca-key.pem too when the CA is what is wrong (clients must then trust the new ca.pem)";
       throw new UserError(UserError.USAGE, "TLS: " + FileErrors.describe(null, e) + " (" + fix + ")", e);
     }
   }

@@ -65,6 +65,25 @@ class SwitchboardStartTest {
   }
 
   @Test
+  void aDataDirCaThatIsNoCaSaysToReplaceTheCaNotOnlyTheLeaf() throws Exception {
+    // A leaf in place of the CA: deleting cert.pem and key.pem alone would not help.
+    Path ca = dir.resolve("ca");
+    Path leaf = dir.resolve("leaf");
+    assertThat(Main.run(new java.io.PrintWriter(java.io.Writer.nullWriter()), new java.io.PrintWriter(java.io.Writer.nullWriter()),
+        "cert", "ca", "--out", ca.toString())).isZero();
+    assertThat(Main.run(new java.io.PrintWriter(java.io.Writer.nullWriter()), new java.io.PrintWriter(java.io.Writer.nullWriter()),
+        "cert", "issue", "--ca", ca.toString(), "--host", "localhost", "--out", leaf.toString())).isZero();
+    SwitchboardConfig config = config("");
+    Path tls = DataDir.tlsDir(config.dataDir());
+    Files.createDirectories(tls);
+    Files.copy(leaf.resolve("cert.pem"), tls.resolve("ca.pem"));
+    Files.copy(leaf.resolve("key.pem"), tls.resolve("ca-key.pem"));
+    assertThatThrownBy(() -> Switchboard.start(config, Clock.systemUTC())).isInstanceOfSatisfying(UserError.class, e -> {
+      assertThat(e.getMessage()).contains("is not a CA certificate").contains("ca.pem with ca-key.pem too");
+    });
+  }
+
+  @Test
   void aDataDirThatCannotBeWrittenNamesTheFileNotATemporaryOne() throws Exception {
     SwitchboardConfig config = config("");
     try (ReadOnlyDirectory readOnly = ReadOnlyDirectory.create(dir.resolve("data"))) {

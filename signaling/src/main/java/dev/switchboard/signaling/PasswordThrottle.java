@@ -32,6 +32,8 @@ final class PasswordThrottle {
     long retryAtMillis;
     long lastFailureMillis;
     boolean trying;
+    /** The address whose try {@link #trying} holds: on the shared record, one of many. */
+    Object holder;
   }
 
   private final Map<Object, Record> records = new HashMap<>();
@@ -74,6 +76,7 @@ final class PasswordThrottle {
       return Math.max(1, record.retryAtMillis - nowMillis);
     }
     record.trying = true;
+    record.holder = source;
     return 0;
   }
 
@@ -91,9 +94,12 @@ final class PasswordThrottle {
   /** The right password from {@code source}: its wrong guesses are forgotten (not those of the shared record). */
   synchronized void passed(Object source) {
     if (records.remove(source) == null) {
+      // Only the address holding the shared record's try gives it back: another address sharing it
+      // that never took the try must not let the others guess at once.
       Record shared = records.get(OVERFLOW);
-      if (shared != null) {
+      if (shared != null && shared.trying && source.equals(shared.holder)) {
         shared.trying = false;
+        shared.holder = null;
       }
     }
   }

@@ -68,4 +68,22 @@ class PasswordThrottleTest {
     throttle.failed(fresh, later);
     assertThat(throttle.size()).as("the forgotten are dropped to make room").isEqualTo(1);
   }
+
+  @Test
+  void onlyTheAddressHoldingTheSharedTryGivesItBack() throws Exception {
+    PasswordThrottle throttle = new PasswordThrottle();
+    for (int i = 0; i < PasswordThrottle.MAX_SOURCES + 1; i++) { // 256 records and the shared one
+      Object source = PasswordThrottle.source(ip("10.0." + i / 256 + "." + i % 256), null);
+      throttle.tryAcquire(source, 0);
+      throttle.failed(source, 0);
+    }
+    long now = 1000; // past the shared record's wait
+    Object a = PasswordThrottle.source(ip("10.8.0.1"), null);
+    Object b = PasswordThrottle.source(ip("10.8.0.2"), null);
+    assertThat(throttle.tryAcquire(a, now)).isZero();
+    throttle.passed(b); // b never held the try
+    assertThat(throttle.tryAcquire(b, now)).as("a still holds the shared try").isPositive();
+    throttle.passed(a);
+    assertThat(throttle.tryAcquire(b, now)).isZero();
+  }
 }
