@@ -13,7 +13,7 @@ final class Cidrs {
     if (parts.length > 2) {
       return false;
     }
-    InetAddress address = ConfigValues.parseIp(parts[0]);
+    InetAddress address = ConfigSyntax.ip(parts[0]);
     if (address == null) {
       return false;
     }

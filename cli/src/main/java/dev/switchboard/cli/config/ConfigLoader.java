@@ -141,10 +141,10 @@ public final class ConfigLoader {
     if (timeout.compareTo(interval) <= 0) {
       if (v.setByUser("signaling.heartbeat.timeout")) {
         v.problem("signaling.heartbeat.timeout", "must be longer than signaling.heartbeat.interval ("
-            + ConfigValues.format(interval) + ", " + v.where("signaling.heartbeat.interval") + ")");
+            + ConfigSyntax.format(interval) + ", " + v.where("signaling.heartbeat.interval") + ")");
       } else {
         v.problem("signaling.heartbeat.interval", "must be shorter than signaling.heartbeat.timeout ("
-            + ConfigValues.format(timeout) + ", " + v.where("signaling.heartbeat.timeout") + ")");
+            + ConfigSyntax.format(timeout) + ", " + v.where("signaling.heartbeat.timeout") + ")");
       }
     }
     SignalingConfig.Rooms rooms = attempt(v, List.of("rooms.maxCapacity", "rooms.defaultCapacity", "rooms.history"),

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.switchboard.cli.config.YamlLeaves.Leaf;
 import java.math.BigInteger;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -32,7 +31,6 @@ final class ConfigValues {
    */
   private record Source(JsonNode value, String where, boolean inFile, boolean byUser) {}
 
-  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)?");
   private static final Pattern RANGE = Pattern.compile("(\\d+)\\s*-\\s*(\\d+)");
 
   private final Map<String, Leaf> defaults;
@@ -244,52 +242,17 @@ final class ConfigValues {
     Duration value = null;
     if (node != null) {
       String text = node.asText().trim();
-      value = parseDuration(text);
-      if (value == null && DURATION.matcher(text).matches()) {
-        problem(key, text + " is outside " + format(min) + "-" + format(max)); // too large for a Duration
+      value = ConfigSyntax.duration(text);
+      if (value == null && ConfigSyntax.isDuration(text)) { // too large for a Duration
+        problem(key, text + " is outside " + ConfigSyntax.format(min) + "-" + ConfigSyntax.format(max));
       } else if (value == null) {
         problem(key, "'" + text + "' is not a duration such as 30s, 10m or 1h");
       } else if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-        problem(key, text + " is outside " + format(min) + "-" + format(max));
+        problem(key, text + " is outside " + ConfigSyntax.format(min) + "-" + ConfigSyntax.format(max));
         value = null;
       }
     }
-    return value != null ? value : parseDuration(defaults.get(key).value().asText());
-  }
-
-  /** Parses the duration syntax of the config file and of flags such as {@code --ttl}; null if invalid. */
-  public static Duration parseDuration(String text) {
-    Matcher m = DURATION.matcher(text.trim());
-    if (!m.matches()) {
-      return null;
-    }
-    String unit = m.group(2) == null ? "s" : m.group(2);
-    try {
-      long n = Long.parseLong(m.group(1));
-      return switch (unit) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      };
-    } catch (NumberFormatException | ArithmeticException e) {
-      return null; // more than a long or a Duration holds
-    }
-  }
-
-  static String format(Duration d) {
-    long s = d.toSeconds();
-    if (d.toMillis() % 1000 != 0) {
-      return d.toMillis() + "ms";
-    }
-    if (s % 3600 == 0 && s > 0) {
-      return s / 3600 + "h";
-    }
-    if (s % 60 == 0 && s > 0) {
-      return s / 60 + "m";
-    }
-    return s + "s";
+    return value != null ? value : ConfigSyntax.duration(defaults.get(key).value().asText());
   }
 
   List<String> strings(String key) {
@@ -346,29 +309,11 @@ final class ConfigValues {
   /** An IP literal (no DNS lookup); null after recording a problem. */
   InetAddress ipAddress(String key) {
     String text = string(key);
-    InetAddress address = parseIp(text);
+    InetAddress address = ConfigSyntax.ip(text);
     if (address == null) {
       problem(key, "'" + text + "' is not an IP address");
     }
     return address;
-  }
-
-  /** Parses an IPv4 or IPv6 literal without touching DNS; null if it is not one. */
-  public static InetAddress parseIp(String text) {
-    String t = text.trim();
-    if (t.startsWith("[") && t.endsWith("]")) {
-      t = t.substring(1, t.length() - 1);
-    }
-    boolean v4 = t.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-    boolean v6 = t.contains(":") && t.matches("[0-9A-Fa-f:.%a-zA-Z0-9]+");
-    if (!v4 && !v6) {
-      return null;
-    }
-    try {
-      return InetAddress.getByName(t);
-    } catch (UnknownHostException e) {
-      return null;
-    }
   }
 
   private static String describe(JsonNode node) {

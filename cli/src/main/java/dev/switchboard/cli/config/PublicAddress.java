@@ -51,7 +51,7 @@ public record PublicAddress(String host, InetAddress address, boolean detected) 
       InetAddress detected = detect().orElse(InetAddress.getLoopbackAddress());
       return new PublicAddress(detected.getHostAddress(), detected, true);
     }
-    InetAddress literal = ConfigValues.parseIp(value);
+    InetAddress literal = ConfigSyntax.ip(value);
     if (literal != null) {
       String host = value.startsWith("[") ? value.substring(1, value.length() - 1) : value;
       return new PublicAddress(host, literal, false);
