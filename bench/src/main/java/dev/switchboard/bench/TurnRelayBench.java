@@ -179,6 +179,10 @@ final class TurnRelayBench implements Bench {
   /** Runs uclient against one server and measures that server's CPU over the run. */
   record Runner(TurnSetup setup, Path work, InetSocketAddress peer) {
     Paced paced(BenchServer server, Uclient.Load load) throws Exception {
+      return Uclient.rerunOnChannelClash(() -> pacedOnce(server, load));
+    }
+
+    private Paced pacedOnce(BenchServer server, Uclient.Load load) throws Exception {
       Path log = work.resolve("uclient-" + server.name() + "-" + load.mode() + "-" + System.nanoTime() + ".log");
       double before = server.proc().cpuSeconds();
       Uclient.Result r = Uclient.run(server.turn(), setup, load, peer, log, 90);
@@ -194,6 +198,10 @@ final class TurnRelayBench implements Bench {
      * starve each other (the peak runs, which saturate, stay in turn).
      */
     List<Paced> sideBySide(List<BenchServer> servers, Uclient.Load load) throws Exception {
+      return Uclient.rerunOnChannelClash(() -> sideBySideOnce(servers, load));
+    }
+
+    private List<Paced> sideBySideOnce(List<BenchServer> servers, Uclient.Load load) throws Exception {
       double[] before = new double[servers.size()];
       for (int i = 0; i < servers.size(); i++) {
         before[i] = servers.get(i).proc().cpuSeconds();

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -63,7 +64,39 @@ final class Uclient {
   private static final Pattern JITTER = Pattern.compile("Average jitter ([0-9.]+) ms");
   private static final Pattern TRANSMIT = Pattern.compile("Total transmit time is (\\d+)");
 
+  /**
+   * In peer mode uclient binds a random channel number (0x4000-0x7FFF) to the peer's port + 1, then
+   * another random one to the peer itself, on the same allocation. One session in 16384 draws the
+   * same number twice; RFC 8656 §12 makes that second ChannelBind a 400 on any server (coturn too),
+   * and uclient exits without a summary. That is uclient's dice, not the server's fault.
+   */
+  private static final Pattern CHANNEL_BIND_REFUSED = Pattern.compile("channel bind: error 400");
+
+  /** uclient drew one channel number for two peers of one session (see CHANNEL_BIND_REFUSED); a rerun draws anew. */
+  static final class ChannelNumberClash extends IOException {
+    ChannelNumberClash(String message) {
+      super(message);
+    }
+  }
+
+  /** Runs of one load before a ChannelNumberClash counts as a failure: three clashes in a row are 1 in 4·10^12. */
+  static final int CLASH_ATTEMPTS = 3;
+
   private Uclient() {}
+
+  /** {@code run}'s result, running it again (up to CLASH_ATTEMPTS in all) when uclient drew a ChannelNumberClash. */
+  static <T> T rerunOnChannelClash(Callable<T> run) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return run.call();
+      } catch (ChannelNumberClash clash) {
+        if (attempt >= CLASH_ATTEMPTS) {
+          throw clash;
+        }
+        System.out.println("  running uclient again: " + clash.getMessage().lines().findFirst().orElse(""));
+      }
+    }
+  }
 
   static List<String> command(InetSocketAddress server, TurnSetup setup, Load load, InetSocketAddress peer) {
     List<String> cmd = new ArrayList<>(List.of("turnutils_uclient", "-c",
@@ -125,8 +158,12 @@ final class Uclient {
       }
     }
     if (sent < 0 || lost < 0) {
-      throw new IOException("turnutils_uclient printed no summary; see " + log + ":\n"
-          + String.join("\n", lines.subList(Math.max(0, lines.size() - 10), lines.size())));
+      String tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 10), lines.size()));
+      if (lines.stream().anyMatch(l -> CHANNEL_BIND_REFUSED.matcher(l).find())) {
+        throw new ChannelNumberClash("turnutils_uclient's ChannelBind was refused with 400 (in peer mode, one"
+            + " session in 16384 binds one random channel number to two peers); see " + log + ":\n" + tail);
+      }
+      throw new IOException("turnutils_uclient printed no summary; see " + log + ":\n" + tail);
     }
     return new Result(sent, received, lost, lossPercent, rtt, jitter, transmit, steadyRate(progress));
   }
