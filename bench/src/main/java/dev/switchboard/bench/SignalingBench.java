@@ -37,11 +37,14 @@ final class SignalingBench implements Bench {
    */
   static final double[] STEPS = {5000, 10000, 20000, 40000, 80000};
   /**
-   * Geometric bisections between the last coarse step passed and the first failed: one turns a
-   * factor of 2 into one of 2^(1/2) = 1.41. One try each: a hiccup there costs at most that factor.
-   * Two (1.19) cost about 8 s, which the 10-minute run did not have (2026-12-02).
+   * Geometric bisections between the last coarse step passed and the first failed: two turn a
+   * factor of 2 into one of 2^(1/4) = 1.19. One try each: a hiccup there costs at most that factor.
+   * One (1.41) until 2026-12-03: with socket.io passing 20000 and failing 28284, and Switchboard
+   * passing 40000 or 80000, the ratio could only read 2, 2.8 or 4, and one hiccup moved the median
+   * between them. The second costs about 8 s (2 servers × 3 rounds × 1.3 s), which the 10-minute
+   * run now has (8 min 36 s on 2026-12-03).
    */
-  static final int BISECTIONS = 1;
+  static final int BISECTIONS = 2;
   static final Duration WARMUP = Duration.ofMillis(300);
   static final Duration MEASURE = Duration.ofMillis(1000);
   /**
@@ -68,7 +71,7 @@ final class SignalingBench implements Bench {
 
   @Override
   public int budgetSeconds() {
-    return 75;
+    return 85; // 70 s with one bisection (2026-12-03)
   }
 
   /** One step and the CPU the server and the generator (this process) spent on it, in cores. */
