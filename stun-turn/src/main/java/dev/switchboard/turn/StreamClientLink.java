@@ -45,8 +45,8 @@ final class StreamClientLink implements ClientLink {
 
   @Override
   public boolean send(ByteBuf frame) {
-    // Above the channel's high water mark (64 KB unsent) the client is not reading: drop, as a UDP
-    // path would, rather than queue without bound.
+    // Above the channel's high water mark (1 MB unsent, TurnServer.STREAM_WATER_MARK) the client is
+    // not reading: drop, as a UDP path would, rather than queue without bound.
     if (!channel.isWritable()) {
       frame.release();
       return false;
