@@ -1,6 +1,7 @@
 package dev.switchboard.turn;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -8,8 +9,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Routes one framed message from any transport: ChannelData to the allocation, STUN requests to the
- * handler of their method, Send indications to the relay. The one place where {@link StunException}
- * becomes an error response. Unparseable input is dropped, never answered. Thread-safe; each call
+ * handler of their method (RFC 3489 Binding requests, without the magic cookie, to
+ * {@link ClassicBindingHandler}), Send indications to the relay. The one place where
+ * {@link StunException} becomes an error response. Unparseable input is dropped, never answered. Thread-safe; each call
  * runs on the client's event loop.
  */
 final class Dispatcher {
@@ -19,6 +21,7 @@ final class Dispatcher {
   private final TurnContext ctx;
   private final Authenticator authenticator;
   private final BindingHandler binding = new BindingHandler();
+  private final ClassicBindingHandler classicBinding = new ClassicBindingHandler();
   private final AllocateHandler allocate = new AllocateHandler();
   private final RefreshHandler refresh = new RefreshHandler();
   private final CreatePermissionHandler createPermission = new CreatePermissionHandler();
@@ -39,10 +42,25 @@ final class Dispatcher {
     }
     StunMessage message = StunCodec.decode(frame);
     if (message == null) {
-      log.trace("dropped unparseable frame from {} {}", link.protocol(), link.remote());
+      // Off the hot path: only what the RFC 8489 codec refused is looked at again.
+      if (!ClassicBindingHandler.isCandidate(frame) || !onClassicBinding(link, frame)) {
+        log.trace("dropped unparseable frame from {} {}", link.protocol(), link.remote());
+      }
       return;
     }
     onStun(link, message);
+  }
+
+  /** RFC 8489 §12: an RFC 3489 Binding request (no magic cookie) is answered; false when it is not one. */
+  private boolean onClassicBinding(ClientLink link, ByteBuf frame) {
+    byte[] response = classicBinding.handle(ByteBufUtil.getBytes(frame), link.remote(), link.local());
+    if (response == null) {
+      return false;
+    }
+    ctx.metrics().request(Stun.BINDING);
+    log.debug("{} {}: RFC 3489 Binding answered", link.protocol(), link.remote());
+    reply(link, response);
+    return true;
   }
 
   /** ChannelData (RFC 8656 §12.4): the relay fast path, no decoding beyond the 4-byte header. */

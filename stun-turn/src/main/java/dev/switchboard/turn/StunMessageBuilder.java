@@ -18,11 +18,19 @@ final class StunMessageBuilder {
   private int len;
 
   StunMessageBuilder(int type, byte[] transactionId) {
+    this(type, Stun.MAGIC_COOKIE, transactionId);
+  }
+
+  /**
+   * With {@code cookie} in bytes 4-7 instead of the magic cookie: an RFC 3489 response echoes there
+   * the first four bytes of its request's 16-byte transaction id. Such a message has no XOR-*-ADDRESS.
+   */
+  StunMessageBuilder(int type, int cookie, byte[] transactionId) {
     this.transactionId = transactionId;
     this.buf = new byte[128];
     putShort(0, type);
     // bytes 2-3 (length) are set by build()
-    putInt(4, Stun.MAGIC_COOKIE);
+    putInt(4, cookie);
     System.arraycopy(transactionId, 0, buf, 8, 12);
     len = Stun.HEADER_LENGTH;
   }
@@ -50,6 +58,16 @@ final class StunMessageBuilder {
   StunMessageBuilder addXorAddress(int attrType, InetSocketAddress address) {
     byte[] addr = address.getAddress().getAddress();
     StunCodec.writeXorAddress(buf, attribute(attrType, 4 + addr.length), addr, address.getPort(), transactionId);
+    return this;
+  }
+
+  /** A plain (not XOR'ed) address value: RFC 8489 §14.1, RFC 3489 §11.2.1's format with IPv6 added. */
+  StunMessageBuilder addAddress(int attrType, InetSocketAddress address) {
+    byte[] addr = address.getAddress().getAddress();
+    int pos = attribute(attrType, 4 + addr.length);
+    buf[pos + 1] = (byte) (addr.length == 4 ? Stun.FAMILY_IPV4 : Stun.FAMILY_IPV6);
+    putShort(pos + 2, address.getPort());
+    System.arraycopy(addr, 0, buf, pos + 4, addr.length);
     return this;
   }
 

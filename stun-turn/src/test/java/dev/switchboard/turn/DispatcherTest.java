@@ -35,6 +35,21 @@ class DispatcherTest {
   }
 
   @Test
+  void classicBindingIsAnsweredAndCountedAsBindingOtherClassicMethodsAreNot() throws Exception {
+    RecordingLink link = f.newLink();
+    byte[] id = ClassicStunMessages.id();
+    f.dispatch(link, ClassicStunMessages.message(ClassicStunMessages.BINDING_REQUEST, id));
+    ClassicStunMessages.Message r = ClassicStunMessages.parse(link.sent().get(0));
+    assertThat(r.id()).isEqualTo(id);
+    assertThat(r.address(ClassicBindingHandler.MAPPED_ADDRESS)).isEqualTo(link.remote());
+    assertThat(r.address(ClassicBindingHandler.SOURCE_ADDRESS)).isEqualTo(link.local());
+    assertThat(f.ctx.metrics().requests(Stun.BINDING)).isEqualTo(1);
+    f.dispatch(link, ClassicStunMessages.message(Stun.type(Stun.ALLOCATE, Stun.REQUEST), ClassicStunMessages.id()));
+    assertThat(link.sent()).hasSize(1);
+    assertThat(f.ctx.metrics().requests(Stun.ALLOCATE)).isZero();
+  }
+
+  @Test
   void bindingIndicationAndResponsesAreIgnored() throws Exception {
     RecordingLink link = f.newLink();
     f.dispatch(link, new StunMessageBuilder(Stun.type(Stun.BINDING, Stun.INDICATION), StunRequests.tid()).build(null, true));

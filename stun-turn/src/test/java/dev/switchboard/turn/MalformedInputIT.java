@@ -57,9 +57,10 @@ class MalformedInputIT {
         new byte[] {0, 6, 0, 5, 'a', 'b', 'c', 'd', 'e'}));
     g.put("attribute past the message", concat(withLength(Arrays.copyOf(binding, 20), 8),
         new byte[] {0, 6, 0, 8, 'a', 'b', 'c', 'd'}));
-    byte[] cookie = binding();
+    // A Binding request without the cookie is RFC 3489's and answered (ClassicStunIT); nothing else is.
+    byte[] cookie = StunRequests.allocate().build(null, true);
     cookie[4] ^= 1;
-    g.put("wrong magic cookie", cookie);
+    g.put("wrong magic cookie on an Allocate", cookie);
     byte[] fingerprint = binding();
     fingerprint[fingerprint.length - 1] ^= 1;
     g.put("wrong FINGERPRINT", fingerprint);
