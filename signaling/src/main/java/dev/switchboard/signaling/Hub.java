@@ -131,12 +131,18 @@ final class Hub {
 
   /** The session is gone for good: it leaves every room with {@code reason}. */
   void end(Session session, String reason) {
-    session.ended = true;
-    if (sessions.remove(session.id, session)) {
-      session.release();
-      for (String roomId : session.rooms) {
-        router.leave(session, roomId, reason);
+    boolean removed;
+    synchronized (session.membership) { // a join under way finishes first, announced, and is in the rooms read here
+      session.ended = true;
+      removed = sessions.remove(session.id, session);
+      if (removed) {
+        session.release();
+        for (String roomId : session.rooms) {
+          router.leave(session, roomId, reason);
+        }
       }
+    }
+    if (removed) {
       checkDrained();
     }
   }

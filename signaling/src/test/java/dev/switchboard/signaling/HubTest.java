@@ -2,13 +2,16 @@ package dev.switchboard.signaling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -17,12 +20,67 @@ class HubTest {
 
   private final MutableClock clock = new MutableClock();
 
+  /** ICE lookups pass this gate: a joined reply asks for ICE servers once the join's room is decided. */
+  private final Gate ice = new Gate();
+
   private Hub hub() throws Exception {
     Hub hub = new Hub(TestServer.config(SignalingConfig.Auth.NONE, List.of("*"), Duration.ofSeconds(30), 50), clock,
-        peerId -> new IceServersProvider.IceConfig(List.of(), Duration.ofHours(1)), new Tokens(TestServer.TOKEN_KEY, clock),
-        null);
+        peerId -> {
+          ice.pass();
+          return new IceServersProvider.IceConfig(List.of(), Duration.ofHours(1));
+        }, new Tokens(TestServer.TOKEN_KEY, clock), null);
     hub.router(new Router(hub));
     return hub;
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The peer.joined and peer.left events about {@code peerId} that {@code channel} was sent, in order. */
+  private static List<String> seenOf(EmbeddedChannel channel, String peerId) throws Exception {
+    channel.runPendingTasks();
+    List<String> out = new ArrayList<>();
+    for (Object o; (o = channel.readOutbound()) != null; ) {
+      JsonNode message = Json.MAPPER.readTree(((TextWebSocketFrame) o).text());
+      String type = message.path("type").asText();
+      if (type.equals("peer.joined") && message.path("peer").path("peerId").asText().equals(peerId)
+          || type.equals("peer.left") && message.path("peerId").asText().equals(peerId)) {
+        out.add(type);
+      }
+      ReferenceCountUtil.release(o);
+    }
+    return out;
+  }
+
+  /**
+   * The end (a heartbeat timeout on the ticker's thread) comes while the join, on the connection's
+   * loop, has decided it may join and before it told the room: the others must see the peer join and
+   * then leave, or neither, never leave and then join (a ghost in every client's room).
+   */
+  @Test
+  void aSessionEndedWhileItJoinsIsSeenJoiningThenLeavingNeverTheOtherWayRound() throws Exception {
+    Hub hub = hub();
+    EmbeddedChannel bobChannel = new EmbeddedChannel();
+    Session bob = hub.connect(bobChannel);
+    hub.onText(bob, utf8("{\"type\":\"join\",\"room\":\"r\"}"));
+    Session alice = hub.connect(new EmbeddedChannel());
+
+    Gate.Worker joining = Gate.worker("join", () -> hub.onText(alice, utf8("{\"type\":\"join\",\"room\":\"r\"}")));
+    ice.closeFor(joining.thread);
+    joining.start();
+    ice.awaitReached();
+    Gate.Worker ending = Gate.worker("end", () -> hub.end(alice, "timeout"));
+    ending.start();
+    Gate.awaitFinishedOrWaiting(ending.thread); // finished: the join can only come after; waiting: for the join
+    ice.open();
+    joining.join();
+    ending.join();
+
+    assertThat(seenOf(bobChannel, alice.peerId)).isIn(List.of(), List.of("peer.joined", "peer.left"));
+    assertThat(hub.rooms.get("r").member(alice.peerId)).isNull();
+    assertThat(hub.rooms.get("r").size()).isOne();
+    assertThat(alice.rooms.size()).isZero();
   }
 
   /** A connection whose client never reads: no write to it ever completes. */
