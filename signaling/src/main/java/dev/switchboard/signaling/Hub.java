@@ -39,6 +39,7 @@ final class Hub {
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
   private volatile boolean draining;
   private volatile long drainDeadlineMillis = Long.MAX_VALUE;
+  private volatile long drainReconnectInMs;
   private Router router;
 
   /** @param group the event loops of the connections; null keeps each on the loop it was accepted on */
@@ -64,7 +65,10 @@ final class Hub {
     return draining;
   }
 
-  /** A WebSocket is open: a new session and its {@code welcome}. */
+  /**
+   * A WebSocket is open: a new session and its {@code welcome}; null when the server is draining, and
+   * the caller refuses the connection with server_draining (PROTOCOL.md "Shutdown").
+   */
   Session connect(Channel channel) {
     long now = clock.millis();
     Session session = new Session("s_" + randomId(), "p_" + randomId(), randomId() + randomId(),
@@ -82,11 +86,26 @@ final class Hub {
     limits.put("maxMessageBytes", config.maxMessageBytes());
     limits.put("messagesPerSecond", config.messagesPerSecond());
     welcome.put("server", config.serverName());
-    metrics.out("welcome");
-    // Before the session is listed: nothing (a drain's broadcast, say) can be its first event but this.
-    session.sendWelcome(welcome);
+    // Listed before the draining flag is read, as drain() sets the flag before it walks the sessions:
+    // of the two, one sees the other. A connection that sees the flag is refused like any later one
+    // (and taken off the list, so that the drain does not wait for it); one that does not is in the
+    // drain's walk.
     sessions.put(session.id, session);
+    if (draining) {
+      sessions.remove(session.id, session);
+      session.release();
+      checkDrained();
+      return null;
+    }
+    metrics.out("welcome");
+    // Nothing but the walk of a drain that started since sends a listed session an event, and it skips
+    // a session not welcomed yet, so the welcome is its first event. The check again after it is for
+    // such a drain, whose walk may have come first: tellDraining sends the notice once, either way.
+    session.sendWelcome(welcome);
     metrics.connections.increment();
+    if (draining) {
+      tellDraining(session);
+    }
     return session;
   }
 
@@ -260,19 +279,27 @@ final class Hub {
 
   /** Tells every session the server is going away; completes when all are gone or at the deadline. */
   CompletableFuture<Void> drain(long deadlineMillis, long reconnectInMs) {
-    draining = true;
+    drainReconnectInMs = reconnectInMs;
     drainDeadlineMillis = deadlineMillis;
+    draining = true; // after the two above, which a connect reads once it sees this
     for (Session session : sessions.values()) {
       if (session.channel() == null) {
         end(session, session.detachReason);
         continue;
       }
-      ObjectNode notice = Json.message("server.draining", null);
-      notice.put("reconnectInMs", reconnectInMs);
-      send(session, notice);
+      tellDraining(session);
     }
     checkDrained();
     return drained;
+  }
+
+  /** server.draining to {@code session}, unless it had it or is not welcomed yet (its connect tells it then). */
+  private void tellDraining(Session session) {
+    ObjectNode notice = Json.message("server.draining", null);
+    notice.put("reconnectInMs", drainReconnectInMs);
+    if (session.tellDraining(notice)) {
+      metrics.out("server.draining");
+    }
   }
 
   private void checkDrained() {

@@ -55,6 +55,8 @@ final class Session {
    * task for them is queued on the channel's event loop. Null otherwise, so an idle session holds none.
    */
   private ArrayList<byte[]> outbox;
+  /** Whether the server.draining notice was sent: once, whichever of the drain and the connect sends it. */
+  private boolean toldDraining;
 
   volatile String name = "";
   volatile String userId;
@@ -103,6 +105,21 @@ final class Session {
     welcome.put("seq", ++seq);
     sent.skip(seq);
     write(serialize(welcome));
+  }
+
+  /**
+   * Sends {@code notice} (server.draining) unless it was sent already, or the session has not had its
+   * welcome yet (the connect sends it after the welcome then: {@link Hub#connect}).
+   *
+   * @return whether it was sent now
+   */
+  synchronized boolean tellDraining(ObjectNode notice) {
+    if (toldDraining || seq == 0) {
+      return false;
+    }
+    toldDraining = true;
+    send(notice);
+    return true;
   }
 
   /** As {@link #send(ObjectNode)}, for an event serialised ahead. */

@@ -7,12 +7,14 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
 import org.junit.jupiter.api.Test;
 
 /** The hub's lifecycle rules on an embedded channel, where a test decides what the wire does. */
@@ -35,6 +37,23 @@ class HubTest {
 
   private static byte[] utf8(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** What the channel was sent, in order: an event's type, an error's code, a close frame's status. */
+  private static List<String> sent(EmbeddedChannel channel) throws Exception {
+    channel.runPendingTasks();
+    List<String> out = new ArrayList<>();
+    for (Object o; (o = channel.readOutbound()) != null; ) {
+      if (o instanceof TextWebSocketFrame text) {
+        JsonNode message = Json.MAPPER.readTree(text.text());
+        String type = message.path("type").asText();
+        out.add(type.equals("error") ? "error:" + message.path("code").asText() : type);
+      } else if (o instanceof CloseWebSocketFrame close) {
+        out.add("close:" + close.statusCode());
+      }
+      ReferenceCountUtil.release(o);
+    }
+    return out;
   }
 
   /** The peer.joined and peer.left events about {@code peerId} that {@code channel} was sent, in order. */
@@ -81,6 +100,60 @@ class HubTest {
     assertThat(hub.rooms.get("r").member(alice.peerId)).isNull();
     assertThat(hub.rooms.get("r").size()).isOne();
     assertThat(alice.rooms.size()).isZero();
+  }
+
+  /**
+   * A connection arrives as the drain starts (SIGTERM): it is a session the drain tells, or a new
+   * connection the server refuses (PROTOCOL.md "Shutdown"), never a session nobody told.
+   */
+  @Test
+  void aConnectionArrivingAsTheDrainStartsIsToldOrRefusedNeverMissed() throws Exception {
+    Hub hub = hub();
+    Gate connecting = new Gate();
+    clock.gate(connecting);
+    EmbeddedChannel[] channel = new EmbeddedChannel[1];
+    Gate.Worker accept = Gate.worker("accept", () -> channel[0] = new EmbeddedChannel(new WebSocketFrameHandler(hub)));
+    connecting.closeFor(accept.thread);
+    accept.start();
+    connecting.awaitReached(); // the upgrade is done and its session being made, not yet listed
+    var drained = hub.drain(Long.MAX_VALUE, 5000);
+    connecting.open();
+    accept.join();
+
+    List<String> sent = sent(channel[0]);
+    assertThat(sent).isIn(List.of("welcome", "server.draining"), List.of("error:server_draining", "close:1001"));
+    if (sent.get(0).equals("welcome")) {
+      assertThat(drained).isNotDone();
+    } else {
+      assertThat(hub.sessions()).isEmpty();
+      assertThat(drained).isDone();
+    }
+  }
+
+  /**
+   * The same race at whatever moment the scheduler picks, the drain's walk before a listed session's
+   * welcome included: each connection is told once, after its welcome, or refused.
+   */
+  @Test
+  void connectionsRacingADrainAreEachToldOnceOrRefused() throws Exception {
+    for (int round = 0; round < 200; round++) {
+      Hub hub = hub();
+      CyclicBarrier together = new CyclicBarrier(2);
+      EmbeddedChannel[] channel = new EmbeddedChannel[1];
+      Gate.Worker accept = Gate.worker("accept", () -> {
+        together.await();
+        channel[0] = new EmbeddedChannel(new WebSocketFrameHandler(hub));
+      });
+      accept.start();
+      together.await();
+      var drained = hub.drain(Long.MAX_VALUE, 5000);
+      accept.join();
+
+      List<String> sent = sent(channel[0]);
+      assertThat(sent).as("round " + round)
+          .isIn(List.of("welcome", "server.draining"), List.of("error:server_draining", "close:1001"));
+      assertThat(drained.isDone()).as("round " + round).isEqualTo(hub.sessions().isEmpty());
+    }
   }
 
   /** A connection whose client never reads: no write to it ever completes. */
