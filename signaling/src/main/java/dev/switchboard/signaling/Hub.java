@@ -131,20 +131,24 @@ final class Hub {
    * draining, it waits for a resume; others in its rooms see it reconnecting.
    */
   void disconnected(Session session, Channel channel, String reason) {
-    if (session.channel() != channel) {
-      return; // an old connection of a session that resumed elsewhere
-    }
-    if (session.ended || draining || config.resumeWindow().isZero()) {
-      end(session, session.ended ? session.endReason : reason);
-      return;
-    }
-    session.detach(clock.millis(), reason);
-    for (String roomId : session.rooms) {
-      ObjectNode updated = Json.message("peer.updated", null);
-      updated.put("room", roomId);
-      updated.put("peerId", session.peerId);
-      updated.put("state", "reconnecting");
-      broadcast(roomId, updated, session.peerId);
+    // Held as a resume holds it to attach a connection: else it could attach one between the check and
+    // the detach, and the detach take it away again.
+    synchronized (session.membership) {
+      if (session.channel() != channel) {
+        return; // an old connection of a session that resumed elsewhere
+      }
+      if (session.ended || draining || config.resumeWindow().isZero()) {
+        end(session, session.ended ? session.endReason : reason);
+        return;
+      }
+      session.detach(clock.millis(), reason);
+      for (String roomId : session.rooms) {
+        ObjectNode updated = Json.message("peer.updated", null);
+        updated.put("room", roomId);
+        updated.put("peerId", session.peerId);
+        updated.put("state", "reconnecting");
+        broadcast(roomId, updated, session.peerId);
+      }
     }
   }
 
@@ -163,6 +167,22 @@ final class Hub {
     }
     if (removed) {
       checkDrained();
+    }
+  }
+
+  /**
+   * Ends {@code session} if it still waits for a resume, since {@code detachedBy} at the latest; true
+   * then. Checked while holding the monitor a resume holds to attach a connection: a session resumed
+   * since the caller saw it detached is left alone, as ended it would ignore everything its client
+   * sends and no heartbeat would check it, keeping the connection open for as long as the client does.
+   */
+  private boolean endDetached(Session session, long detachedBy) {
+    synchronized (session.membership) {
+      if (session.channel() != null || session.detachedAtMillis > detachedBy) {
+        return false;
+      }
+      end(session, session.detachReason);
+      return true;
     }
   }
 
@@ -231,9 +251,7 @@ final class Hub {
     for (Session session : sessions.values()) {
       Channel channel = session.channel();
       if (channel == null) {
-        if (now - session.detachedAtMillis >= config.resumeWindow().toMillis()) {
-          end(session, session.detachReason);
-        }
+        endDetached(session, now - config.resumeWindow().toMillis());
         continue;
       }
       if (!session.authenticated && !session.ended && now - session.connectedAtMillis >= HELLO_DEADLINE_MILLIS) {
@@ -283,8 +301,7 @@ final class Hub {
     drainDeadlineMillis = deadlineMillis;
     draining = true; // after the two above, which a connect reads once it sees this
     for (Session session : sessions.values()) {
-      if (session.channel() == null) {
-        end(session, session.detachReason);
+      if (session.channel() == null && endDetached(session, Long.MAX_VALUE)) {
         continue;
       }
       tellDraining(session);

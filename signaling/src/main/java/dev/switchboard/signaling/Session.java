@@ -35,14 +35,14 @@ final class Session {
   final RoomSet rooms = new RoomSet();
   final RateLimiter rate;
   /**
-   * The monitor that orders a session's joins and leaves with its end: each checks the session's state
-   * and acts on it while holding it. A join runs on the connection's loop while an end may come from
-   * the ticker's (a heartbeat timeout), and without it the end could announce peer.left between the
-   * join's check and its peer.joined. No executor orders them instead: the connection's loop changes on
-   * the first join (LoopAffinity), and a detached session has none. Not the session's own monitor,
-   * which orders sends: a holder sends to other sessions, and two sessions joining one room would each
-   * hold its own while waiting for the other's. A plain object (16 bytes a session, a ReentrantLock
-   * takes 48); never taken by signal or chat.
+   * The monitor that orders a session's joins and leaves with its end, and its end and detaching with
+   * a resume: each checks the session's state and acts on it while holding it. A join runs on the
+   * connection's loop while an end may come from the ticker's (a heartbeat timeout), and without it the
+   * end could announce peer.left between the join's check and its peer.joined. No executor orders them
+   * instead: the connection's loop changes on the first join (LoopAffinity), and a detached session has
+   * none. Not the session's own monitor, which orders sends: a holder sends to other sessions, and two
+   * sessions joining one room would each hold its own while waiting for the other's. A plain object
+   * (16 bytes a session, a ReentrantLock takes 48); never taken by signal or chat.
    */
   final Object membership = new Object();
 

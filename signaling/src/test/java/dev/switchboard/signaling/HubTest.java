@@ -156,6 +156,87 @@ class HubTest {
     }
   }
 
+  /** hello {resume} of {@code session}, as a client that has seen every event up to {@code lastSeq} sends it. */
+  private static byte[] resumeOf(Session session, long lastSeq) {
+    return utf8("{\"type\":\"hello\",\"resume\":{\"sessionId\":\"" + session.id + "\",\"resumeToken\":\""
+        + session.resumeToken + "\",\"lastSeq\":" + lastSeq + "}}");
+  }
+
+  /**
+   * The resume window ends (the ticker) while a resume of the session is under way on a new
+   * connection: the client gets resume_failed, or it resumed a session that lives on; never resumed
+   * into one that has ended, which ignores everything the client sends and which no heartbeat checks
+   * any more, so the connection stays open for as long as the client keeps it.
+   */
+  @Test
+  void aResumeAsItsWindowEndsFailsOrResumesASessionThatLivesOn() throws Exception {
+    Hub hub = hub();
+    EmbeddedChannel first = new EmbeddedChannel();
+    Session alice = hub.connect(first);
+    hub.disconnected(alice, first, "disconnect");
+    clock.advance(Duration.ofSeconds(31)); // past the 30 s window
+    EmbeddedChannel second = new EmbeddedChannel();
+    Session throwaway = hub.connect(second);
+    second.runPendingTasks(); // its welcome is out
+
+    Gate attaching = new Gate();
+    clock.gate(attaching);
+    Gate.Worker resuming = Gate.worker("resume", () -> hub.onText(throwaway, resumeOf(alice, 1)));
+    // Its third clock read: after the frame's touch and rate limit, the time the resume attaches at.
+    attaching.closeFor(resuming.thread, 3);
+    resuming.start();
+    attaching.awaitReached();
+    Gate.Worker ticking = Gate.worker("tick", hub::tick);
+    ticking.start();
+    Gate.awaitFinishedOrWaiting(ticking.thread);
+    attaching.open();
+    resuming.join();
+    ticking.join();
+
+    List<String> sent = sent(second);
+    assertThat(sent).isIn(List.of("welcome", "error:resume_failed"), List.of("welcome", "resumed"));
+    if (sent.contains("resumed")) {
+      assertThat(alice.ended).isFalse();
+      assertThat(alice.channel()).isSameAs(second);
+      assertThat(hub.sessions()).containsExactly(alice);
+    } else {
+      assertThat(hub.sessions()).containsExactly(throwaway);
+    }
+  }
+
+  /**
+   * The old connection's close is handled on its loop while the session resumes on a new connection
+   * on another: the session ends up on the new one, not detached from it (its events kept for a
+   * resume that never comes, while the client believes it resumed; then ended at the window's end).
+   */
+  @Test
+  void anOldConnectionClosingAsItsSessionResumesElsewhereLeavesItOnTheNewOne() throws Exception {
+    Hub hub = hub();
+    EmbeddedChannel first = new EmbeddedChannel();
+    Session alice = hub.connect(first);
+    first.runPendingTasks();
+    EmbeddedChannel second = new EmbeddedChannel();
+    Session throwaway = hub.connect(second);
+    second.runPendingTasks();
+
+    Gate detaching = new Gate();
+    clock.gate(detaching);
+    Gate.Worker closing = Gate.worker("close", () -> hub.disconnected(alice, first, "disconnect"));
+    detaching.closeFor(closing.thread); // its first clock read: the detach time, once it checked the connection
+    closing.start();
+    detaching.awaitReached();
+    Gate.Worker resuming = Gate.worker("resume", () -> hub.onText(throwaway, resumeOf(alice, 1)));
+    resuming.start();
+    Gate.awaitFinishedOrWaiting(resuming.thread);
+    detaching.open();
+    closing.join();
+    resuming.join();
+
+    assertThat(sent(second)).containsExactly("welcome", "resumed");
+    assertThat(alice.channel()).isSameAs(second);
+    assertThat(hub.sessions()).containsExactly(alice);
+  }
+
   /** A connection whose client never reads: no write to it ever completes. */
   private static EmbeddedChannel neverReads() {
     return new EmbeddedChannel(new ChannelOutboundHandlerAdapter() {
