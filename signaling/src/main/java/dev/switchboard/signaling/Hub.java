@@ -39,6 +39,7 @@ final class Hub {
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
   private volatile boolean draining;
   private volatile long drainDeadlineMillis = Long.MAX_VALUE;
+  private volatile long drainReconnectInMs;
   private Router router;
 
   /** @param group the event loops of the connections; null keeps each on the loop it was accepted on */
@@ -64,7 +65,10 @@ final class Hub {
     return draining;
   }
 
-  /** A WebSocket is open: a new session and its {@code welcome}. */
+  /**
+   * A WebSocket is open: a new session and its {@code welcome}; null when the server is draining, and
+   * the caller refuses the connection with server_draining (PROTOCOL.md "Shutdown").
+   */
   Session connect(Channel channel) {
     long now = clock.millis();
     Session session = new Session("s_" + randomId(), "p_" + randomId(), randomId() + randomId(),
@@ -82,11 +86,26 @@ final class Hub {
     limits.put("maxMessageBytes", config.maxMessageBytes());
     limits.put("messagesPerSecond", config.messagesPerSecond());
     welcome.put("server", config.serverName());
-    metrics.out("welcome");
-    // Before the session is listed: nothing (a drain's broadcast, say) can be its first event but this.
-    session.sendWelcome(welcome);
+    // Listed before the draining flag is read, as drain() sets the flag before it walks the sessions:
+    // of the two, one sees the other. A connection that sees the flag is refused like any later one
+    // (and taken off the list, so that the drain does not wait for it); one that does not is in the
+    // drain's walk.
     sessions.put(session.id, session);
+    if (draining) {
+      sessions.remove(session.id, session);
+      session.release();
+      checkDrained();
+      return null;
+    }
+    metrics.out("welcome");
+    // Nothing but the walk of a drain that started since sends a listed session an event, and it skips
+    // a session not welcomed yet, so the welcome is its first event. The check again after it is for
+    // such a drain, whose walk may have come first: tellDraining sends the notice once, either way.
+    session.sendWelcome(welcome);
     metrics.connections.increment();
+    if (draining) {
+      tellDraining(session);
+    }
     return session;
   }
 
@@ -112,32 +131,58 @@ final class Hub {
    * draining, it waits for a resume; others in its rooms see it reconnecting.
    */
   void disconnected(Session session, Channel channel, String reason) {
-    if (session.channel() != channel) {
-      return; // an old connection of a session that resumed elsewhere
-    }
-    if (session.ended || draining || config.resumeWindow().isZero()) {
-      end(session, session.ended ? session.endReason : reason);
-      return;
-    }
-    session.detach(clock.millis(), reason);
-    for (String roomId : session.rooms) {
-      ObjectNode updated = Json.message("peer.updated", null);
-      updated.put("room", roomId);
-      updated.put("peerId", session.peerId);
-      updated.put("state", "reconnecting");
-      broadcast(roomId, updated, session.peerId);
+    // Held as a resume holds it to attach a connection: else it could attach one between the check and
+    // the detach, and the detach take it away again.
+    synchronized (session.membership) {
+      if (session.channel() != channel) {
+        return; // an old connection of a session that resumed elsewhere
+      }
+      if (session.ended || draining || config.resumeWindow().isZero()) {
+        end(session, session.ended ? session.endReason : reason);
+        return;
+      }
+      session.detach(clock.millis(), reason);
+      for (String roomId : session.rooms) {
+        ObjectNode updated = Json.message("peer.updated", null);
+        updated.put("room", roomId);
+        updated.put("peerId", session.peerId);
+        updated.put("state", "reconnecting");
+        broadcast(roomId, updated, session.peerId);
+      }
     }
   }
 
   /** The session is gone for good: it leaves every room with {@code reason}. */
   void end(Session session, String reason) {
-    session.ended = true;
-    if (sessions.remove(session.id, session)) {
-      session.release();
-      for (String roomId : session.rooms) {
-        router.leave(session, roomId, reason);
+    boolean removed;
+    synchronized (session.membership) { // a join under way finishes first, announced, and is in the rooms read here
+      session.ended = true;
+      removed = sessions.remove(session.id, session);
+      if (removed) {
+        session.release();
+        for (String roomId : session.rooms) {
+          router.leave(session, roomId, reason);
+        }
       }
+    }
+    if (removed) {
       checkDrained();
+    }
+  }
+
+  /**
+   * Ends {@code session} if it still waits for a resume, since {@code detachedBy} at the latest; true
+   * then. Checked while holding the monitor a resume holds to attach a connection: a session resumed
+   * since the caller saw it detached is left alone, as ended it would ignore everything its client
+   * sends and no heartbeat would check it, keeping the connection open for as long as the client does.
+   */
+  private boolean endDetached(Session session, long detachedBy) {
+    synchronized (session.membership) {
+      if (session.channel() != null || session.detachedAtMillis > detachedBy) {
+        return false;
+      }
+      end(session, session.detachReason);
+      return true;
     }
   }
 
@@ -206,9 +251,7 @@ final class Hub {
     for (Session session : sessions.values()) {
       Channel channel = session.channel();
       if (channel == null) {
-        if (now - session.detachedAtMillis >= config.resumeWindow().toMillis()) {
-          end(session, session.detachReason);
-        }
+        endDetached(session, now - config.resumeWindow().toMillis());
         continue;
       }
       if (!session.authenticated && !session.ended && now - session.connectedAtMillis >= HELLO_DEADLINE_MILLIS) {
@@ -254,19 +297,26 @@ final class Hub {
 
   /** Tells every session the server is going away; completes when all are gone or at the deadline. */
   CompletableFuture<Void> drain(long deadlineMillis, long reconnectInMs) {
-    draining = true;
+    drainReconnectInMs = reconnectInMs;
     drainDeadlineMillis = deadlineMillis;
+    draining = true; // after the two above, which a connect reads once it sees this
     for (Session session : sessions.values()) {
-      if (session.channel() == null) {
-        end(session, session.detachReason);
+      if (session.channel() == null && endDetached(session, Long.MAX_VALUE)) {
         continue;
       }
-      ObjectNode notice = Json.message("server.draining", null);
-      notice.put("reconnectInMs", reconnectInMs);
-      send(session, notice);
+      tellDraining(session);
     }
     checkDrained();
     return drained;
+  }
+
+  /** server.draining to {@code session}, unless it had it or is not welcomed yet (its connect tells it then). */
+  private void tellDraining(Session session) {
+    ObjectNode notice = Json.message("server.draining", null);
+    notice.put("reconnectInMs", drainReconnectInMs);
+    if (session.tellDraining(notice)) {
+      metrics.out("server.draining");
+    }
   }
 
   private void checkDrained() {

@@ -25,6 +25,22 @@ final class RoomMessages {
     // the first. With a token, the token's name wins; without, a join with no name takes the last given.
     String name = session.userId != null || join.name() == null ? session.name : join.name();
     Room.Member member = new Room.Member(session, name, join.meta());
+    synchronized (session.membership) {
+      if (session.ended) {
+        // Ended on another thread since its frame was read (a heartbeat timeout): it has left its rooms,
+        // or leaves them once this returns, and it joins none now.
+        return;
+      }
+      enter(session, join, member);
+    }
+  }
+
+  /**
+   * The join itself, holding the session's membership monitor: from the room's update to peer.joined,
+   * nothing of the session's end comes between (Hub#end holds it too), so the others see this peer
+   * join and then leave, never the other way round.
+   */
+  private void enter(Session session, ClientMessage.Join join, Room.Member member) throws SignalingException {
     Channel connection = session.channel();
     // Wrong passwords are throttled by address, not by session: a new connection is a new session.
     Object source = PasswordThrottle.source(connection != null
@@ -35,14 +51,6 @@ final class RoomMessages {
       session.name = join.name();
     }
     boolean fresh = session.rooms.add(join.room());
-    if (session.ended) {
-      // Ended on another thread meanwhile (a tick's timeout): end() may have read the rooms before this
-      // one was added, so take it back here, before anyone was told (ended and the rooms are volatile,
-      // so of the two, at least one sees the other).
-      session.rooms.remove(join.room());
-      hub.rooms.leave(room, session.peerId);
-      return;
-    }
     if (fresh && session.rooms.size() == 1) {
       // The first room decides: a session in several rooms stays on one loop, not moved per join.
       hub.loops.move(connection, room.home, () -> hub.disconnected(session, connection, "disconnect"));
@@ -101,16 +109,21 @@ final class RoomMessages {
   }
 
   void leave(Session session, ClientMessage.Leave leave) throws SignalingException {
-    if (!session.rooms.contains(leave.room())) {
-      throw new SignalingException("not_in_room", "you are not in room " + leave.room());
+    synchronized (session.membership) { // as a join: an end on another thread could announce this leave twice
+      if (session.ended) {
+        return; // its end leaves the room, with its own reason
+      }
+      if (!session.rooms.contains(leave.room())) {
+        throw new SignalingException("not_in_room", "you are not in room " + leave.room());
+      }
+      leaveRoom(session, leave.room(), "leave");
     }
-    leaveRoom(session, leave.room(), "leave");
     ObjectNode left = Json.message("left", leave.id());
     left.put("room", leave.room());
     hub.send(session, left);
   }
 
-  /** Takes the session out of a room; the others get peer.left with {@code reason}. */
+  /** Takes the session out of a room, holding its membership monitor; the others get peer.left with {@code reason}. */
   void leaveRoom(Session session, String roomId, String reason) {
     session.rooms.remove(roomId);
     Room room = hub.rooms.get(roomId);

@@ -34,6 +34,17 @@ final class Session {
   final String resumeToken;
   final RoomSet rooms = new RoomSet();
   final RateLimiter rate;
+  /**
+   * The monitor that orders a session's joins and leaves with its end, and its end and detaching with
+   * a resume: each checks the session's state and acts on it while holding it. A join runs on the
+   * connection's loop while an end may come from the ticker's (a heartbeat timeout), and without it the
+   * end could announce peer.left between the join's check and its peer.joined. No executor orders them
+   * instead: the connection's loop changes on the first join (LoopAffinity), and a detached session has
+   * none. Not the session's own monitor, which orders sends: a holder sends to other sessions, and two
+   * sessions joining one room would each hold its own while waiting for the other's. A plain object
+   * (16 bytes a session, a ReentrantLock takes 48); never taken by signal or chat.
+   */
+  final Object membership = new Object();
 
   /** The last events sent, as the UTF-8 frames that went on the wire; their seqs end at {@link #seq}. */
   private final ReplayBuffer sent;
@@ -44,6 +55,8 @@ final class Session {
    * task for them is queued on the channel's event loop. Null otherwise, so an idle session holds none.
    */
   private ArrayList<byte[]> outbox;
+  /** Whether the server.draining notice was sent: once, whichever of the drain and the connect sends it. */
+  private boolean toldDraining;
 
   volatile String name = "";
   volatile String userId;
@@ -92,6 +105,21 @@ final class Session {
     welcome.put("seq", ++seq);
     sent.skip(seq);
     write(serialize(welcome));
+  }
+
+  /**
+   * Sends {@code notice} (server.draining) unless it was sent already, or the session has not had its
+   * welcome yet (the connect sends it after the welcome then: {@link Hub#connect}).
+   *
+   * @return whether it was sent now
+   */
+  synchronized boolean tellDraining(ObjectNode notice) {
+    if (toldDraining || seq == 0) {
+      return false;
+    }
+    toldDraining = true;
+    send(notice);
+    return true;
   }
 
   /** As {@link #send(ObjectNode)}, for an event serialised ahead. */

@@ -45,18 +45,27 @@ final class SessionMessages {
 
   private void resume(Session current, String id, ClientMessage.Resume resume) throws SignalingException {
     Session old = hub.session(resume.sessionId());
-    if (old == null || old == current || old.ended || !MessageDigest.isEqual(
+    if (old == null || old == current || !MessageDigest.isEqual(
         old.resumeToken.getBytes(StandardCharsets.UTF_8), resume.resumeToken().getBytes(StandardCharsets.UTF_8))) {
       throw new SignalingException("resume_failed", "no session to resume: start a new one");
     }
     Channel channel = current.channel();
     ObjectNode reply = Json.message("resumed", id);
     reply.put("peerId", old.peerId);
-    reply.set("rooms", Json.strings(old.rooms.stream().sorted().toList()));
-    Channel previous = old.channel();
-    if (!router.resume(old, channel, resume.lastSeq(), reply)) {
-      throw new SignalingException("resume_failed", "events after seq " + resume.lastSeq()
-          + " are no longer kept: start a new session");
+    Channel previous;
+    // Checked and attached holding the monitor its end (the resume window's) and the close of its
+    // connection hold: neither comes between, to end the session this resumes or detach the connection
+    // it got.
+    synchronized (old.membership) {
+      if (old.ended) {
+        throw new SignalingException("resume_failed", "no session to resume: start a new one");
+      }
+      reply.set("rooms", Json.strings(old.rooms.stream().sorted().toList()));
+      previous = old.channel();
+      if (!router.resume(old, channel, resume.lastSeq(), reply)) {
+        throw new SignalingException("resume_failed", "events after seq " + resume.lastSeq()
+            + " are no longer kept: start a new session");
+      }
     }
     hub.metrics.out("resumed");
     channel.attr(SESSION).set(old);

@@ -41,7 +41,10 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
-    if (hub.draining()) {
+    // The hub decides, not a check of its draining flag here: a drain starting between the check and
+    // the connect would miss this session (PROTOCOL.md "Shutdown": new connections get server_draining).
+    Session session = hub.connect(ctx.channel());
+    if (session == null) {
       ObjectNode error = Json.message("error", null);
       error.put("code", "server_draining");
       error.put("message", "the server is shutting down: reconnect later");
@@ -49,7 +52,7 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
       ctx.writeAndFlush(new CloseWebSocketFrame(1001, "server_draining")).addListener(ChannelFutureListener.CLOSE);
       return;
     }
-    ctx.channel().attr(SessionMessages.SESSION).set(hub.connect(ctx.channel()));
+    ctx.channel().attr(SessionMessages.SESSION).set(session);
   }
 
   @Override

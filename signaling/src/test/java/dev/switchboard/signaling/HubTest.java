@@ -2,14 +2,19 @@ package dev.switchboard.signaling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
 import org.junit.jupiter.api.Test;
 
 /** The hub's lifecycle rules on an embedded channel, where a test decides what the wire does. */
@@ -17,12 +22,219 @@ class HubTest {
 
   private final MutableClock clock = new MutableClock();
 
+  /** ICE lookups pass this gate: a joined reply asks for ICE servers once the join's room is decided. */
+  private final Gate ice = new Gate();
+
   private Hub hub() throws Exception {
     Hub hub = new Hub(TestServer.config(SignalingConfig.Auth.NONE, List.of("*"), Duration.ofSeconds(30), 50), clock,
-        peerId -> new IceServersProvider.IceConfig(List.of(), Duration.ofHours(1)), new Tokens(TestServer.TOKEN_KEY, clock),
-        null);
+        peerId -> {
+          ice.pass();
+          return new IceServersProvider.IceConfig(List.of(), Duration.ofHours(1));
+        }, new Tokens(TestServer.TOKEN_KEY, clock), null);
     hub.router(new Router(hub));
     return hub;
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** What the channel was sent, in order: an event's type, an error's code, a close frame's status. */
+  private static List<String> sent(EmbeddedChannel channel) throws Exception {
+    channel.runPendingTasks();
+    List<String> out = new ArrayList<>();
+    for (Object o; (o = channel.readOutbound()) != null; ) {
+      if (o instanceof TextWebSocketFrame text) {
+        JsonNode message = Json.MAPPER.readTree(text.text());
+        String type = message.path("type").asText();
+        out.add(type.equals("error") ? "error:" + message.path("code").asText() : type);
+      } else if (o instanceof CloseWebSocketFrame close) {
+        out.add("close:" + close.statusCode());
+      }
+      ReferenceCountUtil.release(o);
+    }
+    return out;
+  }
+
+  /** The peer.joined and peer.left events about {@code peerId} that {@code channel} was sent, in order. */
+  private static List<String> seenOf(EmbeddedChannel channel, String peerId) throws Exception {
+    channel.runPendingTasks();
+    List<String> out = new ArrayList<>();
+    for (Object o; (o = channel.readOutbound()) != null; ) {
+      JsonNode message = Json.MAPPER.readTree(((TextWebSocketFrame) o).text());
+      String type = message.path("type").asText();
+      if (type.equals("peer.joined") && message.path("peer").path("peerId").asText().equals(peerId)
+          || type.equals("peer.left") && message.path("peerId").asText().equals(peerId)) {
+        out.add(type);
+      }
+      ReferenceCountUtil.release(o);
+    }
+    return out;
+  }
+
+  /**
+   * The end (a heartbeat timeout on the ticker's thread) comes while the join, on the connection's
+   * loop, has decided it may join and before it told the room: the others must see the peer join and
+   * then leave, or neither, never leave and then join (a ghost in every client's room).
+   */
+  @Test
+  void aSessionEndedWhileItJoinsIsSeenJoiningThenLeavingNeverTheOtherWayRound() throws Exception {
+    Hub hub = hub();
+    EmbeddedChannel bobChannel = new EmbeddedChannel();
+    Session bob = hub.connect(bobChannel);
+    hub.onText(bob, utf8("{\"type\":\"join\",\"room\":\"r\"}"));
+    Session alice = hub.connect(new EmbeddedChannel());
+
+    Gate.Worker joining = Gate.worker("join", () -> hub.onText(alice, utf8("{\"type\":\"join\",\"room\":\"r\"}")));
+    ice.closeFor(joining.thread);
+    joining.start();
+    ice.awaitReached();
+    Gate.Worker ending = Gate.worker("end", () -> hub.end(alice, "timeout"));
+    ending.start();
+    Gate.awaitFinishedOrWaiting(ending.thread); // finished: the join can only come after; waiting: for the join
+    ice.open();
+    joining.join();
+    ending.join();
+
+    assertThat(seenOf(bobChannel, alice.peerId)).isIn(List.of(), List.of("peer.joined", "peer.left"));
+    assertThat(hub.rooms.get("r").member(alice.peerId)).isNull();
+    assertThat(hub.rooms.get("r").size()).isOne();
+    assertThat(alice.rooms.size()).isZero();
+  }
+
+  /**
+   * A connection arrives as the drain starts (SIGTERM): it is a session the drain tells, or a new
+   * connection the server refuses (PROTOCOL.md "Shutdown"), never a session nobody told.
+   */
+  @Test
+  void aConnectionArrivingAsTheDrainStartsIsToldOrRefusedNeverMissed() throws Exception {
+    Hub hub = hub();
+    Gate connecting = new Gate();
+    clock.gate(connecting);
+    EmbeddedChannel[] channel = new EmbeddedChannel[1];
+    Gate.Worker accept = Gate.worker("accept", () -> channel[0] = new EmbeddedChannel(new WebSocketFrameHandler(hub)));
+    connecting.closeFor(accept.thread);
+    accept.start();
+    connecting.awaitReached(); // the upgrade is done and its session being made, not yet listed
+    var drained = hub.drain(Long.MAX_VALUE, 5000);
+    connecting.open();
+    accept.join();
+
+    List<String> sent = sent(channel[0]);
+    assertThat(sent).isIn(List.of("welcome", "server.draining"), List.of("error:server_draining", "close:1001"));
+    if (sent.get(0).equals("welcome")) {
+      assertThat(drained).isNotDone();
+    } else {
+      assertThat(hub.sessions()).isEmpty();
+      assertThat(drained).isDone();
+    }
+  }
+
+  /**
+   * The same race at whatever moment the scheduler picks, the drain's walk before a listed session's
+   * welcome included: each connection is told once, after its welcome, or refused.
+   */
+  @Test
+  void connectionsRacingADrainAreEachToldOnceOrRefused() throws Exception {
+    for (int round = 0; round < 200; round++) {
+      Hub hub = hub();
+      CyclicBarrier together = new CyclicBarrier(2);
+      EmbeddedChannel[] channel = new EmbeddedChannel[1];
+      Gate.Worker accept = Gate.worker("accept", () -> {
+        together.await();
+        channel[0] = new EmbeddedChannel(new WebSocketFrameHandler(hub));
+      });
+      accept.start();
+      together.await();
+      var drained = hub.drain(Long.MAX_VALUE, 5000);
+      accept.join();
+
+      List<String> sent = sent(channel[0]);
+      assertThat(sent).as("round " + round)
+          .isIn(List.of("welcome", "server.draining"), List.of("error:server_draining", "close:1001"));
+      assertThat(drained.isDone()).as("round " + round).isEqualTo(hub.sessions().isEmpty());
+    }
+  }
+
+  /** hello {resume} of {@code session}, as a client that has seen every event up to {@code lastSeq} sends it. */
+  private static byte[] resumeOf(Session session, long lastSeq) {
+    return utf8("{\"type\":\"hello\",\"resume\":{\"sessionId\":\"" + session.id + "\",\"resumeToken\":\""
+        + session.resumeToken + "\",\"lastSeq\":" + lastSeq + "}}");
+  }
+
+  /**
+   * The resume window ends (the ticker) while a resume of the session is under way on a new
+   * connection: the client gets resume_failed, or it resumed a session that lives on; never resumed
+   * into one that has ended, which ignores everything the client sends and which no heartbeat checks
+   * any more, so the connection stays open for as long as the client keeps it.
+   */
+  @Test
+  void aResumeAsItsWindowEndsFailsOrResumesASessionThatLivesOn() throws Exception {
+    Hub hub = hub();
+    EmbeddedChannel first = new EmbeddedChannel();
+    Session alice = hub.connect(first);
+    hub.disconnected(alice, first, "disconnect");
+    clock.advance(Duration.ofSeconds(31)); // past the 30 s window
+    EmbeddedChannel second = new EmbeddedChannel();
+    Session throwaway = hub.connect(second);
+    second.runPendingTasks(); // its welcome is out
+
+    Gate attaching = new Gate();
+    clock.gate(attaching);
+    Gate.Worker resuming = Gate.worker("resume", () -> hub.onText(throwaway, resumeOf(alice, 1)));
+    // Its third clock read: after the frame's touch and rate limit, the time the resume attaches at.
+    attaching.closeFor(resuming.thread, 3);
+    resuming.start();
+    attaching.awaitReached();
+    Gate.Worker ticking = Gate.worker("tick", hub::tick);
+    ticking.start();
+    Gate.awaitFinishedOrWaiting(ticking.thread);
+    attaching.open();
+    resuming.join();
+    ticking.join();
+
+    List<String> sent = sent(second);
+    assertThat(sent).isIn(List.of("welcome", "error:resume_failed"), List.of("welcome", "resumed"));
+    if (sent.contains("resumed")) {
+      assertThat(alice.ended).isFalse();
+      assertThat(alice.channel()).isSameAs(second);
+      assertThat(hub.sessions()).containsExactly(alice);
+    } else {
+      assertThat(hub.sessions()).containsExactly(throwaway);
+    }
+  }
+
+  /**
+   * The old connection's close is handled on its loop while the session resumes on a new connection
+   * on another: the session ends up on the new one, not detached from it (its events kept for a
+   * resume that never comes, while the client believes it resumed; then ended at the window's end).
+   */
+  @Test
+  void anOldConnectionClosingAsItsSessionResumesElsewhereLeavesItOnTheNewOne() throws Exception {
+    Hub hub = hub();
+    EmbeddedChannel first = new EmbeddedChannel();
+    Session alice = hub.connect(first);
+    first.runPendingTasks();
+    EmbeddedChannel second = new EmbeddedChannel();
+    Session throwaway = hub.connect(second);
+    second.runPendingTasks();
+
+    Gate detaching = new Gate();
+    clock.gate(detaching);
+    Gate.Worker closing = Gate.worker("close", () -> hub.disconnected(alice, first, "disconnect"));
+    detaching.closeFor(closing.thread); // its first clock read: the detach time, once it checked the connection
+    closing.start();
+    detaching.awaitReached();
+    Gate.Worker resuming = Gate.worker("resume", () -> hub.onText(throwaway, resumeOf(alice, 1)));
+    resuming.start();
+    Gate.awaitFinishedOrWaiting(resuming.thread);
+    detaching.open();
+    closing.join();
+    resuming.join();
+
+    assertThat(sent(second)).containsExactly("welcome", "resumed");
+    assertThat(alice.channel()).isSameAs(second);
+    assertThat(hub.sessions()).containsExactly(alice);
   }
 
   /** A connection whose client never reads: no write to it ever completes. */

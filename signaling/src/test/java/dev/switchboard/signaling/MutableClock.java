@@ -10,6 +10,12 @@ import java.time.ZoneOffset;
 final class MutableClock extends Clock {
 
   private volatile Instant now = Instant.now();
+  private volatile Gate gate;
+
+  /** Every read of the clock passes {@code gate}: a race test stops a thread at its next read. */
+  void gate(Gate gate) {
+    this.gate = gate;
+  }
 
   void advance(Duration by) {
     now = now.plus(by);
@@ -27,6 +33,10 @@ final class MutableClock extends Clock {
 
   @Override
   public Instant instant() {
+    Gate g = gate;
+    if (g != null) {
+      g.pass();
+    }
     return now;
   }
 }

@@ -136,6 +136,18 @@ class SessionTest {
   }
 
   @Test
+  void theDrainingNoticeGoesOutOnceAndNeverBeforeTheWelcome() {
+    EmbeddedChannel channel = new EmbeddedChannel();
+    Session session = session(channel);
+    ObjectNode notice = Json.message("server.draining", null);
+    assertThat(session.tellDraining(notice.deepCopy())).as("listed, not welcomed yet: its connect tells it").isFalse();
+    session.sendWelcome(Json.message("welcome", null));
+    assertThat(session.tellDraining(notice.deepCopy())).isTrue();
+    assertThat(session.tellDraining(notice.deepCopy())).as("the connect's check and the drain's walk both came").isFalse();
+    assertThat(written(channel)).containsExactly("{\"type\":\"welcome\",\"seq\":1}", "{\"type\":\"server.draining\",\"seq\":2}");
+  }
+
+  @Test
   void resumeFailsForASeqNeverSent() {
     EmbeddedChannel first = new EmbeddedChannel();
     Session session = session(first);
