@@ -29,9 +29,7 @@ final class ConfigOptions {
     try {
       return ConfigLoader.load(Optional.ofNullable(config), overrides, Version.current());
     } catch (ConfigException e) {
-      String header = e.problems().size() == 1 ? "config error:" : e.problems().size() + " config errors:";
-      throw new UserError(UserError.USAGE, header + System.lineSeparator() + "  "
-          + String.join(System.lineSeparator() + "  ", e.problems()));
+      throw UserError.config(e.problems(), null);
     }
   }
 

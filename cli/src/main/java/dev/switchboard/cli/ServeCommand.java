@@ -5,8 +5,8 @@ import dev.switchboard.cli.config.SwitchboardConfig;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -93,16 +93,13 @@ final class ServeCommand implements Callable<Integer> {
         config.dataDir().toAbsolutePath());
     Runnable stopIdleHeapReturn = IdleHeapReturn.start(); // after "ready": nothing to add to start-up
     String signal = signals.await();
-    log.info("SIG{}: draining signaling clients for up to {} s (a second signal exits at once)", signal,
-        config.drainTimeout().toSeconds());
-    try {
-      server.drain().get();
-    } catch (ExecutionException e) {
-      log.warn("drain ended early: {}", e.getCause().toString());
-    }
+    Duration deadline = config.drainTimeout().plus(BoundedShutdown.GRACE);
+    log.info("SIG{}: draining signaling clients for up to {} s, exiting within {} s (a second signal exits at once)",
+        signal, config.drainTimeout().toSeconds(), deadline.toSeconds());
     stopIdleHeapReturn.run();
-    server.close();
-    log.info("Stopped");
-    return 0;
+    boolean clean = new BoundedShutdown(deadline, status -> Runtime.getRuntime().halt(status))
+        .run(signal, server.shutdownSteps());
+    log.info(clean ? "Stopped" : "Stopped, though not cleanly (see above)");
+    return clean ? 0 : UserError.RUNTIME;
   }
 }

@@ -12,6 +12,7 @@ import dev.switchboard.turn.TurnServer;
 import dev.switchboard.turn.UsersFileStore;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.net.BindException;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +37,8 @@ import org.slf4j.LoggerFactory;
 final class Switchboard implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Switchboard.class);
+  /** How long past the drain window the drain is waited for, should signaling's own timer not fire. */
+  private static final long DRAIN_SLACK_MILLIS = 1000;
 
   private final SwitchboardConfig config;
   private final EventLoopGroup group;
@@ -56,6 +61,11 @@ final class Switchboard implements AutoCloseable {
    * @throws UserError exit 1 for a port in use or an unusable data dir, exit 2 for unusable TLS files
    */
   static Switchboard start(SwitchboardConfig config, Clock clock) {
+    return start(config, clock, () -> EventLoops.create(Runtime.getRuntime().availableProcessors()));
+  }
+
+  /** As {@link #start(SwitchboardConfig, Clock)} on the group {@code loops} makes once the files are ready. */
+  static Switchboard start(SwitchboardConfig config, Clock clock, Supplier<EventLoopGroup> loops) {
     Path dataDir = config.dataDir();
     DataDirSetup setup = new DataDirSetup(dataDir, clock);
     Supplier<SslContext> tls = null;
@@ -78,7 +88,7 @@ final class Switchboard implements AutoCloseable {
     if (config.tls().enabled()) {
       tls = tlsContext(config, setup, clock);
     }
-    EventLoopGroup group = EventLoops.create(Runtime.getRuntime().availableProcessors());
+    EventLoopGroup group = loops.get();
     TurnServer turn = null;
     try {
       TurnRestCredentials rest = new TurnRestCredentials(secrets, clock);
@@ -217,6 +227,47 @@ final class Switchboard implements AutoCloseable {
   /** Tells signaling clients to go and waits for them, at most the configured drain timeout. */
   CompletableFuture<Void> drain() {
     return signaling.drain(config.drainTimeout());
+  }
+
+  /**
+   * Serve's shutdown after a signal, run by {@link BoundedShutdown}: drain the signaling clients, close
+   * the listeners and connections, stop the event loops. Past the drain window no step bounds its
+   * own waits: the deadline around them all does, and names the step that hangs.
+   */
+  List<BoundedShutdown.Step> shutdownSteps() {
+    return List.of(
+        BoundedShutdown.Step.of("draining signaling clients", this::awaitDrain),
+        BoundedShutdown.Step.of("closing signaling", signaling::close),
+        BoundedShutdown.Step.of("closing TURN", turn == null ? () -> { } : turn::close),
+        new BoundedShutdown.Step(this::describeLoops,
+            () -> group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly()));
+  }
+
+  private void awaitDrain() {
+    try {
+      // Signaling ends the drain at its window by a timer on an event loop: this wait does not count
+      // on that loop running.
+      drain().get(config.drainTimeout().toMillis() + DRAIN_SLACK_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      log.warn("drain ended early: {}", e.getCause().toString());
+    } catch (TimeoutException e) {
+      log.warn("the drain did not end with its window (is an event loop stuck?); closing anyway");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** "stopping the event loops (1 of 4 still running)": which part of the shutdown hangs. */
+  private String describeLoops() {
+    int all = 0;
+    int running = 0;
+    for (EventExecutor loop : group) {
+      all++;
+      if (!loop.isTerminated()) {
+        running++;
+      }
+    }
+    return "stopping the event loops (" + running + " of " + all + " still running)";
   }
 
   @Override

@@ -94,12 +94,29 @@ final class TurnSecretFiles implements Supplier<List<String>> {
   }
 
   /**
+   * Content that is not secrets, naming its file (null when the problem is all the files together):
+   * a config error of the file's entry in turn.auth.secretFiles. A file that cannot be read is a
+   * FileSystemException instead, which names it too.
+   */
+  static final class BadContent extends IOException {
+
+    private final transient Path file;
+
+    BadContent(Path file, String message) {
+      super(message);
+      this.file = file;
+    }
+  }
+
+  /**
    * The user's message for secret files that cannot be used, with its fix. Files named in
-   * turn.auth.secretFiles are the user's to fix: a config error (exit 2). DATA_DIR/turn-secret is made
-   * by serve and the secret command: exit 1.
+   * turn.auth.secretFiles are the user's to fix: a config error (exit 2) at the line of the file's
+   * entry, like those found while loading. DATA_DIR/turn-secret is made by serve and the secret
+   * command: exit 1.
    */
   static UserError unusable(SwitchboardConfig config, IOException e) {
-    boolean configured = !config.turnAuth().secretFiles().isEmpty();
+    List<SwitchboardConfig.NamedFile> entries = config.turnAuth().secretFiles();
+    boolean configured = !entries.isEmpty();
     String problem = FileErrors.describe(null, e);
     String fix;
     if (e instanceof NoSuchFileException) {
@@ -111,8 +128,15 @@ final class TurnSecretFiles implements Supplier<List<String>> {
       fix = configured ? "write one secret per line, the current one first"
           : "delete it to have a new one made by 'switchboard secret' or 'switchboard serve'";
     }
-    return configured ? new UserError(UserError.USAGE, "turn.auth.secretFiles: " + problem + " (" + fix + ")", e)
-        : new UserError(UserError.RUNTIME, problem + " (" + fix + ")", e);
+    if (!configured) {
+      return new UserError(UserError.RUNTIME, problem + " (" + fix + ")", e);
+    }
+    // No one file is to blame when none holds a secret: the first should hold the current one.
+    Path file = e instanceof FileSystemException fs && fs.getFile() != null ? Path.of(fs.getFile())
+        : e instanceof BadContent bad ? bad.file : null;
+    SwitchboardConfig.NamedFile entry = entries.stream().filter(f -> f.path().equals(file)).findFirst()
+        .orElse(entries.get(0));
+    return UserError.config(List.of(entry.origin().problem("turn.auth.secretFiles", problem + ": " + fix)), e);
   }
 
   private Snapshot read() throws IOException {
@@ -122,8 +146,8 @@ final class TurnSecretFiles implements Supplier<List<String>> {
       entries.addAll(parse(file));
     }
     if (entries.isEmpty() && extraSecret.isEmpty()) {
-      throw new IOException(files.size() == 1 ? files.get(0) + " holds no secret"
-          : "none of " + files + " holds a secret");
+      throw files.size() == 1 ? new BadContent(files.get(0), files.get(0) + " holds no secret")
+          : new BadContent(null, "none of " + files + " holds a secret");
     }
     return new Snapshot(times, entries);
   }
@@ -141,7 +165,7 @@ final class TurnSecretFiles implements Supplier<List<String>> {
     } catch (FileSystemException e) {
       throw e;
     } catch (CharacterCodingException e) {
-      throw new IOException(file + " is not UTF-8 text");
+      throw new BadContent(file, file + " is not UTF-8 text");
     } catch (IOException e) {
       // A directory reads as a bare "Is a directory": a failure to read the file all the same.
       throw new FileSystemException(file.toString(), null, e.getMessage());
@@ -158,10 +182,11 @@ final class TurnSecretFiles implements Supplier<List<String>> {
         try {
           expires = Long.parseLong(parts[1].substring("expires=".length()));
         } catch (NumberFormatException e) {
-          throw new IOException(file + " line " + (i + 1) + ": expires= needs unix seconds");
+          throw new BadContent(file, file + " line " + (i + 1) + ": expires= needs unix seconds");
         }
       } else if (parts.length != 1) {
-        throw new IOException(file + " line " + (i + 1) + ": expected '<secret>' or '<secret> expires=<unix-seconds>'");
+        throw new BadContent(file, file + " line " + (i + 1)
+            + ": expected '<secret>' or '<secret> expires=<unix-seconds>'");
       }
       entries.add(new Entry(parts[0], expires));
     }

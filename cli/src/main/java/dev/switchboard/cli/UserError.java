@@ -3,6 +3,7 @@ package dev.switchboard.cli;
 import dev.switchboard.cli.config.FileErrors;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A failure caused by the user's input or environment, shown as its message alone (no stack trace)
@@ -31,6 +32,16 @@ final class UserError extends RuntimeException {
    */
   static UserError file(Path file, IOException e, String fix) {
     return new UserError(RUNTIME, FileErrors.describe(file, e) + " (" + fix + ")", e);
+  }
+
+  /**
+   * Config problems (exit 2), read as ConfigLoader's are: "config error:" and one problem a line,
+   * each "FILE: key: problem (line N)".
+   */
+  static UserError config(List<String> problems, Throwable cause) {
+    String header = problems.size() == 1 ? "config error:" : problems.size() + " config errors:";
+    return new UserError(USAGE, header + System.lineSeparator() + "  "
+        + String.join(System.lineSeparator() + "  ", problems), cause);
   }
 
   int exitCode() {

@@ -147,6 +147,19 @@ class ServeIT {
   }
 
   @Test
+  void aMissingSecretFileIsAConfigErrorAtTheLineOfItsEntry() throws Exception {
+    Path config = work.resolve("secrets.yaml");
+    Path missing = work.resolve("no-such-secret");
+    Files.writeString(config, "turn:\n  auth:\n    secretFiles:\n      - " + missing + "\n");
+    ServerProcess run = ServerProcess.run(work, Duration.ofSeconds(20), serveArgs("--no-tls", "--config",
+        config.toString(), "--data-dir", work.resolve("data").toString()));
+    assertThat(run.process().exitValue()).isEqualTo(2);
+    assertThat(run.output()).contains("switchboard serve: config error:", config + ": turn.auth.secretFiles: "
+        + missing + ": no such file: create it with the secret on its first line, or fix the path (line 4)");
+    assertThat(run.output()).doesNotContain("Exception", "\tat ");
+  }
+
+  @Test
   void aPortInUseExitsWith1NamingThePortAndTheFix() throws Exception {
     try (ServerSocket taken = new ServerSocket()) {
       taken.bind(new InetSocketAddress("0.0.0.0", 0));

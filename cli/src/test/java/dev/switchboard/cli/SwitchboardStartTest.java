@@ -32,21 +32,48 @@ class SwitchboardStartTest {
   }
 
   @Test
-  void aMissingOrEmptySecretFileIsAConfigErrorNamingTheKey() throws Exception {
+  void aMissingOrEmptySecretFileIsAConfigErrorAtItsLineNamingTheKey() throws Exception {
+    Path yaml = dir.resolve("switchboard.yaml");
     Path nosuch = dir.resolve("nosuch");
     assertThatThrownBy(() -> Switchboard.start(config("turn:\n  auth:\n    secretFiles: [" + nosuch + "]\n"),
         Clock.systemUTC())).isInstanceOfSatisfying(UserError.class, e -> {
           assertThat(e.exitCode()).isEqualTo(2);
-          assertThat(e.getMessage()).isEqualTo("turn.auth.secretFiles: " + nosuch
-              + ": no such file (create it with the secret on its first line, or fix the path)");
+          assertThat(e.getMessage()).isEqualTo("config error:" + System.lineSeparator() + "  " + yaml
+              + ": turn.auth.secretFiles: " + nosuch
+              + ": no such file: create it with the secret on its first line, or fix the path (line 3)");
         });
     Path empty = Files.writeString(dir.resolve("empty"), "# rotated out\n\n");
     assertThatThrownBy(() -> Switchboard.start(config("turn:\n  auth:\n    secretFiles: [" + empty + "]\n"),
         Clock.systemUTC())).isInstanceOfSatisfying(UserError.class, e -> {
           assertThat(e.exitCode()).isEqualTo(2);
-          assertThat(e.getMessage()).isEqualTo("turn.auth.secretFiles: " + empty
-              + " holds no secret (write one secret per line, the current one first)");
+          assertThat(e.getMessage()).endsWith("  " + yaml + ": turn.auth.secretFiles: " + empty
+              + " holds no secret: write one secret per line, the current one first (line 3)");
         });
+  }
+
+  @Test
+  void inABlockListTheLineIsThatOfTheEntry() throws Exception {
+    Path yaml = dir.resolve("switchboard.yaml");
+    Path current = Files.writeString(dir.resolve("current"), "s3cret\n");
+    Path nosuch = dir.resolve("nosuch");
+    Path badLine = Files.writeString(dir.resolve("bad-line"), "s3cret expires=soon\n");
+    String list = "# TURN\nturn:\n  auth:\n    secretFiles:\n      - " + current + "\n\n      - %s\n";
+    assertThatThrownBy(() -> Switchboard.start(config(list.formatted(nosuch)), Clock.systemUTC()))
+        .isInstanceOfSatisfying(UserError.class, e -> {
+          assertThat(e.exitCode()).isEqualTo(2);
+          assertThat(e.getMessage()).endsWith("  " + yaml + ": turn.auth.secretFiles: " + nosuch
+              + ": no such file: create it with the secret on its first line, or fix the path (line 7)");
+        });
+    assertThatThrownBy(() -> Switchboard.start(config(list.formatted(badLine)), Clock.systemUTC()))
+        .hasMessageEndingWith("  " + yaml + ": turn.auth.secretFiles: " + badLine
+            + " line 1: expires= needs unix seconds: write one secret per line, the current one first (line 7)");
+    // No one file holds the blame when none holds a secret: the first entry, which should hold the current one.
+    Path empty = Files.writeString(dir.resolve("empty"), "\n");
+    Path alsoEmpty = Files.writeString(dir.resolve("also-empty"), "# old\n");
+    String two = "turn:\n  auth:\n    secretFiles:\n      - " + empty + "\n      - " + alsoEmpty + "\n";
+    assertThatThrownBy(() -> Switchboard.start(config(two), Clock.systemUTC()))
+        .hasMessageEndingWith(": turn.auth.secretFiles: none of [" + empty + ", " + alsoEmpty
+            + "] holds a secret: write one secret per line, the current one first (line 4)");
   }
 
   @Test

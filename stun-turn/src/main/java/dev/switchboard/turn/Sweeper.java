@@ -5,7 +5,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one periodic expiry pass (DESIGN.md "Time and expiry"): frees expired allocations, permissions,
@@ -14,7 +19,11 @@ import java.util.concurrent.CompletableFuture;
  */
 final class Sweeper {
 
+  private static final Logger log = LoggerFactory.getLogger(Sweeper.class);
+
   private final TurnContext ctx;
+  /** Loops that refused a sweep, each reported once. */
+  private final Set<EventLoop> refusing = ConcurrentHashMap.newKeySet();
 
   Sweeper(TurnContext ctx) {
     this.ctx = ctx;
@@ -32,15 +41,25 @@ final class Sweeper {
     byLoop.forEach((loop, allocations) -> {
       CompletableFuture<Void> done = new CompletableFuture<>();
       parts.add(done);
-      loop.execute(() -> {
-        try {
-          for (Allocation a : allocations) {
-            a.sweep(now);
+      try {
+        loop.execute(() -> {
+          try {
+            for (Allocation a : allocations) {
+              a.sweep(now);
+            }
+          } finally {
+            done.complete(null);
           }
-        } finally {
-          done.complete(null);
+        });
+      } catch (RejectedExecutionException e) {
+        done.complete(null);
+        // A loop that stopped (its thread killed by an Error, say) refuses every later sweep too: said
+        // once, not a stack trace a second. Its allocations are confined to it: no other thread frees them.
+        if (refusing.add(loop)) {
+          log.warn("TURN expiry sweep: an event loop takes no more tasks ({}); its {} allocation(s) will not"
+              + " expire until restart", e.getMessage(), allocations.size());
         }
-      });
+      }
     });
     return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
   }
@@ -56,13 +75,17 @@ final class Sweeper {
         done.complete(null);
         continue;
       }
-      loop.execute(() -> {
-        try {
-          a.close("server closing");
-        } finally {
-          done.complete(null);
-        }
-      });
+      try {
+        loop.execute(() -> {
+          try {
+            a.close("server closing");
+          } finally {
+            done.complete(null);
+          }
+        });
+      } catch (RejectedExecutionException stoppedSinceTheCheck) {
+        done.complete(null);
+      }
     }
     ctx.reservations().clear();
     return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));

@@ -97,8 +97,13 @@ public final class ConfigLoader {
     boolean turnEnabled = v.bool("turn.enabled");
     TurnConfig turn = turn(v, publicAddress, tls.enabled());
     PortClashes.check(v, signaling, turnEnabled, turn);
-    SwitchboardConfig.TurnAuth turnAuth = new SwitchboardConfig.TurnAuth(
-        v.strings("turn.auth.secretFiles").stream().map(Path::of).toList(),
+    List<String> secretFiles = v.strings("turn.auth.secretFiles");
+    List<SwitchboardConfig.NamedFile> namedSecretFiles = new ArrayList<>();
+    for (int i = 0; i < secretFiles.size(); i++) {
+      namedSecretFiles.add(new SwitchboardConfig.NamedFile(Path.of(secretFiles.get(i)),
+          v.origin("turn.auth.secretFiles", i)));
+    }
+    SwitchboardConfig.TurnAuth turnAuth = new SwitchboardConfig.TurnAuth(namedSecretFiles,
         v.string("turn.auth.secretEnv"), optionalPath(v.string("turn.auth.usersFile")));
     Duration drain = v.duration("shutdown.drainTimeout", Duration.ZERO, Duration.ofHours(1));
     return new SwitchboardConfig(dataDir, publicAddress, logLevel, tls, signaling, iceTtl,

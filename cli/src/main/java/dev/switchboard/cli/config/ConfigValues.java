@@ -65,9 +65,26 @@ final class ConfigValues {
    * is prefixed with the file's name: a flag's problem is not the file's.
    */
   void problem(String key, String message) {
-    Source source = source(key);
-    problems.add((source.inFile() ? fileName + ": " : "") + key + ": " + message + " (" + source.where() + ")");
+    problems.add(origin(key).problem(key, message));
     keysWithProblems.add(key);
+  }
+
+  /** Where {@code key}'s value came from, for a problem found after loading. */
+  ConfigOrigin origin(String key) {
+    Source source = source(key);
+    return new ConfigOrigin(source.inFile() ? fileName : "", source.where());
+  }
+
+  /**
+   * Where item {@code index} of {@code key}'s list came from: its own line in a block list, else
+   * where the key is (a flow list on one line, a comma-separated flag).
+   */
+  ConfigOrigin origin(String key, int index) {
+    Leaf leaf = flags.containsKey(key) ? null : file.get(key);
+    if (leaf != null && index < leaf.itemLines().size()) {
+      return new ConfigOrigin(fileName, "line " + leaf.itemLines().get(index));
+    }
+    return origin(key);
   }
 
   /** True when a problem was recorded for {@code key}: its value is then the default, not the user's. */

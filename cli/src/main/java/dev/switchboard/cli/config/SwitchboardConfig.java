@@ -46,15 +46,19 @@ public record SwitchboardConfig(
    * @param secretEnv   an environment variable with one more secret, or empty
    * @param usersFile   static users; empty means DATA_DIR/users
    */
-  public record TurnAuth(List<Path> secretFiles, String secretEnv, Optional<Path> usersFile) {
+  public record TurnAuth(List<NamedFile> secretFiles, String secretEnv, Optional<Path> usersFile) {
     public TurnAuth {
       secretFiles = List.copyOf(secretFiles);
     }
   }
 
+  /** A file the config names, with where: a problem found when it is read points at that line. */
+  public record NamedFile(Path path, ConfigOrigin origin) {}
+
   /** The TURN REST secret files in use, current first. */
   public List<Path> effectiveSecretFiles() {
-    return turnAuth.secretFiles().isEmpty() ? List.of(DataDir.turnSecret(dataDir)) : turnAuth.secretFiles();
+    return turnAuth.secretFiles().isEmpty() ? List.of(DataDir.turnSecret(dataDir))
+        : turnAuth.secretFiles().stream().map(NamedFile::path).toList();
   }
 
   /** The static users file in use. */

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +23,21 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  */
 final class YamlLeaves {
 
-  /** A value and the 1-based line it was written on. */
-  record Leaf(JsonNode value, int line) {}
+  /**
+   * A value and the 1-based line it was written on.
+   *
+   * @param itemLines  for a list, the line of each item (a block list has one a line), else empty
+   */
+  record Leaf(JsonNode value, int line, List<Integer> itemLines) {
+
+    Leaf {
+      itemLines = List.copyOf(itemLines);
+    }
+
+    Leaf(JsonNode value, int line) {
+      this(value, line, List.of());
+    }
+  }
 
   // No ObjectMapper: setting one up cost start-up ~0.05 s, and the few node kinds a config holds
   // are built from the tokens directly.
@@ -95,6 +109,14 @@ final class YamlLeaves {
       }
       if (value == JsonToken.START_OBJECT) {
         readMapping(parser, path + ".", leaves, source);
+      } else if (value == JsonToken.START_ARRAY) {
+        ArrayNode items = NODES.arrayNode();
+        List<Integer> itemLines = new ArrayList<>();
+        while (parser.nextToken() != JsonToken.END_ARRAY) {
+          itemLines.add(line(parser.currentTokenLocation()));
+          items.add(node(parser));
+        }
+        leaves.put(path, new Leaf(items, line, itemLines));
       } else {
         leaves.put(path, new Leaf(node(parser), line));
       }

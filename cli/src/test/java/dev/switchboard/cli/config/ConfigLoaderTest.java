@@ -166,6 +166,11 @@ class ConfigLoaderTest {
     // A wildcard overlaps a specific address.
     assertThat(problems("signaling:\n  listen: 127.0.0.1\n  port: 3478\n")).singleElement().asString()
         .contains("both bind TCP on 127.0.0.1 and 0.0.0.0");
+    // A listener on 0.0.0.0 is bound as :: (dual-stack), which takes ::1 too.
+    assertThat(problems("signaling:\n  listen: \"::1\"\n  port: 3478\n")).singleElement().asString()
+        .contains("both bind TCP on ::1 and 0.0.0.0");
+    assertThat(problems("turn:\n  listen: \"::1\"\n  port: 50000\n  relay:\n    address: \"::\"\n"))
+        .singleElement().asString().contains("turn.port: 50000 is inside turn.relay.ports");
   }
 
   @Test
@@ -178,6 +183,10 @@ class ConfigLoaderTest {
     load(write("turn:\n  udp: false\n  relay:\n    ports: 3000-4000\n"), new ConfigOverrides());
     load(write("turn:\n  enabled: false\n  port: 8443\n"), new ConfigOverrides());
     load(write("turn:\n  relay:\n    address: 127.0.0.1\n    ports: 3000-4000\n  listen: 127.0.0.2\n"),
+        new ConfigOverrides());
+    // The relay's 0.0.0.0 is an IPv4 socket's: it leaves a listener on an IPv6 address alone.
+    load(write("turn:\n  listen: \"::1\"\n  port: 50000\n"), new ConfigOverrides());
+    load(write("turn:\n  listen: \"2001:db8::1\"\n  relay:\n    ports: 3000-4000\n  port: 3478\n"),
         new ConfigOverrides());
   }
 

@@ -42,6 +42,10 @@ class YamlLeavesTest {
     assertThat(leaves).containsOnlyKeys("name", "port", "big", "huge", "ratio", "on", "off", "nothing", "quoted",
         "list", "block", "nested.deeper.value");
     assertThat(leaves.get("nested.deeper.value").line()).isEqualTo(16);
+    // A list's items have their lines too: where a problem with one item points.
+    assertThat(leaves.get("block").itemLines()).containsExactly(12, 13);
+    assertThat(leaves.get("list").itemLines()).hasSize(7).containsOnly(10);
+    assertThat(leaves.get("port").itemLines()).isEmpty();
   }
 
   @Test
