@@ -55,7 +55,7 @@ class ClassicStunIT {
       assertThat(r.address(SOURCE_ADDRESS)).isEqualTo(new InetSocketAddress("127.0.0.1", turn.udpPort()));
       // ice4j, an independent decoder, reads it as an RFC 3489 Binding response too.
       Message decoded = Message.decode(raw, 0, raw.length);
-      assertThat(decoded.getMessageType()).isEqualTo((char) Message.BINDING_SUCCESS_RESPONSE);
+      assertThat(decoded.getMessageType()).isEqualTo(Message.BINDING_SUCCESS_RESPONSE);
       assertThat(decoded.getTransactionID()).isEqualTo(id);
       TransportAddress mapped = ((MappedAddressAttribute) decoded.getAttribute(Attribute.MAPPED_ADDRESS)).getAddress();
       assertThat(new InetSocketAddress(mapped.getAddress(), mapped.getPort())).isEqualTo(client.localAddress());
