@@ -19,7 +19,7 @@ import java.util.function.ToDoubleFunction;
  * 5 ms or less than 95% is delivered: the highest delivered messages/s within that. (b) climbs in
  * coarse steps (a server's later rounds from one step below its best of the round before), then
  * bisects (geometrically) between the last step passed and the first failed, so a ratio between
- * the servers is resolved to a factor of 1.41, not to the factor of 2 between steps. Both
+ * the servers is resolved to a factor of 1.19 (two bisections), not to the 2 between steps. Both
  * processes' CPU is read at every step: the generator shares the machine's cores with the server,
  * and the report says how much of the machine it took and what ratio it leaves room for.
  */

@@ -59,8 +59,8 @@ final class BoundedShutdown {
   }
 
   /**
-   * Runs {@code steps} in order. A step that throws is logged in one line and the next one runs: a
-   * listener that failed to close must not keep the others open.
+   * Runs {@code steps} in order. A step that throws, even an Error, is logged in one line and the next
+   * one runs: a listener that failed to close must not keep the others open.
    *
    * @param signal  TERM or INT, for the log
    * @return true when every step finished without throwing. When the deadline passes first, the
@@ -89,7 +89,10 @@ final class BoundedShutdown {
         current.set(step);
         try {
           step.action().run();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+          // Errors too (an OutOfMemoryError building the drain notices, a class gone from a jar replaced
+          // in place): one escaping here would stand the watchdog down with the event loops, which are
+          // not daemon threads, still running, and serve would never exit.
           // One line: a failure to close is not the user's to debug, and a trace would hide the log's end.
           log.warn("Shutdown: {} failed: {}", step.what().get(), e.toString());
           clean = false;

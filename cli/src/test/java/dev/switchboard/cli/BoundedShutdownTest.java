@@ -101,6 +101,20 @@ class BoundedShutdownTest {
     assertThat(logs.list.get(0).getThrowableProxy()).isNull();
   }
 
+  /** An Error is a failed step too: escaping, it would stop the later steps and leave the loops running. */
+  @Test
+  void aStepThatThrowsAnErrorDoesNotStopTheLaterSteps() {
+    List<String> ran = new CopyOnWriteArrayList<>();
+    assertThat(shutdown().run("TERM", List.of(
+        BoundedShutdown.Step.of("draining signaling", () -> {
+          // A class gone from a jar replaced in place (not an OutOfMemoryError: JUnit rethrows those).
+          throw new NoClassDefFoundError("dev/switchboard/signaling/Json");
+        }),
+        BoundedShutdown.Step.of("stopping the event loops", () -> ran.add("loops"))))).isFalse();
+    assertThat(ran).containsExactly("loops");
+    assertThat(lines()).containsExactly("Shutdown: draining signaling failed: java.lang.NoClassDefFoundError: dev/switchboard/signaling/Json");
+  }
+
   @Test
   void aStepThatNeverFinishesEndsTheProcessAtTheDeadlineNamingIt() throws Exception {
     Thread sequence = start(() -> shutdown().run("TERM", List.of(BoundedShutdown.Step.of("quick", () -> { }),

@@ -301,10 +301,14 @@ final class Hub {
     drainDeadlineMillis = deadlineMillis;
     draining = true; // after the two above, which a connect reads once it sees this
     for (Session session : sessions.values()) {
-      if (session.channel() == null && endDetached(session, Long.MAX_VALUE)) {
-        continue;
+      // Held as disconnected() holds it from its draining check to its detach: else a close in that
+      // window would be told here and then detached, to linger until the drain's deadline.
+      synchronized (session.membership) {
+        if (session.channel() == null && endDetached(session, Long.MAX_VALUE)) {
+          continue;
+        }
+        tellDraining(session);
       }
-      tellDraining(session);
     }
     checkDrained();
     return drained;

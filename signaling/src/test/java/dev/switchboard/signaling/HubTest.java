@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import org.junit.jupiter.api.Test;
 
@@ -235,6 +236,36 @@ class HubTest {
     assertThat(sent(second)).containsExactly("welcome", "resumed");
     assertThat(alice.channel()).isSameAs(second);
     assertThat(hub.sessions()).containsExactly(alice);
+  }
+
+  /**
+   * A connection closes as the drain starts: its close has read "not draining" and is about to detach
+   * the session for a resume when the drain walks the sessions. The session must end (the drain then
+   * completes at once), not be told and then detached, to linger until the drain's deadline.
+   */
+  @Test
+  void aConnectionClosingAsTheDrainStartsEndsItsSessionAndDoesNotHoldTheDrain() throws Exception {
+    Hub hub = hub();
+    EmbeddedChannel first = new EmbeddedChannel();
+    Session alice = hub.connect(first);
+    first.runPendingTasks();
+
+    Gate detaching = new Gate();
+    clock.gate(detaching);
+    Gate.Worker closing = Gate.worker("close", () -> hub.disconnected(alice, first, "disconnect"));
+    detaching.closeFor(closing.thread); // its first clock read: the detach time, after its draining check
+    closing.start();
+    detaching.awaitReached();
+    CompletableFuture<?>[] drained = new CompletableFuture<?>[1];
+    Gate.Worker draining = Gate.worker("drain", () -> drained[0] = hub.drain(Long.MAX_VALUE, 1000));
+    draining.start();
+    Gate.awaitFinishedOrWaiting(draining.thread);
+    detaching.open();
+    closing.join();
+    draining.join();
+
+    assertThat(hub.sessions()).isEmpty();
+    assertThat(drained[0]).isDone();
   }
 
   /** A connection whose client never reads: no write to it ever completes. */

@@ -4,8 +4,9 @@ import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Answers RFC 3489 ("classic STUN") Binding requests, which RFC 8489 §12 lets a server answer: old
@@ -58,7 +59,7 @@ final class ClassicBindingHandler {
     if ((length & 3) != 0 || Stun.HEADER_LENGTH + length != raw.length) {
       return null;
     }
-    List<Integer> unknown = null;
+    Set<Integer> unknown = null;
     byte[] changeRequest = null;
     for (int pos = Stun.HEADER_LENGTH; pos < raw.length; ) {
       if (pos + 4 > raw.length) {
@@ -76,11 +77,9 @@ final class ClassicBindingHandler {
         System.arraycopy(raw, pos + 4, changeRequest, 0, attrLength);
       } else if (type < 0x8000 && !isKnown(type)) {
         if (unknown == null) {
-          unknown = new ArrayList<>(2);
+          unknown = new LinkedHashSet<>(4); // a set: a 64 KB TCP frame holds some 16000 attributes
         }
-        if (!unknown.contains(type)) {
-          unknown.add(type);
-        }
+        unknown.add(type);
       }
       pos = next;
     }
@@ -89,7 +88,7 @@ final class ClassicBindingHandler {
     System.arraycopy(raw, 8, tid, 0, 12);
     if (unknown != null) {
       // RFC 3489 §8.1: unknown mandatory attributes (0x0000-0x7FFF) -> 420 listing them.
-      return error(cookie, tid, 420).add(Stun.UNKNOWN_ATTRIBUTES, unknownAttributes(unknown)).build(null, false);
+      return error(cookie, tid, 420).add(Stun.UNKNOWN_ATTRIBUTES, unknownAttributes(List.copyOf(unknown))).build(null, false);
     }
     if (changeRequest != null) {
       if (changeRequest.length != 4) {
