@@ -47,7 +47,8 @@ final class ClassicBindingHandler {
    * (then it is not answered).
    *
    * @param source     where the request came from: the reflexive address
-   * @param receivedOn the listener's address, for SOURCE-ADDRESS; left out when it is a wildcard
+   * @param receivedOn the address answered from, for SOURCE-ADDRESS and CHANGED-ADDRESS (the
+   *                   dispatcher's choice); both are left out when it is a wildcard
    */
   byte[] handle(byte[] raw, InetSocketAddress source, InetSocketAddress receivedOn) {
     ByteBuffer b = ByteBuffer.wrap(raw);
@@ -109,7 +110,7 @@ final class ClassicBindingHandler {
         .addAddress(MAPPED_ADDRESS, source);
     if (!receivedOn.getAddress().isAnyLocalAddress()) {
       // RFC 3489 §8.1 makes both mandatory. With one address, CHANGED-ADDRESS is ours too, as coturn
-      // sends it; a wildcard listener does not know which of its addresses was asked, so sends neither.
+      // sends it; a wildcard we were given no better address for cannot be named, so neither is sent.
       ok.addAddress(SOURCE_ADDRESS, receivedOn).addAddress(CHANGED_ADDRESS, receivedOn);
     }
     return ok.build(null, false);

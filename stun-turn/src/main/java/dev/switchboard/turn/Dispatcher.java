@@ -2,6 +2,9 @@ package dev.switchboard.turn;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -54,7 +57,7 @@ final class Dispatcher {
 
   /** RFC 8489 §12: an RFC 3489 Binding request (no magic cookie) is answered; false when it is not one. */
   private boolean onClassicBinding(ClientLink link, ByteBuf frame) {
-    byte[] response = classicBinding.handle(ByteBufUtil.getBytes(frame), link.remote(), link.local());
+    byte[] response = classicBinding.handle(ByteBufUtil.getBytes(frame), link.remote(), answeredFrom(link));
     if (response == null) {
       return false;
     }
@@ -62,6 +65,22 @@ final class Dispatcher {
     log.debug("{} {}: RFC 3489 Binding answered", link.protocol(), link.remote());
     reply(link, response);
     return true;
+  }
+
+  /**
+   * The address a classic Binding's SOURCE-ADDRESS and CHANGED-ADDRESS name: the listener's own, as
+   * coturn's. A wildcard listener (the default 0.0.0.0) does not know which of its addresses a datagram
+   * was sent to, so names the public address of the client's family (publicAddress, as relays
+   * advertise it) at the listener's port; without one, the handler leaves both attributes out.
+   */
+  private InetSocketAddress answeredFrom(ClientLink link) {
+    InetSocketAddress local = link.local();
+    if (!local.getAddress().isAnyLocalAddress()) {
+      return local;
+    }
+    InetAddress advertised = ctx.addresses().advertised(link.remote().getAddress() instanceof Inet6Address);
+    return advertised == null || advertised.isAnyLocalAddress() ? local
+        : new InetSocketAddress(advertised, local.getPort());
   }
 
   /** ChannelData (RFC 8656 §12.4): the relay fast path, no decoding beyond the 4-byte header. */

@@ -6,6 +6,8 @@ import static dev.switchboard.turn.StunRequests.errorCode;
 import static dev.switchboard.turn.StunRequests.signed;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -47,6 +49,26 @@ class DispatcherTest {
     f.dispatch(link, ClassicStunMessages.message(Stun.type(Stun.ALLOCATE, Stun.REQUEST), ClassicStunMessages.id()));
     assertThat(link.sent()).hasSize(1);
     assertThat(f.ctx.metrics().requests(Stun.ALLOCATE)).isZero();
+  }
+
+  /** A wildcard listener names the public address at its port, as a listener on that address would. */
+  @Test
+  void classicBindingOnAWildcardListenerNamesThePublicAddress() throws Exception {
+    TurnConfig base = TurnFixture.config(23000, 23999, TurnConfig.Quotas.defaults(), true);
+    TurnConfig behindNat = new TurnConfig(base.realm(), base.listeners(), new TurnConfig.Relay(
+        InetAddress.getByName("0.0.0.0"), InetAddress.getByName("203.0.113.9"), 23000, 23999),
+        base.lifetimes(), base.quotas(), base.peers(), base.software());
+    try (TurnFixture wildcard = new TurnFixture(behindNat)) {
+      RecordingLink link = new RecordingLink(wildcard.loop, new InetSocketAddress("198.51.100.7", 40000),
+          new InetSocketAddress("0.0.0.0", 3478), false);
+      wildcard.dispatch(link, ClassicStunMessages.message(ClassicStunMessages.BINDING_REQUEST, ClassicStunMessages.id()));
+      ClassicStunMessages.Message r = ClassicStunMessages.parse(link.sent().get(0));
+
+      InetSocketAddress published = new InetSocketAddress("203.0.113.9", 3478);
+      assertThat(r.address(ClassicBindingHandler.SOURCE_ADDRESS)).isEqualTo(published);
+      assertThat(r.address(ClassicBindingHandler.CHANGED_ADDRESS)).isEqualTo(published);
+      assertThat(r.address(ClassicBindingHandler.MAPPED_ADDRESS)).isEqualTo(link.remote());
+    }
   }
 
   @Test

@@ -21,9 +21,13 @@ final class RecordingLink implements ClientLink {
   private Allocation allocation;
 
   RecordingLink(EventLoop loop, InetSocketAddress remote, boolean stream) {
+    this(loop, remote, new InetSocketAddress("127.0.0.1", 3478), stream);
+  }
+
+  RecordingLink(EventLoop loop, InetSocketAddress remote, InetSocketAddress local, boolean stream) {
     this.loop = loop;
     this.remote = remote;
-    this.local = new InetSocketAddress("127.0.0.1", 3478);
+    this.local = local;
     this.stream = stream;
   }
 
