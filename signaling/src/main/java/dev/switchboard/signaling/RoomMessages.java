@@ -78,7 +78,9 @@ final class RoomMessages {
     ArrayNode peers = joined.putArray("peers");
     ArrayNode offerTo = joined.putArray("offerTo");
     for (Room.Member other : others) {
-      peers.add(peer(other));
+      // Its state too: a peer that lost its connection and awaits a resume announced "reconnecting" to
+      // the room before this session was in it, and would otherwise look connected to it.
+      peers.add(peer(other).put("state", other.session().channel() == null ? "reconnecting" : "connected"));
       offerTo.add(other.session().peerId);
     }
     IceServersProvider.IceConfig ice = hub.ice.iceServers(session.peerId);

@@ -13,7 +13,9 @@ import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import org.junit.jupiter.api.Test;
@@ -266,6 +268,37 @@ class HubTest {
 
     assertThat(hub.sessions()).isEmpty();
     assertThat(drained[0]).isDone();
+  }
+
+  /**
+   * A peer joining a room where another awaits its resume learns that from joined: the
+   * peer.updated {reconnecting} went out before it was in the room.
+   */
+  @Test
+  void joinedTellsEachPeersStateSoAReconnectingPeerDoesNotLookConnected() throws Exception {
+    Hub hub = hub();
+    EmbeddedChannel aliceChannel = new EmbeddedChannel();
+    Session alice = hub.connect(aliceChannel);
+    hub.onText(alice, utf8("{\"type\":\"join\",\"room\":\"r\"}"));
+    EmbeddedChannel carolChannel = new EmbeddedChannel();
+    Session carol = hub.connect(carolChannel);
+    hub.onText(carol, utf8("{\"type\":\"join\",\"room\":\"r\"}"));
+    hub.disconnected(alice, aliceChannel, "disconnect"); // within the resume window: detached, not ended
+
+    EmbeddedChannel bobChannel = new EmbeddedChannel();
+    Session bob = hub.connect(bobChannel);
+    hub.onText(bob, utf8("{\"type\":\"join\",\"room\":\"r\"}"));
+
+    Map<String, String> states = new HashMap<>();
+    bobChannel.runPendingTasks();
+    for (Object o; (o = bobChannel.readOutbound()) != null; ) {
+      JsonNode message = Json.MAPPER.readTree(((TextWebSocketFrame) o).text());
+      ReferenceCountUtil.release(o);
+      if (message.path("type").asText().equals("joined")) {
+        message.path("peers").forEach(p -> states.put(p.path("peerId").asText(), p.path("state").asText()));
+      }
+    }
+    assertThat(states).containsOnly(Map.entry(alice.peerId, "reconnecting"), Map.entry(carol.peerId, "connected"));
   }
 
   /** A connection whose client never reads: no write to it ever completes. */
