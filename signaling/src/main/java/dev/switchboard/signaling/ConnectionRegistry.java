@@ -2,7 +2,7 @@ package dev.switchboard.signaling;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import java.net.InetSocketAddress;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,6 +19,10 @@ import org.slf4j.LoggerFactory;
  * HTTP 429). So one IP holds at most twice connectionsPerIp connections, and none for long unless it
  * speaks the protocol (a WebSocket is then watched by the heartbeat).
  *
+ * <p>Behind a trusted proxy ({@link ClientAddresses}) a WebSocket counts for the client the proxy
+ * names, and the proxy's connections in their HTTP phase are not capped: they are every client's,
+ * and its keep-alive pool can be larger than one client's share. They keep the deadline.
+ *
  * <p>A WebSocket holds no entry here, only its IP's count: the HTTP phase's deadline goes at the
  * upgrade. Thread-safe: connections come and go on every loop, the sweep runs on the ticker's.
  */
@@ -30,6 +34,7 @@ final class ConnectionRegistry {
 
   private final int perIp;
   private final Clock clock;
+  private final ClientAddresses clients;
   /** Connections in their HTTP phase, with the epoch millis their next request must be in by. */
   private final ConcurrentHashMap<Channel, Long> httpDeadlines = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Integer> httpPerIp = new ConcurrentHashMap<>();
@@ -40,20 +45,24 @@ final class ConnectionRegistry {
    */
   private final ChannelFutureListener closed = future -> closed(future.channel());
 
-  ConnectionRegistry(int perIp, Clock clock) {
+  ConnectionRegistry(int perIp, Clock clock, ClientAddresses clients) {
     this.perIp = perIp;
     this.clock = clock;
+    this.clients = clients;
   }
 
-  /** The client's IP: Netty keeps the remote address once asked, so it is there after the close too. */
-  static String ip(Channel channel) {
-    return ((InetSocketAddress) channel.remoteAddress()).getAddress().getHostAddress();
+  /** The peer's IP, which a connection in its HTTP phase counts for: a proxy's, when it comes through one. */
+  static String peerIp(Channel channel) {
+    return ClientAddresses.peer(channel).getHostAddress();
   }
 
-  /** A new connection, in its HTTP phase; false (nothing counted) when its IP has too many in that phase. */
+  /**
+   * A new connection, in its HTTP phase; false (nothing counted) when its IP has too many in that
+   * phase. A trusted proxy's are not counted: see the class comment.
+   */
   boolean accepted(Channel channel) {
-    String ip = ip(channel);
-    if (!acquire(httpPerIp, ip)) {
+    String ip = peerIp(channel);
+    if (capped(channel) && !acquire(httpPerIp, ip)) {
       log.debug("connection from {} closed at once: {} from it have not upgraded yet", ip, perIp);
       return false;
     }
@@ -68,30 +77,42 @@ final class ConnectionRegistry {
   }
 
   /**
-   * The connection becomes a WebSocket: it counts among its IP's WebSockets from now on, with no
-   * deadline. False, and it stays in its HTTP phase, when its IP has connectionsPerIp already (or it
-   * closed meanwhile).
+   * The connection becomes a WebSocket of {@code client} (its peer, or whom a trusted proxy names):
+   * it counts among that IP's WebSockets from now on, with no deadline. False, and it stays in its
+   * HTTP phase, when that IP has connectionsPerIp already (or it closed meanwhile): a proxy's
+   * keep-alive connection may then carry another client's upgrade.
    */
-  boolean upgrading(Channel channel) {
-    String ip = ip(channel);
-    if (!httpDeadlines.containsKey(channel) || !acquire(webSocketsPerIp, ip)) {
+  boolean upgrading(Channel channel, InetAddress client) {
+    if (!httpDeadlines.containsKey(channel) || !acquire(webSocketsPerIp, client.getHostAddress())) {
       return false;
     }
     httpDeadlines.remove(channel);
-    release(httpPerIp, ip);
+    if (capped(channel)) {
+      release(httpPerIp, peerIp(channel));
+    }
+    // Recorded for the close, on this loop, which is the one the close listener runs on.
+    ClientAddresses.upgraded(channel, client);
     return true;
   }
 
   private void closed(Channel channel) {
-    String ip = ip(channel);
-    release(httpDeadlines.remove(channel) != null ? httpPerIp : webSocketsPerIp, ip);
+    if (httpDeadlines.remove(channel) == null) {
+      release(webSocketsPerIp, ClientAddresses.of(channel).getHostAddress());
+    } else if (capped(channel)) {
+      release(httpPerIp, peerIp(channel));
+    }
+  }
+
+  /** Whether the connection's HTTP phase counts against its IP: not a trusted proxy's. */
+  private boolean capped(Channel channel) {
+    return !clients.trusted(ClientAddresses.peer(channel));
   }
 
   /** Closes every connection in its HTTP phase whose request is overdue; part of the hub's tick. */
   void sweep(long nowMillis) {
     for (Map.Entry<Channel, Long> entry : httpDeadlines.entrySet()) {
       if (nowMillis >= entry.getValue()) {
-        log.debug("connection from {}: no complete HTTP request within {} ms, closed", ip(entry.getKey()),
+        log.debug("connection from {}: no complete HTTP request within {} ms, closed", peerIp(entry.getKey()),
             REQUEST_DEADLINE_MILLIS);
         entry.getKey().close();
       }

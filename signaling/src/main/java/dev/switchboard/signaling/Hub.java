@@ -33,6 +33,7 @@ final class Hub {
   final Tokens tokens;
   final LoopAffinity loops;
   final Metrics metrics = new Metrics();
+  final ClientAddresses clients;
   final ConnectionRegistry connections;
   private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
@@ -46,7 +47,8 @@ final class Hub {
   Hub(SignalingConfig config, Clock clock, IceServersProvider ice, Tokens tokens, EventLoopGroup group) {
     this.config = config;
     this.clock = clock;
-    this.connections = new ConnectionRegistry(config.connectionsPerIp(), clock);
+    this.clients = new ClientAddresses(config.trustedProxies());
+    this.connections = new ConnectionRegistry(config.connectionsPerIp(), clock, clients);
     this.loops = new LoopAffinity(group);
     this.rooms = new RoomRegistry(config.rooms(), loops::nextHome);
     this.ice = ice;

@@ -3,7 +3,6 @@ package dev.switchboard.signaling;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.channel.Channel;
-import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.List;
 
@@ -43,8 +42,9 @@ final class RoomMessages {
   private void enter(Session session, ClientMessage.Join join, Room.Member member) throws SignalingException {
     Channel connection = session.channel();
     // Wrong passwords are throttled by address, not by session: a new connection is a new session.
-    Object source = PasswordThrottle.source(connection != null
-        && connection.remoteAddress() instanceof InetSocketAddress address ? address.getAddress() : null, session);
+    // The client's address, which a trusted proxy named at the upgrade, else every client behind the
+    // proxy would share one throttle.
+    Object source = PasswordThrottle.source(connection != null ? ClientAddresses.of(connection) : null, session);
     Room room = hub.rooms.join(join.room(), join.mode(), join.capacity(), join.password(), member, source,
         hub.clock.millis());
     if (session.userId == null && join.name() != null) {

@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param heartbeatTimeout   silence after which a session is dropped
  * @param rooms              room limits
  * @param serverName         the {@code server} field of {@code welcome}, e.g. "switchboard/0.1.0"
+ * @param trustedProxies     addresses and CIDRs of TLS-terminating proxies whose X-Forwarded-For or
+ *                           Forwarded header names the client for the limits per IP; empty trusts none
  */
 public record SignalingConfig(
     InetAddress address,
@@ -34,7 +36,8 @@ public record SignalingConfig(
     Duration heartbeatInterval,
     Duration heartbeatTimeout,
     Rooms rooms,
-    String serverName) {
+    String serverName,
+    List<String> trustedProxies) {
 
   public enum Auth { NONE, TOKEN }
 
@@ -47,6 +50,8 @@ public record SignalingConfig(
     Objects.requireNonNull(heartbeatTimeout, "heartbeatTimeout");
     Objects.requireNonNull(rooms, "rooms");
     Objects.requireNonNull(serverName, "serverName");
+    trustedProxies = List.copyOf(trustedProxies);
+    new ClientAddresses(trustedProxies); // throws naming a bad entry, here rather than at start
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port " + port + " is outside 0-65535");
     }

@@ -15,6 +15,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.ssl.SslHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -25,6 +28,7 @@ import java.util.Locale;
  */
 final class WebSocketUpgrade {
 
+  private static final Logger log = LoggerFactory.getLogger(WebSocketUpgrade.class);
   static final String SUBPROTOCOL = "switchboard.v1";
 
   private final Hub hub;
@@ -69,11 +73,15 @@ final class WebSocketUpgrade {
       return;
     }
     Channel channel = ctx.channel();
-    if (!hub.connections.upgrading(channel)) {
-      String ip = ConnectionRegistry.ip(channel);
+    InetAddress client = hub.clients.client(ClientAddresses.peer(channel), request.headers());
+    if (!hub.connections.upgrading(channel, client)) {
       HttpRequestHandler.respond(ctx, request, HttpResponseStatus.TOO_MANY_REQUESTS, "text/plain; charset=utf-8",
-          ("more than " + hub.config.connectionsPerIp() + " connections from " + ip + "\n").getBytes(StandardCharsets.UTF_8));
+          ("more than " + hub.config.connectionsPerIp() + " connections from " + client.getHostAddress() + "\n")
+              .getBytes(StandardCharsets.UTF_8));
       return;
+    }
+    if (log.isDebugEnabled() && !client.equals(ClientAddresses.peer(channel))) {
+      log.debug("WebSocket for {} through proxy {}", client.getHostAddress(), ConnectionRegistry.peerIp(channel));
     }
     // From here the connection counts as a WebSocket of its IP until it closes: a failed handshake closes it.
     ChannelFuture handshake;

@@ -197,7 +197,7 @@ class SessionLifecycleIT {
     SignalingConfig c = TestServer.config(SignalingConfig.Auth.NONE, List.of("*"), Duration.ofSeconds(30), 50);
     SignalingConfig longTimeout = new SignalingConfig(c.address(), 0, c.allowedOrigins(), c.auth(), c.maxMessageBytes(),
         c.messagesPerSecond(), c.connectionsPerIp(), c.resumeWindow(), c.heartbeatInterval(), Duration.ofHours(2),
-        c.rooms(), c.serverName()); // so the clock can jump ahead with no message in between
+        c.rooms(), c.serverName(), c.trustedProxies()); // so the clock can jump ahead with no message in between
     try (TestServer server = new TestServer(longTimeout); WsClient alice = WsClient.connect(server.port())) {
       alice.request("j", "{\"type\":\"join\",\"id\":\"j\",\"room\":\"ice\"}"); // TTL 1 h
       // The tick that sends the push may run up to a period after it is due: here one runs a period

@@ -40,8 +40,14 @@ final class TestServer implements AutoCloseable {
 
   static SignalingConfig config(SignalingConfig.Auth auth, List<String> origins, Duration resumeWindow, int rate,
                                 int connectionsPerIp) throws Exception {
+    return config(auth, origins, resumeWindow, rate, connectionsPerIp, List.of());
+  }
+
+  static SignalingConfig config(SignalingConfig.Auth auth, List<String> origins, Duration resumeWindow, int rate,
+                                int connectionsPerIp, List<String> trustedProxies) throws Exception {
     return new SignalingConfig(InetAddress.getLoopbackAddress(), 0, origins, auth, 8192, rate, connectionsPerIp, resumeWindow,
-        Duration.ofSeconds(20), Duration.ofSeconds(45), new SignalingConfig.Rooms(8, 50, 50), "switchboard/test");
+        Duration.ofSeconds(20), Duration.ofSeconds(45), new SignalingConfig.Rooms(8, 50, 50), "switchboard/test",
+        trustedProxies);
   }
 
   int port() {
