@@ -156,8 +156,17 @@ public final class ConfigLoader {
         () -> new SignalingConfig.Rooms(
         v.integer("rooms.defaultCapacity", 1, 10_000), v.integer("rooms.maxCapacity", 1, 10_000),
         v.integer("rooms.history", 0, 10_000)), new SignalingConfig.Rooms(8, 50, 50));
-    return new SignalingConfig(listen, port, origins, auth, maxMessage, rate, perIp, resume, interval,
-        timeout, rooms, "switchboard/" + version);
+    List<String> proxies = cidrs(v, "signaling.trustedProxies");
+    try {
+      return new SignalingConfig(listen, port, origins, auth, maxMessage, rate, perIp, resume, interval,
+          timeout, rooms, "switchboard/" + version, proxies);
+    } catch (IllegalArgumentException e) {
+      // The signaling module parses the ranges itself; an entry the syntax check let through but it
+      // refuses is still the user's line to fix, not a crash.
+      v.problem("signaling.trustedProxies", e.getMessage());
+      return new SignalingConfig(listen, port, origins, auth, maxMessage, rate, perIp, resume, interval,
+          timeout, rooms, "switchboard/" + version, List.of());
+    }
   }
 
   private static TurnConfig turn(ConfigValues v, PublicAddress publicAddress, boolean tlsEnabled) {

@@ -78,6 +78,32 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void trustedProxiesLoadAndABadOneIsReportedWithItsLine() throws Exception {
+    assertThat(load(null, new ConfigOverrides().set("publicAddress", "127.0.0.1", "--public-address"))
+        .signaling().trustedProxies()).as("none by default").isEmpty();
+    Path good = write("""
+        publicAddress: 127.0.0.1
+        signaling:
+          trustedProxies:
+            - 10.0.0.5
+            - 172.16.0.0/12
+            - fd00::/8
+        """);
+    assertThat(load(good, new ConfigOverrides()).signaling().trustedProxies())
+        .containsExactly("10.0.0.5", "172.16.0.0/12", "fd00::/8");
+
+    Path bad = write("""
+        publicAddress: 127.0.0.1
+        signaling:
+          trustedProxies: [10.0.0.5, 10.0.0.0/33, proxy.example.org]
+        """);
+    assertThatThrownBy(() -> load(bad, new ConfigOverrides()))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+            bad + ": signaling.trustedProxies: '10.0.0.0/33' is not an address or CIDR such as 10.0.0.0/8 or fd00::/8 (line 3)",
+            bad + ": signaling.trustedProxies: 'proxy.example.org' is not an address or CIDR such as 10.0.0.0/8 or fd00::/8 (line 3)"));
+  }
+
+  @Test
   void sectionsAndCrossFieldRules() throws IOException {
     Path file = write("""
         turn: 5
