@@ -86,12 +86,12 @@ final class ConnectionRegistry {
     if (!httpDeadlines.containsKey(channel) || !acquire(webSocketsPerIp, client.getHostAddress())) {
       return false;
     }
+    // Recorded before the phase changes: from then on the close gives the place back to this IP.
+    ClientAddresses.upgraded(channel, client);
     httpDeadlines.remove(channel);
     if (capped(channel)) {
       release(httpPerIp, peerIp(channel));
     }
-    // Recorded for the close, on this loop, which is the one the close listener runs on.
-    ClientAddresses.upgraded(channel, client);
     return true;
   }
 
