@@ -98,6 +98,12 @@ final class ConfigCommand {
               + "internal networks and cloud metadata");
         }
       }
+      for (String cidr : c.signaling().trustedProxies()) {
+        if (cidr.endsWith("/0")) {
+          w.add("signaling.trustedProxies has " + cidr + ": any client can name another address in X-Forwarded-For "
+              + "and get round the limits per IP; list only your proxies");
+        }
+      }
       for (Path file : c.effectiveSecretFiles()) {
         if (!Files.exists(file) && !file.equals(c.dataDir().resolve("turn-secret"))) {
           w.add("TURN secret file " + file + " does not exist: serve will fail (create it with switchboard secret)");

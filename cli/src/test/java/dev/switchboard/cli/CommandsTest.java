@@ -66,11 +66,14 @@ class CommandsTest {
     assertThat(cli.exitCode()).isEqualTo(2);
     assertThat(cli.err()).contains("turn.relay.ports", "line 3");
     Path good = dir.resolve("good.yaml");
-    Files.writeString(good, "publicAddress: 10.1.2.3\nturn:\n  peers:\n    allow: [0.0.0.0/0]\n");
+    Files.writeString(good, "publicAddress: 10.1.2.3\nturn:\n  peers:\n    allow: [0.0.0.0/0]\n"
+        + "signaling:\n  trustedProxies: [10.0.0.5, \"::/0\"]\n");
     cli = Cli.run("config", "check", "--config", good.toString(), "--data-dir", dir.toString());
     assertThat(cli.exitCode()).as(cli.toString()).isZero();
     assertThat(cli.out()).contains("config OK", "stun:10.1.2.3:3478", "turns:10.1.2.3:5349?transport=tcp",
-        "warning: publicAddress 10.1.2.3 is private", "warning: turn.peers.allow has 0.0.0.0/0");
+        "warning: publicAddress 10.1.2.3 is private", "warning: turn.peers.allow has 0.0.0.0/0",
+        "warning: signaling.trustedProxies has ::/0");
+    assertThat(cli.out()).doesNotContain("trustedProxies has 10.0.0.5");
   }
 
   @Test
