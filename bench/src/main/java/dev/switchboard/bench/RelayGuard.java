@@ -46,7 +46,7 @@ final class RelayGuard {
     try (UdpPeer peer = UdpPeer.start(work);
          SwitchboardServer ours = SwitchboardServer.startTurn(dist, work.resolve("switchboard"), setup);
          CoturnServer coturn = CoturnServer.start(work.resolve("coturn"), setup)) {
-      TurnRelayBench.Runner runner = new TurnRelayBench.Runner(setup, work, peer.address());
+      UclientRunner runner = new UclientRunner(setup, work, peer.address());
       // Warm-up: the JIT compiles our relay path (coturn is compiled ahead of time), and with as
       // many sessions as the bench's warm-up the Allocate and ChannelBind path too, which 20
       // sessions left to C2 in the measured rounds (2026-12-02: a fresh-clone CI read 1.53, best
@@ -59,7 +59,7 @@ final class RelayGuard {
       long coturnLost = 0;
       for (int round = 0; round < ROUNDS; round++) {
         // Side by side, as in bench/run: uclient's ~7 s of set-up per run would not fit the minute in turn.
-        List<TurnRelayBench.Paced> side = runner.sideBySide(List.of(ours, coturn), LOAD);
+        List<UclientRunner.Paced> side = runner.sideBySide(List.of(ours, coturn), LOAD);
         oursBest = Math.min(oursBest, side.get(0).cpuPer100k());
         coturnBest = Math.min(coturnBest, side.get(1).cpuPer100k());
         oursLost += side.get(0).result().lost();

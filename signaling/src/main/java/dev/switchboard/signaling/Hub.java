@@ -1,6 +1,5 @@
 package dev.switchboard.signaling;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
@@ -346,10 +345,5 @@ final class Hub {
     byte[] bytes = new byte[9];
     random.nextBytes(bytes);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-  }
-
-  /** A JSON field of a request as a string, or null. */
-  static String text(JsonNode node, String field) {
-    return Json.text(node, field);
   }
 }

@@ -1,0 +1,153 @@
+package dev.switchboard.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs uclient against one server and measures that server's CPU over the run. */
+record UclientRunner(TurnSetup setup, Path work, InetSocketAddress peer) {
+
+  /**
+   * One paced run's server-side cost and client-side outcome. The CPU is billed per packet that
+   * uclient and the round-trip probe had relayed together.
+   */
+  record Paced(double cpuSeconds, Uclient.Result result, ProbeRtt rtt) {
+    double cpuPer100k() {
+      return cpuSeconds / Math.max(1, result.relayedPackets() + rtt.relayedPackets()) * 100_000;
+    }
+  }
+
+  /** One uclient process's summary and the times its progress lines appeared. */
+  record Run(Uclient.Result result, UclientWatch watch) {}
+
+  static final long UCLIENT_TIMEOUT_SECONDS = 120;
+  /** How often a running uclient's log is read: the probe's pings are lined up with its seconds to this. */
+  static final long WATCH_POLL_MILLIS = 100;
+
+  Paced paced(BenchServer server, Uclient.Load load) throws Exception {
+    return load.mode() == Uclient.Mode.UDP_PEER ? Uclient.rerunOnChannelClash(() -> pacedOnce(server, load))
+        : pacedOnce(server, load);
+  }
+
+  private Paced pacedOnce(BenchServer server, Uclient.Load load) throws Exception {
+    Path log = work.resolve("uclient-" + server.name() + "-" + load.mode() + "-" + System.nanoTime() + ".log");
+    double before = server.proc().cpuSeconds();
+    Uclient.Result r = Uclient.run(server.turn(), setup, load, peer, log, 90);
+    return report(server, load, server.proc().cpuSeconds() - before, r, ProbeRtt.NONE);
+  }
+
+  /**
+   * The same load against every server at once, one uclient each, each server billed its own CPU,
+   * with a {@link RelayRttProbe} pinging through each meanwhile. Why at once rather than in turn:
+   * uclient spends ~7 s of every run connecting and staggering its sessions, so runs in turn would
+   * not fit the 10-minute bench/run; side by side, whatever else the machine does in that window
+   * weighs on both alike. The paced load uses a fraction of a core per server, so the two do not
+   * starve each other (the peak runs, which saturate, stay in turn).
+   */
+  List<Paced> sideBySide(List<BenchServer> servers, Uclient.Load load) throws Exception {
+    // Only peer mode draws two channel numbers per session; elsewhere a refused ChannelBind is a finding.
+    return load.mode() == Uclient.Mode.UDP_PEER ? Uclient.rerunOnChannelClash(() -> sideBySideOnce(servers, load))
+        : sideBySideOnce(servers, load);
+  }
+
+  private List<Paced> sideBySideOnce(List<BenchServer> servers, Uclient.Load load) throws Exception {
+    double[] before = new double[servers.size()];
+    for (int i = 0; i < servers.size(); i++) {
+      before[i] = servers.get(i).proc().cpuSeconds();
+    }
+    List<RelayRttProbe> probes = new ArrayList<>();
+    List<RelayRttProbe.Sample[]> pings = new ArrayList<>();
+    List<Run> runs;
+    try {
+      for (BenchServer server : servers) {
+        probes.add(RelayRttProbe.start(server.turn(), setup));
+      }
+      runs = runAll(servers, java.util.Collections.nCopies(servers.size(), load));
+      for (RelayRttProbe probe : probes) {
+        pings.add(probe.stop());
+      }
+    } finally {
+      probes.forEach(RelayRttProbe::close);
+    }
+    List<Paced> paced = new ArrayList<>();
+    for (int i = 0; i < servers.size(); i++) {
+      Uclient.Result r = runs.get(i).result();
+      ProbeRtt rtt = ProbeRtt.of(pings.get(i), runs.get(i).watch().busySpans(r.steadyReceivedPerSecond() / 2));
+      paced.add(report(servers.get(i), load, servers.get(i).proc().cpuSeconds() - before[i], r, rtt));
+    }
+    return paced;
+  }
+
+  private static Paced report(BenchServer server, Uclient.Load load, double cpu, Uclient.Result r, ProbeRtt rtt) {
+    Paced p = new Paced(cpu, r, rtt);
+    System.out.printf("  %-11s %-40s sent %d recv %d lost %.2f%% cpu %.2f s (%.3f s/100k) steady %.0f msg/s%s%n",
+        server.name(), load.mode().label, r.sent(), r.received(), r.lossPercent(), cpu, p.cpuPer100k(),
+        r.steadyReceivedPerSecond(), rtt == ProbeRtt.NONE ? "" : String.format(" probe rtt p50 %.0f p99 %.0f µs"
+            + " (%d pings, %d lost)", rtt.p50Micros(), rtt.p99Micros(), rtt.answered(), rtt.lost()));
+    return p;
+  }
+
+  /** Runs {@code loads} as concurrent uclient processes against {@code server}; their results in order. */
+  List<Uclient.Result> concurrently(BenchServer server, List<Uclient.Load> loads) throws Exception {
+    return runAll(java.util.Collections.nCopies(loads.size(), server), loads).stream().map(Run::result).toList();
+  }
+
+  /**
+   * One uclient process per pair of {@code servers.get(i)} and {@code loads.get(i)}, all at once,
+   * their logs followed while they run; their runs in order.
+   */
+  private List<Run> runAll(List<BenchServer> servers, List<Uclient.Load> loads) throws Exception {
+    List<Process> running = new ArrayList<>();
+    List<Path> logs = new ArrayList<>();
+    List<UclientWatch> watches = new ArrayList<>();
+    try {
+      for (int i = 0; i < loads.size(); i++) {
+        Path log = work.resolve("uclient-" + servers.get(i).name() + "-" + loads.get(i).mode() + "-" + i + "-"
+            + System.nanoTime() + ".log");
+        logs.add(log);
+        watches.add(new UclientWatch(log));
+        running.add(Uclient.start(servers.get(i).turn(), setup, loads.get(i), peer, log));
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(UCLIENT_TIMEOUT_SECONDS);
+      for (Process p : running) {
+        // Waits for each in turn, reading every log at least every WATCH_POLL_MILLIS meanwhile.
+        while (!p.waitFor(WATCH_POLL_MILLIS, TimeUnit.MILLISECONDS) && System.nanoTime() < deadline) {
+          for (UclientWatch w : watches) {
+            w.poll();
+          }
+        }
+      }
+      List<Run> runs = new ArrayList<>();
+      for (int i = 0; i < running.size(); i++) {
+        if (running.get(i).isAlive()) {
+          throw new IOException("turnutils_uclient did not finish in " + UCLIENT_TIMEOUT_SECONDS + " s; see " + logs.get(i));
+        }
+        watches.get(i).poll();
+        runs.add(new Run(Uclient.await(running.get(i), logs.get(i), 1), watches.get(i)));
+      }
+      return runs;
+    } finally {
+      running.forEach(Process::destroyForcibly);
+    }
+  }
+
+  /**
+   * The relayed packets/s of the highest step of {@link TurnRelayBench#PEAK_PROCESSES} from {@code from} down
+   * within 1% loss (the steady per-second rate, summed over the processes).
+   */
+  TurnRelayBench.Peak peak(BenchServer server, int from) throws Exception {
+    return TurnRelayBench.topDown(from, processes -> {
+      List<Uclient.Result> results = concurrently(server, java.util.Collections.nCopies(processes, TurnRelayBench.PEAK_LOAD));
+      long sent = results.stream().mapToLong(Uclient.Result::sent).sum();
+      long lost = results.stream().mapToLong(Uclient.Result::lost).sum();
+      double rate = results.stream().mapToDouble(r -> r.steadyReceivedPerSecond() * 2).sum();
+      double loss = sent == 0 ? 100 : 100.0 * lost / sent;
+      System.out.printf("  %-11s peak step %d process(es): %.0f relayed packets/s, loss %.2f%%%n",
+          server.name(), processes, rate, loss);
+      return new TurnRelayBench.StepResult(rate, loss);
+    });
+  }
+}
