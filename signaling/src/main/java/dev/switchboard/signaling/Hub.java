@@ -228,12 +228,14 @@ final class Hub {
   /** Sends {@code message} (a copy each, as seq differs) to every member of a room but {@code exceptPeerId}. */
   void broadcast(String roomId, ObjectNode message, String exceptPeerId) {
     Room room = rooms.get(roomId);
-    if (room == null) {
-      return;
+    if (room != null) {
+      broadcast(room, message, exceptPeerId);
     }
-    for (Room.Member member : room.others(exceptPeerId)) {
-      send(member.session(), message.deepCopy());
-    }
+  }
+
+  /** As {@link #broadcast(String, ObjectNode, String)}, in the order {@link Room}'s monitor keeps. */
+  void broadcast(Room room, ObjectNode message, String exceptPeerId) {
+    room.tellOthers(exceptPeerId, member -> send(member.session(), message.deepCopy()));
   }
 
   /** How often {@link #tick} runs: a quarter of the heartbeat interval, within 50 ms to 1 s. */

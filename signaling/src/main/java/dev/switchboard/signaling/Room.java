@@ -6,14 +6,26 @@ import io.netty.channel.EventLoop;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * A room: its members in join order, its capacity, its password hash and its chat history. Every
  * change happens under the room's monitor, so two joiners racing for the last seat cannot both get
  * in. Thread-safe.
+ *
+ * <p>The monitor also orders what members are told about the room. A joiner holds a seat from
+ * {@link #add} but is announced only in {@link #announce}, which sends its {@code joined} (a snapshot
+ * of the room) and its {@code peer.joined} under the monitor; every event about the room goes out
+ * under it too ({@link #tellOthers}, {@link #remove}, {@link #remember}), to announced members only.
+ * So each member hears of a change either in its {@code joined} or after it, exactly once: never a
+ * {@code peer.left} for a peer its {@code joined} then lists (a ghost), nor a chat both in its
+ * history and as an event. Telling only queues frames ({@link Session#send} never writes inline), so
+ * no other lock is taken under this one but the sessions'.
  */
 final class Room {
 
@@ -33,6 +45,8 @@ final class Room {
   private final PasswordThrottle throttle;
   private final int historySize;
   private final Map<String, Member> members = new LinkedHashMap<>();
+  /** Members with a seat whose joined has not been sent: nobody else is told of them, nor they of anything. */
+  private final Set<String> unannounced = new HashSet<>(4);
   private final ArrayDeque<ObjectNode> history = new ArrayDeque<>();
   private boolean closed;
 
@@ -92,46 +106,77 @@ final class Room {
     return members.size();
   }
 
-  /** The members other than {@code peerId}, in join order. */
+  /** The announced members other than {@code peerId}, in join order. */
   synchronized List<Member> others(String peerId) {
     List<Member> others = new ArrayList<>(members.size());
     for (Member m : members.values()) {
-      if (!m.session().peerId.equals(peerId)) {
+      if (!m.session().peerId.equals(peerId) && !unannounced.contains(m.session().peerId)) {
         others.add(m);
       }
     }
     return others;
   }
 
+  /** The member {@code peerId}, announced or not: for its own requests. */
   synchronized Member member(String peerId) {
     return members.get(peerId);
   }
 
+  /** The member {@code peerId} once announced, else null: for what others address to it. */
+  synchronized Member announcedMember(String peerId) {
+    return unannounced.contains(peerId) ? null : members.get(peerId);
+  }
+
+  /** Gives {@code member} a seat, unannounced until {@link #announce}. */
   synchronized boolean add(Member member) {
     if (closed || members.size() >= capacity) {
       return false;
     }
     members.put(member.session().peerId, member);
+    unannounced.add(member.session().peerId);
     return true;
   }
 
-  /** Removes the member; closes the room when it becomes empty and returns true then. */
-  synchronized boolean remove(String peerId) {
+  /**
+   * Announces {@code peerId}: runs {@code tell} (its joined, then its peer.joined to the others) under
+   * the monitor, with the member counted as announced from the start, so that a {@code tell} that
+   * throws leaves a member as visible as one whose joined went out.
+   */
+  synchronized void announce(String peerId, Runnable tell) {
+    unannounced.remove(peerId);
+    tell.run();
+  }
+
+  /** Runs {@code tell} for each announced member but {@code exceptPeerId}, under the monitor. */
+  synchronized void tellOthers(String exceptPeerId, Consumer<Member> tell) {
+    for (Member m : others(exceptPeerId)) {
+      tell.accept(m);
+    }
+  }
+
+  /**
+   * Removes the member and tells the announced others with {@code tellOthers}, in one step; closes the
+   * room when it becomes empty and returns true then.
+   */
+  synchronized boolean remove(String peerId, Consumer<Member> tellOthers) {
     members.remove(peerId);
+    unannounced.remove(peerId);
+    tellOthers(peerId, tellOthers);
     if (members.isEmpty()) {
       closed = true;
     }
     return closed;
   }
 
-  synchronized void remember(ObjectNode chat) {
-    if (historySize == 0) {
-      return;
+  /** Keeps a chat for the history of later joiners and tells it to the announced others, in one step. */
+  synchronized void remember(ObjectNode chat, String fromPeerId, Consumer<Member> tellOthers) {
+    if (historySize > 0) {
+      history.addLast(chat.deepCopy());
+      while (history.size() > historySize) {
+        history.removeFirst();
+      }
     }
-    history.addLast(chat);
-    while (history.size() > historySize) {
-      history.removeFirst();
-    }
+    tellOthers(fromPeerId, tellOthers);
   }
 
   synchronized List<ObjectNode> history() {

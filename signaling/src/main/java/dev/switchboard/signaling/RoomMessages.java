@@ -56,13 +56,17 @@ final class RoomMessages {
       hub.loops.move(connection, room.home, () -> hub.disconnected(session, connection, "disconnect"));
     }
     Room.Member self = room.member(session.peerId); // this join's, or an earlier one's of the same room
-    hub.send(session, joined(session, join.id(), room, self == null ? member : self, room.others(session.peerId)));
-    if (fresh) {
-      ObjectNode joinedEvent = Json.message("peer.joined", null);
-      joinedEvent.put("room", join.room());
-      joinedEvent.set("peer", peer(member));
-      hub.broadcast(join.room(), joinedEvent, session.peerId);
-    }
+    // Under the room's monitor (Room#announce): no event about the room reaches this session before its
+    // joined, and none that its joined already shows reaches it after.
+    room.announce(session.peerId, () -> {
+      hub.send(session, joined(session, join.id(), room, self == null ? member : self, room.others(session.peerId)));
+      if (fresh) {
+        ObjectNode joinedEvent = Json.message("peer.joined", null);
+        joinedEvent.put("room", join.room());
+        joinedEvent.set("peer", peer(member));
+        hub.broadcast(room, joinedEvent, session.peerId);
+      }
+    });
   }
 
   private ObjectNode joined(Session session, String id, Room room, Room.Member member, List<Room.Member> others) {
@@ -132,14 +136,11 @@ final class RoomMessages {
     if (room == null || room.member(session.peerId) == null) {
       return;
     }
-    hub.rooms.leave(room, session.peerId);
     ObjectNode event = Json.message("peer.left", null);
     event.put("room", roomId);
     event.put("peerId", session.peerId);
     event.put("reason", reason);
-    for (Room.Member other : room.others(session.peerId)) {
-      hub.send(other.session(), event.deepCopy());
-    }
+    hub.rooms.leave(room, session.peerId, other -> hub.send(other.session(), event.deepCopy()));
   }
 
   void signal(Session session, ClientMessage.Signal signal) throws SignalingException {
@@ -167,8 +168,7 @@ final class RoomMessages {
         hub.send(target.session(), message.deepCopy());
       }
     } else {
-      room.remember(message.deepCopy());
-      hub.broadcast(room.id, message, session.peerId);
+      room.remember(message, session.peerId, other -> hub.send(other.session(), message.deepCopy()));
     }
     ObjectNode own = message.deepCopy();
     if (chat.id() != null) {
@@ -194,7 +194,7 @@ final class RoomMessages {
   }
 
   private static Room.Member target(Room room, String to) throws SignalingException {
-    Room.Member target = room.member(to);
+    Room.Member target = room.announcedMember(to); // one still joining is not there for the others yet
     if (target == null) {
       throw new SignalingException("peer_not_found", "no peer " + to + " in room " + room.id);
     }

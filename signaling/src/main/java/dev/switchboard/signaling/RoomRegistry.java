@@ -2,6 +2,7 @@ package dev.switchboard.signaling;
 
 import io.netty.channel.EventLoop;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -65,9 +66,12 @@ final class RoomRegistry {
     return rooms.get(id);
   }
 
-  /** Removes {@code peerId} from the room; the room goes away when it becomes empty. */
-  void leave(Room room, String peerId) {
-    if (room.remove(peerId)) {
+  /**
+   * Removes {@code peerId} from the room, telling the others with {@code tellOthers} in the same step
+   * ({@link Room#remove}); the room goes away when it becomes empty.
+   */
+  void leave(Room room, String peerId, Consumer<Room.Member> tellOthers) {
+    if (room.remove(peerId, tellOthers)) {
       rooms.remove(room.id, room);
     }
   }

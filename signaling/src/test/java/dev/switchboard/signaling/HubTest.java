@@ -301,6 +301,136 @@ class HubTest {
     assertThat(states).containsOnly(Map.entry(alice.peerId, "reconnecting"), Map.entry(carol.peerId, "connected"));
   }
 
+  /** Every event {@code channel} was sent, in order. */
+  private static List<JsonNode> events(EmbeddedChannel channel) throws Exception {
+    channel.runPendingTasks();
+    List<JsonNode> out = new ArrayList<>();
+    for (Object o; (o = channel.readOutbound()) != null; ) {
+      out.add(Json.MAPPER.readTree(((TextWebSocketFrame) o).text()));
+      ReferenceCountUtil.release(o);
+    }
+    return out;
+  }
+
+  /**
+   * Runs {@code during} on its own thread while alice's join of room r has taken its seat and not yet
+   * sent her joined (stopped at its ICE lookup); returns alice's events once both are done.
+   */
+  private List<JsonNode> eventsOfAJoinWith(Hub hub, Session alice, EmbeddedChannel aliceChannel,
+      Gate.ThrowingRunnable during) throws Exception {
+    events(aliceChannel); // her welcome
+    Gate.Worker joining = Gate.worker("join", () -> hub.onText(alice, utf8("{\"type\":\"join\",\"room\":\"r\"}")));
+    ice.closeFor(joining.thread);
+    joining.start();
+    ice.awaitReached();
+    Gate.Worker other = Gate.worker("other", during);
+    other.start();
+    Gate.awaitFinishedOrWaiting(other.thread); // finished: before her joined; waiting: for it
+    ice.open();
+    joining.join();
+    other.join();
+    return events(aliceChannel);
+  }
+
+  /** Each event's type; an error's as error:code. */
+  private static List<String> types(List<JsonNode> events) {
+    return events.stream().map(e -> e.path("type").asText().equals("error")
+        ? "error:" + e.path("code").asText() : e.path("type").asText()).toList();
+  }
+
+  /**
+   * Bob leaves while alice's join is between her seat and her joined: she sees bob in her joined and
+   * then leave, or not at all; never his peer.left first and then a joined that lists him (a peer
+   * that never leaves her room again).
+   */
+  @Test
+  void aPeerLeavingAsAnotherJoinsIsNeverLeftBehindInTheJoinersRoom() throws Exception {
+    Hub hub = hub();
+    Session bob = hub.connect(new EmbeddedChannel());
+    hub.onText(bob, utf8("{\"type\":\"join\",\"room\":\"r\"}"));
+    EmbeddedChannel aliceChannel = new EmbeddedChannel();
+    Session alice = hub.connect(aliceChannel);
+
+    List<JsonNode> seen = eventsOfAJoinWith(hub, alice, aliceChannel,
+        () -> hub.onText(bob, utf8("{\"type\":\"leave\",\"room\":\"r\"}")));
+
+    assertThat(types(seen)).containsExactly("joined", "peer.left");
+    assertThat(seen.get(0).path("peers").findValuesAsText("peerId")).containsExactly(bob.peerId);
+    assertThat(seen.get(1).path("peerId").asText()).isEqualTo(bob.peerId);
+  }
+
+  /** A chat sent as alice joins reaches her once: in her joined's history or as an event after it. */
+  @Test
+  void aChatSentAsAPeerJoinsReachesItOnce() throws Exception {
+    Hub hub = hub();
+    Session bob = hub.connect(new EmbeddedChannel());
+    hub.onText(bob, utf8("{\"type\":\"join\",\"room\":\"r\"}"));
+    EmbeddedChannel aliceChannel = new EmbeddedChannel();
+    Session alice = hub.connect(aliceChannel);
+
+    List<JsonNode> seen = eventsOfAJoinWith(hub, alice, aliceChannel,
+        () -> hub.onText(bob, utf8("{\"type\":\"chat\",\"room\":\"r\",\"text\":\"hi\"}")));
+
+    assertThat(types(seen).get(0)).as(seen.toString()).isEqualTo("joined");
+    long inHistory = seen.get(0).path("history").findValuesAsText("text").stream().filter("hi"::equals).count();
+    long asEvents = seen.stream().filter(e -> e.path("type").asText().equals("chat")).count();
+    assertThat(inHistory + asEvents).isOne();
+  }
+
+  /** Bob's connection drops as alice joins: she hears of it after her joined, never before. */
+  @Test
+  void aPeerReconnectingAsAnotherJoinsIsToldAfterTheJoinersJoined() throws Exception {
+    Hub hub = hub();
+    EmbeddedChannel bobChannel = new EmbeddedChannel();
+    Session bob = hub.connect(bobChannel);
+    hub.onText(bob, utf8("{\"type\":\"join\",\"room\":\"r\"}"));
+    EmbeddedChannel aliceChannel = new EmbeddedChannel();
+    Session alice = hub.connect(aliceChannel);
+
+    List<JsonNode> seen = eventsOfAJoinWith(hub, alice, aliceChannel,
+        () -> hub.disconnected(bob, bobChannel, "disconnect"));
+
+    assertThat(types(seen).get(0)).isEqualTo("joined");
+    assertThat(seen.get(0).path("peers").findValuesAsText("peerId")).containsExactly(bob.peerId);
+  }
+
+  /**
+   * A peer still joining is not there for the others yet: a signal to it (from one that knows its id
+   * from another room) is refused as peer_not_found before its seat is announced, and delivered
+   * after its joined from then on, never before.
+   */
+  @Test
+  void aSignalToAPeerStillJoiningNeverArrivesBeforeItsJoined() throws Exception {
+    Hub hub = hub();
+    EmbeddedChannel bobChannel = new EmbeddedChannel();
+    Session bob = hub.connect(bobChannel);
+    hub.onText(bob, utf8("{\"type\":\"join\",\"room\":\"r\"}"));
+    events(bobChannel);
+    EmbeddedChannel aliceChannel = new EmbeddedChannel();
+    Session alice = hub.connect(aliceChannel);
+
+    List<JsonNode> seen = eventsOfAJoinWith(hub, alice, aliceChannel, () -> hub.onText(bob,
+        utf8("{\"type\":\"signal\",\"room\":\"r\",\"to\":\"" + alice.peerId + "\",\"kind\":\"offer\",\"payload\":{}}")));
+
+    assertThat(types(seen)).isIn(List.of("joined"), List.of("joined", "signal"));
+    assertThat(types(events(bobChannel))).containsAnyOf("peer.joined", "error:peer_not_found");
+  }
+
+  /** Between its seat and its announcement a joiner is invisible: others' signals to it are refused. */
+  @Test
+  void aSeatNotYetAnnouncedIsNotAPeerForTheOthers() throws Exception {
+    Room room = new Room("r", 4, null, 0, null);
+    Session alice = hub().connect(new EmbeddedChannel());
+    assertThat(room.add(new Room.Member(alice, "alice", null))).isTrue();
+
+    assertThat(room.member(alice.peerId)).as("for its own requests").isNotNull();
+    assertThat(room.announcedMember(alice.peerId)).isNull();
+    assertThat(room.others("someone else")).isEmpty();
+    room.announce(alice.peerId, () -> { });
+    assertThat(room.announcedMember(alice.peerId)).isNotNull();
+    assertThat(room.others("someone else")).extracting(m -> m.session().peerId).containsExactly(alice.peerId);
+  }
+
   /** A connection whose client never reads: no write to it ever completes. */
   private static EmbeddedChannel neverReads() {
     return new EmbeddedChannel(new ChannelOutboundHandlerAdapter() {
