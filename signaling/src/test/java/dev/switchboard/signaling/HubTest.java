@@ -332,6 +332,13 @@ class HubTest {
     return events(aliceChannel);
   }
 
+  /** A session on {@code channel} that joined room r. */
+  private Session inRoomR(Hub hub, EmbeddedChannel channel) throws Exception {
+    Session session = hub.connect(channel);
+    hub.onText(session, utf8("{\"type\":\"join\",\"room\":\"r\"}"));
+    return session;
+  }
+
   /** Each event's type; an error's as error:code. */
   private static List<String> types(List<JsonNode> events) {
     return events.stream().map(e -> e.path("type").asText().equals("error")
@@ -346,8 +353,7 @@ class HubTest {
   @Test
   void aPeerLeavingAsAnotherJoinsIsNeverLeftBehindInTheJoinersRoom() throws Exception {
     Hub hub = hub();
-    Session bob = hub.connect(new EmbeddedChannel());
-    hub.onText(bob, utf8("{\"type\":\"join\",\"room\":\"r\"}"));
+    Session bob = inRoomR(hub, new EmbeddedChannel());
     EmbeddedChannel aliceChannel = new EmbeddedChannel();
     Session alice = hub.connect(aliceChannel);
 
@@ -363,8 +369,7 @@ class HubTest {
   @Test
   void aChatSentAsAPeerJoinsReachesItOnce() throws Exception {
     Hub hub = hub();
-    Session bob = hub.connect(new EmbeddedChannel());
-    hub.onText(bob, utf8("{\"type\":\"join\",\"room\":\"r\"}"));
+    Session bob = inRoomR(hub, new EmbeddedChannel());
     EmbeddedChannel aliceChannel = new EmbeddedChannel();
     Session alice = hub.connect(aliceChannel);
 
@@ -382,8 +387,7 @@ class HubTest {
   void aPeerReconnectingAsAnotherJoinsIsToldAfterTheJoinersJoined() throws Exception {
     Hub hub = hub();
     EmbeddedChannel bobChannel = new EmbeddedChannel();
-    Session bob = hub.connect(bobChannel);
-    hub.onText(bob, utf8("{\"type\":\"join\",\"room\":\"r\"}"));
+    Session bob = inRoomR(hub, bobChannel);
     EmbeddedChannel aliceChannel = new EmbeddedChannel();
     Session alice = hub.connect(aliceChannel);
 
@@ -403,8 +407,7 @@ class HubTest {
   void aSignalToAPeerStillJoiningNeverArrivesBeforeItsJoined() throws Exception {
     Hub hub = hub();
     EmbeddedChannel bobChannel = new EmbeddedChannel();
-    Session bob = hub.connect(bobChannel);
-    hub.onText(bob, utf8("{\"type\":\"join\",\"room\":\"r\"}"));
+    Session bob = inRoomR(hub, bobChannel);
     events(bobChannel);
     EmbeddedChannel aliceChannel = new EmbeddedChannel();
     Session alice = hub.connect(aliceChannel);
