@@ -13,6 +13,9 @@ import java.util.Arrays;
  */
 final class StunMessageBuilder {
 
+  /** Room for most responses without growing. */
+  private static final int DEFAULT_CAPACITY = 128;
+
   private final byte[] transactionId;
   private byte[] buf;
   private int len;
@@ -26,8 +29,17 @@ final class StunMessageBuilder {
    * the first four bytes of its request's 16-byte transaction id. Such a message has no XOR-*-ADDRESS.
    */
   StunMessageBuilder(int type, int cookie, byte[] transactionId) {
+    this(type, cookie, transactionId, DEFAULT_CAPACITY);
+  }
+
+  /**
+   * With room for {@code capacity} bytes at first. When the message comes out exactly that long,
+   * {@link #build} returns the builder's own array instead of a trimmed copy: a Binding response
+   * then costs one array, not a 128-byte one and its copy.
+   */
+  StunMessageBuilder(int type, int cookie, byte[] transactionId, int capacity) {
     this.transactionId = transactionId;
-    this.buf = new byte[128];
+    this.buf = new byte[Math.max(capacity, Stun.HEADER_LENGTH)];
     putShort(0, type);
     // bytes 2-3 (length) are set by build()
     putInt(4, cookie);
@@ -37,7 +49,18 @@ final class StunMessageBuilder {
 
   /** A response of class {@code cls} to {@code request}. */
   static StunMessageBuilder responseTo(StunMessage request, int cls) {
-    return new StunMessageBuilder(Stun.type(request.method(), cls), request.transactionId());
+    return responseTo(request, cls, DEFAULT_CAPACITY);
+  }
+
+  /** As {@link #responseTo(StunMessage, int)}, expecting a message of {@code capacity} bytes. */
+  static StunMessageBuilder responseTo(StunMessage request, int cls, int capacity) {
+    return new StunMessageBuilder(Stun.type(request.method(), cls), Stun.MAGIC_COOKIE, request.transactionId(),
+        capacity);
+  }
+
+  /** The length of an attribute with a value of {@code valueLength} bytes, with its header and padding. */
+  static int attributeLength(int valueLength) {
+    return 4 + ((valueLength + 3) & ~3);
   }
 
   StunMessageBuilder add(int attrType, byte[] value) {
@@ -57,7 +80,8 @@ final class StunMessageBuilder {
 
   StunMessageBuilder addXorAddress(int attrType, InetSocketAddress address) {
     byte[] addr = address.getAddress().getAddress();
-    StunCodec.writeXorAddress(buf, attribute(attrType, 4 + addr.length), addr, address.getPort(), transactionId);
+    int pos = attribute(attrType, 4 + addr.length); // first: it may replace buf
+    StunCodec.writeXorAddress(buf, pos, addr, address.getPort(), transactionId);
     return this;
   }
 
@@ -102,7 +126,7 @@ final class StunMessageBuilder {
       addInt(Stun.FINGERPRINT, StunCodec.fingerprint(buf, fp));
     }
     putShort(2, len - Stun.HEADER_LENGTH);
-    return Arrays.copyOf(buf, len);
+    return len == buf.length ? buf : Arrays.copyOf(buf, len);
   }
 
   /** Appends an attribute header and zeroed, padded room for {@code valueLength} bytes; returns where the value goes. */
