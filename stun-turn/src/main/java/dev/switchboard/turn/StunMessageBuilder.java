@@ -15,8 +15,9 @@ final class StunMessageBuilder {
 
   /** Room for most responses without growing. */
   private static final int DEFAULT_CAPACITY = 128;
+  /** Where the transaction id goes in the header. */
+  private static final int TID = 8;
 
-  private final byte[] transactionId;
   private byte[] buf;
   private int len;
 
@@ -38,12 +39,16 @@ final class StunMessageBuilder {
    * then costs one array, not a 128-byte one and its copy.
    */
   StunMessageBuilder(int type, int cookie, byte[] transactionId, int capacity) {
-    this.transactionId = transactionId;
+    this(type, cookie, transactionId, 0, capacity);
+  }
+
+  /** With the transaction id at {@code tid[tidOffset]}: a request's raw bytes, not a copy of its id. */
+  StunMessageBuilder(int type, int cookie, byte[] tid, int tidOffset, int capacity) {
     this.buf = new byte[Math.max(capacity, Stun.HEADER_LENGTH)];
     putShort(0, type);
     // bytes 2-3 (length) are set by build()
     putInt(4, cookie);
-    System.arraycopy(transactionId, 0, buf, 8, 12);
+    System.arraycopy(tid, tidOffset, buf, TID, 12);
     len = Stun.HEADER_LENGTH;
   }
 
@@ -54,8 +59,8 @@ final class StunMessageBuilder {
 
   /** As {@link #responseTo(StunMessage, int)}, expecting a message of {@code capacity} bytes. */
   static StunMessageBuilder responseTo(StunMessage request, int cls, int capacity) {
-    return new StunMessageBuilder(Stun.type(request.method(), cls), Stun.MAGIC_COOKIE, request.transactionId(),
-        capacity);
+    return new StunMessageBuilder(Stun.type(request.method(), cls), Stun.MAGIC_COOKIE, request.raw(),
+        StunMessage.TRANSACTION_ID_OFFSET, capacity);
   }
 
   /** The length of an attribute with a value of {@code valueLength} bytes, with its header and padding. */
@@ -81,7 +86,8 @@ final class StunMessageBuilder {
   StunMessageBuilder addXorAddress(int attrType, InetSocketAddress address) {
     byte[] addr = address.getAddress().getAddress();
     int pos = attribute(attrType, 4 + addr.length); // first: it may replace buf
-    StunCodec.writeXorAddress(buf, pos, addr, address.getPort(), transactionId);
+    // The mask's transaction id is the one in our own header (bytes 8-19), before pos: no overlap.
+    StunCodec.writeXorAddress(buf, pos, addr, address.getPort(), buf, TID);
     return this;
   }
 

@@ -76,7 +76,7 @@ record TurnRequest(ClientLink link, StunMessage message, Auth auth, long now, Tu
   List<InetSocketAddress> peers() throws StunException {
     List<InetSocketAddress> out = new ArrayList<>(2);
     for (StunAttribute a : message.all(Stun.XOR_PEER_ADDRESS)) {
-      InetSocketAddress peer = StunCodec.xorAddress(a.value(), message.transactionId());
+      InetSocketAddress peer = StunCodec.xorAddress(a.value(), message.raw(), StunMessage.TRANSACTION_ID_OFFSET);
       if (peer == null) {
         throw new StunException(400, "malformed XOR-PEER-ADDRESS");
       }

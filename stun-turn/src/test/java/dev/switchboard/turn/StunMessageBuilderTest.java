@@ -40,4 +40,19 @@ class StunMessageBuilderTest {
     assertThat(built).hasSize(length);
     assertThat(StunCodec.decode(built)).isNotNull();
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"192.0.2.7", "2001:db8::7"})
+  void aResponseTakesTheTransactionIdFromTheRequestsBytes(String ip) throws Exception {
+    StunMessage request = StunCodec.decode(new StunMessageBuilder(Stun.type(Stun.BINDING, Stun.REQUEST), TID)
+        .build(null, true));
+    InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(ip), 5004);
+    byte[] response = StunMessageBuilder.responseTo(request, Stun.SUCCESS)
+        .addXorAddress(Stun.XOR_MAPPED_ADDRESS, address).build(null, true);
+    StunMessage m = StunCodec.decode(response);
+    assertThat(m.transactionId()).isEqualTo(TID);
+    assertThat(StunCodec.xorAddress(m.attribute(Stun.XOR_MAPPED_ADDRESS).value(), TID)).isEqualTo(address);
+    assertThat(StunCodec.xorAddress(m.attribute(Stun.XOR_MAPPED_ADDRESS).value(), response,
+        StunMessage.TRANSACTION_ID_OFFSET)).isEqualTo(address);
+  }
 }
