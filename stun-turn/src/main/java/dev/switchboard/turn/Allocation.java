@@ -283,8 +283,8 @@ final class Allocation {
       // packets than a composite buffer, and the peer's read buffer is released right away.
       int padded = client.stream() ? (len + 3) & ~3 : len;
       out = client.alloc().directBuffer(4 + padded);
-      out.writeShort(b.number).writeShort(len).writeBytes(content, content.readerIndex(), len);
-      out.writeZero(padded - len);
+      out.writeShort(b.number).writeShort(len);
+      ByteBufCopy.append(out, content, content.readerIndex(), len).writeZero(padded - len);
     } else {
       out = DataIndications.encode(client.alloc(), peer, content, len);
     }

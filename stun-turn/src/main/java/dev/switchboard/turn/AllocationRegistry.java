@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Every live allocation, indexed by relay port, with the per-user and total quotas. The only state
@@ -14,15 +15,31 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class AllocationRegistry {
 
-  private final Map<Integer, Allocation> byPort = new ConcurrentHashMap<>();
+  /**
+   * Slot {@code port - minPort}: the allocation on that relay port. An array, not a map keyed by
+   * Integer: {@link #relayAt} runs for every packet a client sends, and a map lookup would box the
+   * port each time. Relay ports come from the configured range only, so the array covers it.
+   */
+  private final AtomicReferenceArray<Allocation> byPort;
+  private final int minPort;
+  private final AtomicInteger live = new AtomicInteger();
   private final Map<String, Integer> perUser = new ConcurrentHashMap<>();
   private final AtomicInteger total = new AtomicInteger();
   private final TurnConfig.Quotas quotas;
   private final RelayAddresses addresses;
 
-  AllocationRegistry(TurnConfig.Quotas quotas, RelayAddresses addresses) {
+  AllocationRegistry(TurnConfig.Quotas quotas, RelayAddresses addresses, int minPort, int maxPort) {
+    if (minPort > maxPort) {
+      throw new IllegalArgumentException("relay ports " + minPort + "-" + maxPort);
+    }
     this.quotas = quotas;
     this.addresses = addresses;
+    this.minPort = minPort;
+    this.byPort = new AtomicReferenceArray<>(maxPort - minPort + 1);
+  }
+
+  AllocationRegistry(TurnConfig.Quotas quotas, RelayAddresses addresses, TurnConfig.Relay relay) {
+    this(quotas, addresses, relay.minPort(), relay.maxPort());
   }
 
   /**
@@ -54,20 +71,41 @@ final class AllocationRegistry {
     perUser.computeIfPresent(user, (u, count) -> count <= 1 ? null : count - 1);
   }
 
+  /** Registers {@code allocation} on its port (replacing whatever was there, as a map's put would). */
   void add(Allocation allocation) {
-    byPort.put(allocation.port(), allocation);
+    int slot = slot(allocation.port());
+    if (slot < 0) {
+      throw new IllegalArgumentException("relay port " + allocation.port() + " outside the range");
+    }
+    if (byPort.getAndSet(slot, allocation) == null) {
+      live.incrementAndGet();
+    }
   }
 
+  /** Unregisters {@code allocation} and gives back its quota, when it is still the one on its port. */
   void remove(Allocation allocation) {
-    if (byPort.remove(allocation.port(), allocation)) {
+    int slot = slot(allocation.port());
+    if (slot >= 0 && byPort.compareAndSet(slot, allocation, null)) {
+      live.decrementAndGet();
       releaseQuota(allocation.username());
     }
+  }
+
+  /** The index of {@code port} in {@link #byPort}, or -1 outside the relay range. */
+  private int slot(int port) {
+    int slot = port - minPort;
+    return slot >= 0 && slot < byPort.length() ? slot : -1;
+  }
+
+  private Allocation at(int port) {
+    int slot = slot(port);
+    return slot < 0 ? null : byPort.get(slot);
   }
 
   /** True when {@code peer} is one of this server's live relay addresses (relay to relay is always allowed). */
   boolean isOwnRelay(InetSocketAddress peer) {
     InetAddress ip = peer.getAddress();
-    return addresses.isAdvertised(ip) && byPort.containsKey(peer.getPort());
+    return addresses.isAdvertised(ip) && at(peer.getPort()) != null;
   }
 
   /** The live allocation whose relayed transport address is {@code peer}, or null. */
@@ -75,16 +113,24 @@ final class AllocationRegistry {
     if (!addresses.isAdvertised(peer.getAddress())) {
       return null;
     }
-    Allocation a = byPort.get(peer.getPort());
+    Allocation a = at(peer.getPort());
     return a != null && a.relayAddress().equals(peer) ? a : null;
   }
 
   /** Live allocations (quota slots held by port reservations are not allocations). */
   int count() {
-    return byPort.size();
+    return live.get();
   }
 
+  /** The live allocations; a walk over the whole port range, for the sweeper, not for the relay path. */
   List<Allocation> snapshot() {
-    return new ArrayList<>(byPort.values());
+    List<Allocation> all = new ArrayList<>(Math.max(live.get(), 0));
+    for (int i = 0; i < byPort.length(); i++) {
+      Allocation a = byPort.get(i);
+      if (a != null) {
+        all.add(a);
+      }
+    }
+    return all;
   }
 }

@@ -19,14 +19,20 @@ final class DataIndications {
     byte[] ip = peer.getAddress().getAddress();
     int padded = (len + 3) & ~3;
     int body = 4 + 4 + ip.length + 4 + padded;
-    byte[] tid = new byte[12];
-    ThreadLocalRandom.current().nextBytes(tid);
-    byte[] peerValue = new byte[4 + ip.length];
-    StunCodec.writeXorAddress(peerValue, 0, ip, peer.getPort(), tid);
     ByteBuf out = alloc.directBuffer(Stun.HEADER_LENGTH + body);
-    out.writeShort(Stun.type(Stun.DATA, Stun.INDICATION)).writeShort(body).writeInt(Stun.MAGIC_COOKIE).writeBytes(tid);
-    out.writeShort(Stun.XOR_PEER_ADDRESS).writeShort(peerValue.length).writeBytes(peerValue);
-    out.writeShort(Stun.DATA_ATTR).writeShort(len).writeBytes(payload, payload.readerIndex(), len).writeZero(padded - len);
-    return out;
+    // The random transaction id goes straight into the buffer, and XOR-PEER-ADDRESS is XOR'ed there
+    // (RFC 8489 §14.2) from it: no id or attribute arrays per packet.
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    out.writeShort(Stun.type(Stun.DATA, Stun.INDICATION)).writeShort(body).writeInt(Stun.MAGIC_COOKIE)
+        .writeLong(random.nextLong()).writeInt(random.nextInt());
+    out.writeShort(Stun.XOR_PEER_ADDRESS).writeShort(4 + ip.length)
+        .writeByte(0).writeByte(ip.length == 4 ? Stun.FAMILY_IPV4 : Stun.FAMILY_IPV6)
+        .writeShort(peer.getPort() ^ (Stun.MAGIC_COOKIE >>> 16));
+    for (int i = 0; i < ip.length; i++) {
+      // Bytes 4-19 of the message are the cookie and the transaction id: the mask, in order.
+      out.writeByte(ip[i] ^ out.getByte(4 + i));
+    }
+    out.writeShort(Stun.DATA_ATTR).writeShort(len);
+    return ByteBufCopy.append(out, payload, payload.readerIndex(), len).writeZero(padded - len);
   }
 }

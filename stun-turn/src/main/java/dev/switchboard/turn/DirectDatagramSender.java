@@ -59,7 +59,9 @@ final class DirectDatagramSender {
   /** Data that is not in native memory (a heap buffer in a test, say): sendto needs an address. */
   private static ByteBuf copyToDirect(ByteBuf datagram) {
     try {
-      return ByteBufAllocator.DEFAULT.directBuffer(datagram.readableBytes()).writeBytes(datagram);
+      int length = datagram.readableBytes();
+      ByteBuf direct = ByteBufAllocator.DEFAULT.directBuffer(length);
+      return ByteBufCopy.append(direct, datagram, datagram.readerIndex(), length);
     } finally {
       datagram.release();
     }

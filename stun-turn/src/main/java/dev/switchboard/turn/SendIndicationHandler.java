@@ -26,7 +26,7 @@ final class SendIndicationHandler {
     if (peerAttr == null || data == null) {
       return;
     }
-    InetSocketAddress peer = StunCodec.xorAddress(peerAttr.value(), message.transactionId());
+    InetSocketAddress peer = StunCodec.xorAddress(peerAttr.value(), message.raw(), StunMessage.TRANSACTION_ID_OFFSET);
     if (peer == null || (peer.getAddress() instanceof Inet6Address) != allocation.ipv6()) {
       return;
     }

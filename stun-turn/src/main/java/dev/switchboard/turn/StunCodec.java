@@ -48,8 +48,6 @@ final class StunCodec {
     if ((length & 3) != 0 || Stun.HEADER_LENGTH + length != raw.length || b.getInt(4) != Stun.MAGIC_COOKIE) {
       return null;
     }
-    byte[] tid = new byte[12];
-    System.arraycopy(raw, 8, tid, 0, 12);
     List<StunAttribute> attrs = null; // most Binding requests carry none: allocated on the first one
     int integrityOffset = -1;
     int pos = Stun.HEADER_LENGTH;
@@ -87,7 +85,7 @@ final class StunCodec {
       // RFC 8489 §14.5: attributes after MESSAGE-INTEGRITY (other than FINGERPRINT) are ignored.
       pos += 4 + padded;
     }
-    return new StunMessage(type, tid, attrs == null ? List.of() : Collections.unmodifiableList(attrs), raw,
+    return new StunMessage(type, attrs == null ? List.of() : Collections.unmodifiableList(attrs), raw,
         integrityOffset);
   }
 
@@ -143,6 +141,11 @@ final class StunCodec {
 
   /** Decodes an XOR-*-ADDRESS value (RFC 8489 §14.2), or returns null when malformed. */
   static InetSocketAddress xorAddress(byte[] value, byte[] transactionId) {
+    return xorAddress(value, transactionId, 0);
+  }
+
+  /** As {@link #xorAddress(byte[], byte[])} with the transaction id at {@code tid[tidOffset]} (a raw message's, say). */
+  static InetSocketAddress xorAddress(byte[] value, byte[] tid, int tidOffset) {
     if (value.length < 4) {
       return null;
     }
@@ -154,7 +157,7 @@ final class StunCodec {
     }
     byte[] addr = new byte[addrLen];
     for (int i = 0; i < addrLen; i++) {
-      addr[i] = (byte) (value[4 + i] ^ maskByte(i, transactionId));
+      addr[i] = (byte) (value[4 + i] ^ maskByte(i, tid, tidOffset));
     }
     try {
       return new InetSocketAddress(InetAddress.getByAddress(addr), port);
@@ -173,18 +176,23 @@ final class StunCodec {
 
   /** Writes the XOR-*-ADDRESS value of {@code addr}:{@code port} at {@code out[pos]} (4 + addr.length bytes). */
   static void writeXorAddress(byte[] out, int pos, byte[] addr, int port, byte[] transactionId) {
+    writeXorAddress(out, pos, addr, port, transactionId, 0);
+  }
+
+  /** As {@link #writeXorAddress(byte[], int, byte[], int, byte[])} with the transaction id at {@code tid[tidOffset]}. */
+  static void writeXorAddress(byte[] out, int pos, byte[] addr, int port, byte[] tid, int tidOffset) {
     out[pos] = 0;
     out[pos + 1] = (byte) (addr.length == 4 ? Stun.FAMILY_IPV4 : Stun.FAMILY_IPV6);
     int xport = port ^ (Stun.MAGIC_COOKIE >>> 16);
     out[pos + 2] = (byte) (xport >> 8);
     out[pos + 3] = (byte) xport;
     for (int i = 0; i < addr.length; i++) {
-      out[pos + 4 + i] = (byte) (addr[i] ^ maskByte(i, transactionId));
+      out[pos + 4 + i] = (byte) (addr[i] ^ maskByte(i, tid, tidOffset));
     }
   }
 
   /** Byte {@code i} of the XOR mask: the magic cookie followed by the transaction id (RFC 8489 §14.2). */
-  private static int maskByte(int i, byte[] transactionId) {
-    return i < 4 ? Stun.MAGIC_COOKIE >>> (24 - 8 * i) : transactionId[i - 4];
+  private static int maskByte(int i, byte[] tid, int tidOffset) {
+    return i < 4 ? Stun.MAGIC_COOKIE >>> (24 - 8 * i) : tid[tidOffset + i - 4];
   }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.turn;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -11,13 +12,23 @@ import java.util.List;
  * as read-only).
  *
  * @param type             the 14-bit message type (method and class)
- * @param transactionId    the 12-byte transaction id
  * @param attributes       attributes in wire order, up to and including MESSAGE-INTEGRITY
  * @param raw              the whole message as received
  * @param integrityOffset  offset of the MESSAGE-INTEGRITY attribute header in {@code raw}, or -1
  */
-record StunMessage(int type, byte[] transactionId, List<StunAttribute> attributes, byte[] raw,
+record StunMessage(int type, List<StunAttribute> attributes, byte[] raw,
                    int integrityOffset) {
+
+  /** Where the 12-byte transaction id is in {@link #raw()}. */
+  static final int TRANSACTION_ID_OFFSET = 8;
+
+  /**
+   * A copy of the transaction id. The request path reads it in place, from {@link #raw()} at
+   * {@link #TRANSACTION_ID_OFFSET}: a copy per request was one more array per Binding.
+   */
+  byte[] transactionId() {
+    return Arrays.copyOfRange(raw, TRANSACTION_ID_OFFSET, TRANSACTION_ID_OFFSET + 12);
+  }
 
   int method() {
     return Stun.method(type);

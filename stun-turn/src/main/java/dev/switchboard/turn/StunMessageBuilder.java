@@ -13,7 +13,11 @@ import java.util.Arrays;
  */
 final class StunMessageBuilder {
 
-  private final byte[] transactionId;
+  /** Room for most responses without growing. */
+  private static final int DEFAULT_CAPACITY = 128;
+  /** Where the transaction id goes in the header. */
+  private static final int TID = 8;
+
   private byte[] buf;
   private int len;
 
@@ -26,18 +30,42 @@ final class StunMessageBuilder {
    * the first four bytes of its request's 16-byte transaction id. Such a message has no XOR-*-ADDRESS.
    */
   StunMessageBuilder(int type, int cookie, byte[] transactionId) {
-    this.transactionId = transactionId;
-    this.buf = new byte[128];
+    this(type, cookie, transactionId, DEFAULT_CAPACITY);
+  }
+
+  /**
+   * With room for {@code capacity} bytes at first. When the message comes out exactly that long,
+   * {@link #build} returns the builder's own array instead of a trimmed copy: a Binding response
+   * then costs one array, not a 128-byte one and its copy.
+   */
+  StunMessageBuilder(int type, int cookie, byte[] transactionId, int capacity) {
+    this(type, cookie, transactionId, 0, capacity);
+  }
+
+  /** With the transaction id at {@code tid[tidOffset]}: a request's raw bytes, not a copy of its id. */
+  StunMessageBuilder(int type, int cookie, byte[] tid, int tidOffset, int capacity) {
+    this.buf = new byte[Math.max(capacity, Stun.HEADER_LENGTH)];
     putShort(0, type);
     // bytes 2-3 (length) are set by build()
     putInt(4, cookie);
-    System.arraycopy(transactionId, 0, buf, 8, 12);
+    System.arraycopy(tid, tidOffset, buf, TID, 12);
     len = Stun.HEADER_LENGTH;
   }
 
   /** A response of class {@code cls} to {@code request}. */
   static StunMessageBuilder responseTo(StunMessage request, int cls) {
-    return new StunMessageBuilder(Stun.type(request.method(), cls), request.transactionId());
+    return responseTo(request, cls, DEFAULT_CAPACITY);
+  }
+
+  /** As {@link #responseTo(StunMessage, int)}, expecting a message of {@code capacity} bytes. */
+  static StunMessageBuilder responseTo(StunMessage request, int cls, int capacity) {
+    return new StunMessageBuilder(Stun.type(request.method(), cls), Stun.MAGIC_COOKIE, request.raw(),
+        StunMessage.TRANSACTION_ID_OFFSET, capacity);
+  }
+
+  /** The length of an attribute with a value of {@code valueLength} bytes, with its header and padding. */
+  static int attributeLength(int valueLength) {
+    return 4 + ((valueLength + 3) & ~3);
   }
 
   StunMessageBuilder add(int attrType, byte[] value) {
@@ -57,7 +85,9 @@ final class StunMessageBuilder {
 
   StunMessageBuilder addXorAddress(int attrType, InetSocketAddress address) {
     byte[] addr = address.getAddress().getAddress();
-    StunCodec.writeXorAddress(buf, attribute(attrType, 4 + addr.length), addr, address.getPort(), transactionId);
+    int pos = attribute(attrType, 4 + addr.length); // first: it may replace buf
+    // The mask's transaction id is the one in our own header (bytes 8-19), before pos: no overlap.
+    StunCodec.writeXorAddress(buf, pos, addr, address.getPort(), buf, TID);
     return this;
   }
 
@@ -102,7 +132,7 @@ final class StunMessageBuilder {
       addInt(Stun.FINGERPRINT, StunCodec.fingerprint(buf, fp));
     }
     putShort(2, len - Stun.HEADER_LENGTH);
-    return Arrays.copyOf(buf, len);
+    return len == buf.length ? buf : Arrays.copyOf(buf, len);
   }
 
   /** Appends an attribute header and zeroed, padded room for {@code valueLength} bytes; returns where the value goes. */

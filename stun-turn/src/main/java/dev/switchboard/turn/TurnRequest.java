@@ -19,7 +19,24 @@ record TurnRequest(ClientLink link, StunMessage message, Auth auth, long now, Tu
 
   /** A success response builder carrying SOFTWARE when configured. */
   StunMessageBuilder success() {
-    StunMessageBuilder b = StunMessageBuilder.responseTo(message, Stun.SUCCESS);
+    return success(StunMessageBuilder.responseTo(message, Stun.SUCCESS));
+  }
+
+  /**
+   * As {@link #success()}, sized for a response whose own attributes take {@code attributes} bytes
+   * (headers and padding included) before {@link #sign}: then the built message is the builder's array.
+   */
+  StunMessageBuilder success(int attributes) {
+    String software = ctx.config().software();
+    int length = Stun.HEADER_LENGTH + attributes
+        // SOFTWARE counted in chars: exact for ASCII; longer UTF-8 grows and trims the array as before.
+        + (software.isEmpty() ? 0 : StunMessageBuilder.attributeLength(software.length()))
+        + (auth == null ? 0 : StunMessageBuilder.attributeLength(20)) // MESSAGE-INTEGRITY
+        + StunMessageBuilder.attributeLength(4); // FINGERPRINT
+    return success(StunMessageBuilder.responseTo(message, Stun.SUCCESS, length));
+  }
+
+  private StunMessageBuilder success(StunMessageBuilder b) {
     if (!ctx.config().software().isEmpty()) {
       b.addText(Stun.SOFTWARE, ctx.config().software());
     }
@@ -59,7 +76,7 @@ record TurnRequest(ClientLink link, StunMessage message, Auth auth, long now, Tu
   List<InetSocketAddress> peers() throws StunException {
     List<InetSocketAddress> out = new ArrayList<>(2);
     for (StunAttribute a : message.all(Stun.XOR_PEER_ADDRESS)) {
-      InetSocketAddress peer = StunCodec.xorAddress(a.value(), message.transactionId());
+      InetSocketAddress peer = StunCodec.xorAddress(a.value(), message.raw(), StunMessage.TRANSACTION_ID_OFFSET);
       if (peer == null) {
         throw new StunException(400, "malformed XOR-PEER-ADDRESS");
       }

@@ -87,7 +87,7 @@ public final class TurnServer implements AutoCloseable {
     }
     RelayAddresses addresses = RelayAddresses.of(config.relay());
     RelayPortPool ports = new RelayPortPool(config.relay().minPort(), config.relay().maxPort());
-    AllocationRegistry registry = new AllocationRegistry(config.quotas(), addresses);
+    AllocationRegistry registry = new AllocationRegistry(config.quotas(), addresses, config.relay());
     byte[] nonceKey = new byte[32];
     new SecureRandom().nextBytes(nonceKey);
     TurnMetrics metrics = new TurnMetrics(registry::count);

@@ -41,7 +41,9 @@ final class UdpListenerHandler extends SimpleChannelInboundHandler<DatagramPacke
       }
       link = new UdpClientLink(ctx.channel(), sender, clients);
     }
-    dispatcher.onFrame(link, content.slice(content.readerIndex(), frame));
+    // A datagram is one frame but for trailing bytes, which are rare: only then a slice (an object per
+    // datagram) to cut them off. The dispatcher may move the frame's indices; nothing reads them after.
+    dispatcher.onFrame(link, frame == content.readableBytes() ? content : content.slice(content.readerIndex(), frame));
   }
 
   @Override

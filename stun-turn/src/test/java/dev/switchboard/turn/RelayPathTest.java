@@ -87,6 +87,35 @@ class RelayPathTest {
   }
 
   @Test
+  void channelDataInsideALargerBufferRelaysJustItsPayloadAndGivesBackItsReference() throws Exception {
+    RecordingLink link = f.newLink();
+    allocate(link);
+    InetSocketAddress peerAddr = (InetSocketAddress) peer.getLocalSocketAddress();
+    f.handle(new ChannelBindHandler(), link, StunRequests.channelBind(0x4001, peerAddr).build(null, false));
+    // The dispatcher narrows the frame's own indices to the payload (no slice): bytes before the
+    // frame and padding after it must stay out of the datagram.
+    byte[] frame = channelData(0x4001, "abcde".getBytes(StandardCharsets.UTF_8));
+    byte[] bytes = new byte[3 + frame.length + 3];
+    java.util.Arrays.fill(bytes, (byte) 0x55);
+    System.arraycopy(frame, 0, bytes, 3, frame.length);
+    io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.directBuffer(64).writeBytes(bytes).skipBytes(3);
+    f.onLoop(() -> {
+      f.dispatcher.onFrame(link, buf);
+      return null;
+    });
+    DatagramPacket got = new DatagramPacket(new byte[2048], 2048);
+    peer.receive(got);
+    assertThat(new String(got.getData(), 0, got.getLength(), StandardCharsets.UTF_8)).isEqualTo("abcde");
+    // On NIO the relay channel releases the datagram once its write completed, maybe after the peer has it.
+    long deadline = System.nanoTime() + 3_000_000_000L;
+    while (buf.refCnt() != 1 && System.nanoTime() < deadline) {
+      Thread.sleep(1);
+    }
+    assertThat(buf.refCnt()).as("the relay released the reference the dispatcher took").isEqualTo(1);
+    buf.release();
+  }
+
+  @Test
   void peerDatagramsOverTheLimitAreDroppedNotRelayedCutShort() throws Exception {
     RecordingLink link = f.newLink();
     InetSocketAddress relay = allocate(link);

@@ -53,7 +53,7 @@ final class TurnFixture implements AutoCloseable {
     this.config = config;
     RelayAddresses addresses = RelayAddresses.of(config.relay());
     RelayPortPool ports = new RelayPortPool(config.relay().minPort(), config.relay().maxPort());
-    AllocationRegistry registry = new AllocationRegistry(config.quotas(), addresses);
+    AllocationRegistry registry = new AllocationRegistry(config.quotas(), addresses, config.relay());
     TurnMetrics metrics = new TurnMetrics(registry::count);
     ctx = new TurnContext(config, clock, metrics, registry, ports,
         new PortReservations(ports, registry), addresses, new RelaySockets(NettyTransports.of(group), metrics),
