@@ -22,9 +22,10 @@ import java.util.function.Consumer;
  * {@link #add} but is announced only in {@link #announce}, which sends its {@code joined} (a snapshot
  * of the room) and its {@code peer.joined} under the monitor; every event about the room goes out
  * under it too ({@link #tellOthers}, {@link #remove}, {@link #remember}), to announced members only.
- * So each member hears of a change either in its {@code joined} or after it, exactly once: never a
+ * So each member hears of a change in its {@code joined} or after it, never before: never a
  * {@code peer.left} for a peer its {@code joined} then lists (a ghost), nor a chat both in its
- * history and as an event. Telling only queues frames ({@link Session#send} never writes inline), so
+ * history and as an event. (A {@code peer.updated} may repeat the state its {@code joined} showed:
+ * a peer's connection changes under its session's monitor, before the event goes out under this one.) Telling only queues frames ({@link Session#send} never writes inline), so
  * no other lock is taken under this one but the sessions'.
  */
 final class Room {

@@ -47,6 +47,8 @@ final class RoomMessages {
     Object source = PasswordThrottle.source(connection != null ? ClientAddresses.of(connection) : null, session);
     Room room = hub.rooms.join(join.room(), join.mode(), join.capacity(), join.password(), member, source,
         hub.clock.millis());
+    // Nothing from here to the announcement throws (a failed move is reported to its listener), so a
+    // seat taken is always announced.
     if (session.userId == null && join.name() != null) {
       session.name = join.name();
     }

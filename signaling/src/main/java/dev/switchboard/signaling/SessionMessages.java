@@ -66,19 +66,22 @@ final class SessionMessages {
         throw new SignalingException("resume_failed", "events after seq " + resume.lastSeq()
             + " are no longer kept: start a new session");
       }
+      // Still holding it: a close of the new connection (Hub#disconnected, under the same monitor) then
+      // tells the rooms "reconnecting" after this, never before, which would leave the peer looking
+      // connected to them while it waits for another resume.
+      for (String roomId : old.rooms) {
+        ObjectNode updated = Json.message("peer.updated", null);
+        updated.put("room", roomId);
+        updated.put("peerId", old.peerId);
+        updated.put("state", "connected");
+        hub.broadcast(roomId, updated, old.peerId);
+      }
     }
     hub.metrics.out("resumed");
     channel.attr(SESSION).set(old);
     hub.forget(current);
     if (previous != null && previous != channel) {
       previous.close(); // a half-open connection the client gave up on
-    }
-    for (String roomId : old.rooms) {
-      ObjectNode updated = Json.message("peer.updated", null);
-      updated.put("room", roomId);
-      updated.put("peerId", old.peerId);
-      updated.put("state", "connected");
-      hub.broadcast(roomId, updated, old.peerId);
     }
   }
 

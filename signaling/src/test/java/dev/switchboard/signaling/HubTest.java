@@ -419,19 +419,73 @@ class HubTest {
     assertThat(types(events(bobChannel))).containsAnyOf("peer.joined", "error:peer_not_found");
   }
 
-  /** Between its seat and its announcement a joiner is invisible: others' signals to it are refused. */
+  /**
+   * Alice holds a seat in room r, as her join does between taking it and announcing it (the tests
+   * above stop her join later, inside the announcement): nothing about the room reaches her, nobody
+   * reaches her, and her joined then shows the room as it is, once.
+   */
   @Test
-  void aSeatNotYetAnnouncedIsNotAPeerForTheOthers() throws Exception {
-    Room room = new Room("r", 4, null, 0, null);
-    Session alice = hub().connect(new EmbeddedChannel());
-    assertThat(room.add(new Room.Member(alice, "alice", null))).isTrue();
+  void aSeatNotYetAnnouncedHearsNothingAndIsNotThereForTheOthers() throws Exception {
+    Hub hub = hub();
+    Session bob = inRoomR(hub, new EmbeddedChannel());
+    EmbeddedChannel carolChannel = new EmbeddedChannel();
+    Session carol = inRoomR(hub, carolChannel);
+    events(carolChannel);
+    EmbeddedChannel aliceChannel = new EmbeddedChannel();
+    Session alice = hub.connect(aliceChannel);
+    events(aliceChannel); // her welcome
+    hub.rooms.join("r", RoomRegistry.Mode.AUTO, 0, null, new Room.Member(alice, "", null), null, clock.millis());
 
-    assertThat(room.member(alice.peerId)).as("for its own requests").isNotNull();
-    assertThat(room.announcedMember(alice.peerId)).isNull();
-    assertThat(room.others("someone else")).isEmpty();
-    room.announce(alice.peerId, () -> { });
-    assertThat(room.announcedMember(alice.peerId)).isNotNull();
-    assertThat(room.others("someone else")).extracting(m -> m.session().peerId).containsExactly(alice.peerId);
+    hub.onText(bob, utf8("{\"type\":\"chat\",\"room\":\"r\",\"text\":\"hi\"}"));
+    hub.onText(carol, utf8("{\"type\":\"signal\",\"room\":\"r\",\"to\":\"" + alice.peerId
+        + "\",\"kind\":\"offer\",\"payload\":{}}"));
+    hub.onText(bob, utf8("{\"type\":\"leave\",\"room\":\"r\"}"));
+    assertThat(events(aliceChannel)).isEmpty();
+    assertThat(types(events(carolChannel))).containsExactly("chat", "error:peer_not_found", "peer.left");
+
+    hub.onText(alice, utf8("{\"type\":\"join\",\"room\":\"r\"}"));
+    List<JsonNode> seen = events(aliceChannel);
+    assertThat(types(seen)).containsExactly("joined");
+    assertThat(seen.get(0).path("peers").findValuesAsText("peerId")).containsExactly(carol.peerId);
+    assertThat(seen.get(0).path("history").findValuesAsText("text")).containsExactly("hi");
+    assertThat(types(events(carolChannel))).containsExactly("peer.joined");
+  }
+
+  /**
+   * Alice's resumed connection drops at once: the room hears "connected" and then "reconnecting",
+   * never the other way round, which would leave her looking connected while she waits for a resume.
+   */
+  @Test
+  void aResumedConnectionDroppingAtOnceLeavesThePeerReconnectingForTheOthers() throws Exception {
+    Hub hub = hub();
+    EmbeddedChannel first = new EmbeddedChannel();
+    Session alice = inRoomR(hub, first);
+    EmbeddedChannel bobChannel = new EmbeddedChannel();
+    inRoomR(hub, bobChannel);
+    hub.disconnected(alice, first, "disconnect");
+    events(bobChannel);
+    EmbeddedChannel second = new EmbeddedChannel();
+    Session throwaway = hub.connect(second);
+
+    Gate attached = new Gate();
+    clock.gate(attached);
+    Gate.Worker resuming = Gate.worker("resume", () -> hub.onText(throwaway, resumeOf(alice, 1)));
+    // Its fourth clock read: after the frame's touch, the rate limit and the attach, as it lets the
+    // throwaway session go.
+    attached.closeFor(resuming.thread, 4);
+    resuming.start();
+    attached.awaitReached();
+    Gate.Worker closing = Gate.worker("close", () -> hub.disconnected(alice, second, "disconnect"));
+    closing.start();
+    Gate.awaitFinishedOrWaiting(closing.thread);
+    attached.open();
+    resuming.join();
+    closing.join();
+
+    List<String> states = events(bobChannel).stream().filter(e -> e.path("type").asText().equals("peer.updated"))
+        .map(e -> e.path("state").asText()).toList();
+    assertThat(states).containsExactly("connected", "reconnecting");
+    assertThat(alice.channel()).isNull();
   }
 
   /** A connection whose client never reads: no write to it ever completes. */
