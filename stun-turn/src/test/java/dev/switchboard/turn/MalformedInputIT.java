@@ -137,6 +137,27 @@ class MalformedInputIT {
     }
   }
 
+  /**
+   * ChannelData over UDP may come padded to 4 bytes (RFC 8656 §12.5): the peer gets the payload and
+   * not the padding (the dispatcher narrows the datagram's own buffer to the payload), and the
+   * datagram after it, exactly one frame, is relayed whole.
+   */
+  @Test
+  void paddedChannelDataOverUdpRelaysJustItsPayload() throws Exception {
+    try (StunTestClient client = StunTestClient.udp(turn.udpPort());
+         DatagramSocket peer = SecuredTurnServer.socketOn("127.0.0.1")) {
+      InetSocketAddress peerAddress = (InetSocketAddress) peer.getLocalSocketAddress();
+      assertThat(client.authenticated(StunRequests::allocate, "alice", "secret").cls()).isEqualTo(Stun.SUCCESS);
+      assertThat(client.authenticated(() -> StunRequests.channelBind(0x4000, peerAddress), "alice", "secret").cls())
+          .isEqualTo(Stun.SUCCESS);
+      peer.setSoTimeout(3000);
+      client.send(new byte[] {0x40, 0x00, 0, 5, 'h', 'e', 'l', 'l', 'o', 0, 0, 0});
+      assertThat(SecuredTurnServer.receive(peer)).isEqualTo(new byte[] {'h', 'e', 'l', 'l', 'o'});
+      client.send(new byte[] {0x40, 0x00, 0, 3, 'b', 'y', 'e'});
+      assertThat(SecuredTurnServer.receive(peer)).isEqualTo(new byte[] {'b', 'y', 'e'});
+    }
+  }
+
   @Test
   void tcpFrameSplitAcrossReadsIsAnsweredOnce() throws Exception {
     try (StunTestClient client = StunTestClient.tcp(turn.server.tcpPort())) {
