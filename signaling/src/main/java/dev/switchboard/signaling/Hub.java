@@ -10,6 +10,7 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -143,13 +144,7 @@ final class Hub {
         return;
       }
       session.detach(clock.millis(), reason);
-      for (String roomId : session.rooms) {
-        ObjectNode updated = Json.message("peer.updated", null);
-        updated.put("room", roomId);
-        updated.put("peerId", session.peerId);
-        updated.put("state", "reconnecting");
-        broadcast(roomId, updated, session.peerId);
-      }
+      tellState(session, "reconnecting");
     }
   }
 
@@ -225,17 +220,23 @@ final class Hub {
     session.reply(message);
   }
 
-  /** Sends {@code message} (a copy each, as seq differs) to every member of a room but {@code exceptPeerId}. */
-  void broadcast(String roomId, ObjectNode message, String exceptPeerId) {
-    Room room = rooms.get(roomId);
-    if (room != null) {
-      broadcast(room, message, exceptPeerId);
-    }
+  /** For {@link Room}'s tellers: sends each member a copy of {@code message} (a copy each, as seq differs). */
+  Consumer<Room.Member> copiesOf(ObjectNode message) {
+    return member -> send(member.session(), message.deepCopy());
   }
 
-  /** As {@link #broadcast(String, ObjectNode, String)}, in the order {@link Room}'s monitor keeps. */
-  void broadcast(Room room, ObjectNode message, String exceptPeerId) {
-    room.tellOthers(exceptPeerId, member -> send(member.session(), message.deepCopy()));
+  /** Tells the others in each room of {@code session} its connection's state: peer.updated, connected or reconnecting. */
+  void tellState(Session session, String state) {
+    for (String roomId : session.rooms) {
+      Room room = rooms.get(roomId);
+      if (room != null) {
+        ObjectNode updated = Json.message("peer.updated", null);
+        updated.put("room", roomId);
+        updated.put("peerId", session.peerId);
+        updated.put("state", state);
+        room.tellOthers(session.peerId, copiesOf(updated));
+      }
+    }
   }
 
   /** How often {@link #tick} runs: a quarter of the heartbeat interval, within 50 ms to 1 s. */

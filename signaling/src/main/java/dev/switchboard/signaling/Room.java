@@ -25,8 +25,9 @@ import java.util.function.Consumer;
  * So each member hears of a change in its {@code joined} or after it, never before: never a
  * {@code peer.left} for a peer its {@code joined} then lists (a ghost), nor a chat both in its
  * history and as an event. (A {@code peer.updated} may repeat the state its {@code joined} showed:
- * a peer's connection changes under its session's monitor, before the event goes out under this one.) Telling only queues frames ({@link Session#send} never writes inline), so
- * no other lock is taken under this one but the sessions'.
+ * a peer's connection changes under its session's monitor, before the event goes out under this
+ * one.) Telling only queues frames ({@link Session#send} never writes inline), so no other lock is
+ * taken under this one but the sessions'.
  */
 final class Room {
 

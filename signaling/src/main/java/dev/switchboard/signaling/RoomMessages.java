@@ -66,7 +66,7 @@ final class RoomMessages {
         ObjectNode joinedEvent = Json.message("peer.joined", null);
         joinedEvent.put("room", join.room());
         joinedEvent.set("peer", peer(member));
-        hub.broadcast(room, joinedEvent, session.peerId);
+        room.tellOthers(session.peerId, hub.copiesOf(joinedEvent));
       }
     });
   }
@@ -142,7 +142,7 @@ final class RoomMessages {
     event.put("room", roomId);
     event.put("peerId", session.peerId);
     event.put("reason", reason);
-    hub.rooms.leave(room, session.peerId, other -> hub.send(other.session(), event.deepCopy()));
+    hub.rooms.leave(room, session.peerId, hub.copiesOf(event));
   }
 
   void signal(Session session, ClientMessage.Signal signal) throws SignalingException {
@@ -170,7 +170,7 @@ final class RoomMessages {
         hub.send(target.session(), message.deepCopy());
       }
     } else {
-      room.remember(message, session.peerId, other -> hub.send(other.session(), message.deepCopy()));
+      room.remember(message, session.peerId, hub.copiesOf(message));
     }
     ObjectNode own = message.deepCopy();
     if (chat.id() != null) {

@@ -69,13 +69,7 @@ final class SessionMessages {
       // Still holding it: a close of the new connection (Hub#disconnected, under the same monitor) then
       // tells the rooms "reconnecting" after this, never before, which would leave the peer looking
       // connected to them while it waits for another resume.
-      for (String roomId : old.rooms) {
-        ObjectNode updated = Json.message("peer.updated", null);
-        updated.put("room", roomId);
-        updated.put("peerId", old.peerId);
-        updated.put("state", "connected");
-        hub.broadcast(roomId, updated, old.peerId);
-      }
+      hub.tellState(old, "connected");
     }
     hub.metrics.out("resumed");
     channel.attr(SESSION).set(old);
