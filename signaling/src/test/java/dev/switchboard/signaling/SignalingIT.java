@@ -394,7 +394,7 @@ class SignalingIT {
     for (String junk : List.of("garbage", "{\"id\":\"1\"}", "{\"type\":\"ping\",\"id\":5}")) {
       try (WsClient client = WsClient.connect(server.port())) {
         for (int i = 0; i < 50 + Router.ABUSE_LIMIT + 5; i++) {
-          client.send(junk);
+          client.sendUnlessClosed(() -> client.send(junk));
         }
         assertThat(client.awaitClose()).as(junk).isEqualTo(4029);
         assertThat(client.received).as(junk).anyMatch(m -> m.path("code").asText().equals("rate_limited"));
@@ -402,7 +402,7 @@ class SignalingIT {
     }
     try (WsClient client = WsClient.connect(server.port())) {
       for (int i = 0; i < 50 + Router.ABUSE_LIMIT + 5; i++) {
-        client.sendPing(); // WebSocket pings are frames too: each owes a pong
+        client.sendUnlessClosed(client::sendPing); // WebSocket pings are frames too: each owes a pong
       }
       assertThat(client.awaitClose()).as("pings").isEqualTo(4029);
     }
@@ -412,7 +412,7 @@ class SignalingIT {
   void repeatedFloodingClosesWith4029AndOthersSeeKicked() throws Exception {
     try (WsClient alice = join("flood", "Alice"); WsClient bob = join("flood", "Bob")) {
       for (int i = 0; i < 50 + Router.ABUSE_LIMIT + 5; i++) {
-        bob.send("{\"type\":\"ping\"}");
+        bob.sendUnlessClosed(() -> bob.send("{\"type\":\"ping\"}"));
       }
       assertThat(bob.awaitClose()).isEqualTo(4029);
       JsonNode left = alice.next("peer.left");
