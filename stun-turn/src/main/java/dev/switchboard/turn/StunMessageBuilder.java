@@ -16,7 +16,7 @@ final class StunMessageBuilder {
   /** Room for most responses without growing. */
   private static final int DEFAULT_CAPACITY = 128;
   /** Where the transaction id goes in the header. */
-  private static final int TID = 8;
+  private static final int TID = StunMessage.TRANSACTION_ID_OFFSET;
 
   private byte[] buf;
   private int len;
@@ -30,19 +30,15 @@ final class StunMessageBuilder {
    * the first four bytes of its request's 16-byte transaction id. Such a message has no XOR-*-ADDRESS.
    */
   StunMessageBuilder(int type, int cookie, byte[] transactionId) {
-    this(type, cookie, transactionId, DEFAULT_CAPACITY);
+    this(type, cookie, transactionId, 0, DEFAULT_CAPACITY);
   }
 
   /**
-   * With room for {@code capacity} bytes at first. When the message comes out exactly that long,
+   * With the transaction id at {@code tid[tidOffset]} (a request's raw bytes, not a copy of its id)
+   * and room for {@code capacity} bytes at first. When the message comes out exactly that long,
    * {@link #build} returns the builder's own array instead of a trimmed copy: a Binding response
    * then costs one array, not a 128-byte one and its copy.
    */
-  StunMessageBuilder(int type, int cookie, byte[] transactionId, int capacity) {
-    this(type, cookie, transactionId, 0, capacity);
-  }
-
-  /** With the transaction id at {@code tid[tidOffset]}: a request's raw bytes, not a copy of its id. */
   StunMessageBuilder(int type, int cookie, byte[] tid, int tidOffset, int capacity) {
     this.buf = new byte[Math.max(capacity, Stun.HEADER_LENGTH)];
     putShort(0, type);

@@ -15,7 +15,7 @@ class StunMessageBuilderTest {
 
   /** A Binding response: XOR-MAPPED-ADDRESS, SOFTWARE, MESSAGE-INTEGRITY, FINGERPRINT: 20 + 12 + 12 + 24 + 8 bytes. */
   private static byte[] build(int capacity, boolean integrity) throws Exception {
-    return new StunMessageBuilder(Stun.type(Stun.BINDING, Stun.SUCCESS), Stun.MAGIC_COOKIE, TID, capacity)
+    return new StunMessageBuilder(Stun.type(Stun.BINDING, Stun.SUCCESS), Stun.MAGIC_COOKIE, TID, 0, capacity)
         .addXorAddress(Stun.XOR_MAPPED_ADDRESS, new InetSocketAddress(InetAddress.getByName("192.0.2.7"), 5004))
         .addText(Stun.SOFTWARE, "sb/1.0")
         .build(integrity ? KEY : null, true);
