@@ -6,7 +6,11 @@ interface Bench {
   /** The name used with --only. */
   String name();
 
-  /** Rough wall seconds this benchmark takes with 3 rounds (for planning, printed up front). */
+  /**
+   * Wall seconds this benchmark needs with 3 rounds: it is skipped when fewer are left. A benchmark
+   * with a part that fits itself to the deadline (the TURN peak ladder) counts only what it needs
+   * before that part.
+   */
   int budgetSeconds();
 
   void run(BenchContext ctx, Report report) throws Exception;

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** Runs uclient against one server and measures that server's CPU over the run. */
@@ -138,16 +139,17 @@ record UclientRunner(TurnSetup setup, Path work, InetSocketAddress peer) {
    * The relayed packets/s of the highest step of {@link TurnRelayBench#PEAK_PROCESSES} from {@code from} down
    * within 1% loss (the steady per-second rate, summed over the processes).
    */
-  TurnRelayBench.Peak peak(BenchServer server, int from) throws Exception {
+  Optional<TurnRelayBench.Peak> peak(BenchServer server, int from, StepAllowance allowance) throws Exception {
     return TurnRelayBench.topDown(from, processes -> {
+      long start = System.nanoTime();
       List<Uclient.Result> results = concurrently(server, java.util.Collections.nCopies(processes, TurnRelayBench.PEAK_LOAD));
       long sent = results.stream().mapToLong(Uclient.Result::sent).sum();
       long lost = results.stream().mapToLong(Uclient.Result::lost).sum();
       double rate = results.stream().mapToDouble(r -> r.steadyReceivedPerSecond() * 2).sum();
       double loss = sent == 0 ? 100 : 100.0 * lost / sent;
-      System.out.printf("  %-11s peak step %d process(es): %.0f relayed packets/s, loss %.2f%%%n",
-          server.name(), processes, rate, loss);
+      System.out.printf("  %-11s peak step %d process(es): %.0f relayed packets/s, loss %.2f%% (%d s)%n",
+          server.name(), processes, rate, loss, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start));
       return new TurnRelayBench.StepResult(rate, loss);
-    });
+    }, allowance);
   }
 }

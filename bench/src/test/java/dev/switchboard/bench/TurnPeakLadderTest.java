@@ -6,20 +6,29 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The peak ladder: top down to the first step within 1% loss, later rounds from the step carried before. */
+/**
+ * The peak ladder: top down to the first step within 1% loss, later rounds from the step carried
+ * before, no step begun that would not end before the deadline.
+ */
 class TurnPeakLadderTest {
 
+  private static final long SECOND = 1_000_000_000L;
+
   private final List<Integer> ran = new ArrayList<>();
+  /** A clock that each step moves on by 20 s. */
+  private long now;
+  private final StepAllowance plenty = new StepAllowance(() -> now, Long.MAX_VALUE, 0);
 
   /** A server that carries up to 6 processes (the ladder's second step): 25000 relayed packets/s per process, 5% loss above. */
   private TurnRelayBench.StepResult carriesSix(int processes) {
     ran.add(processes);
+    now += 20 * SECOND;
     return new TurnRelayBench.StepResult(25_000.0 * processes, processes > 6 ? 5 : 0);
   }
 
   @Test
   void aFirstRoundStartsAtTheTopAndStopsAtTheFirstStepCarried() throws Exception {
-    TurnRelayBench.Peak peak = TurnRelayBench.topDown(0, this::carriesSix);
+    TurnRelayBench.Peak peak = TurnRelayBench.topDown(0, this::carriesSix, plenty).orElseThrow();
     assertThat(TurnRelayBench.PEAK_PROCESSES).startsWith(8, 6);
     assertThat(ran).containsExactly(8, 6);
     assertThat(peak.relayedPerSecond()).isEqualTo(150_000.0);
@@ -28,18 +37,37 @@ class TurnPeakLadderTest {
 
   @Test
   void aLaterRoundStartsAtTheStepCarriedBefore() throws Exception {
-    TurnRelayBench.Peak first = TurnRelayBench.topDown(0, this::carriesSix);
+    TurnRelayBench.Peak first = TurnRelayBench.topDown(0, this::carriesSix, plenty).orElseThrow();
     ran.clear();
-    TurnRelayBench.Peak again = TurnRelayBench.topDown(first.step(), this::carriesSix);
+    TurnRelayBench.Peak again = TurnRelayBench.topDown(first.step(), this::carriesSix, plenty).orElseThrow();
     assertThat(ran).containsExactly(6);
     assertThat(again).isEqualTo(first);
   }
 
   @Test
   void aServerThatLosesAtEveryStepCarriesNothing() throws Exception {
-    TurnRelayBench.Peak peak = TurnRelayBench.topDown(0, processes -> new TurnRelayBench.StepResult(1000, 50));
+    TurnRelayBench.Peak peak = TurnRelayBench.topDown(0, processes -> new TurnRelayBench.StepResult(1000, 50), plenty)
+        .orElseThrow();
     assertThat(peak.relayedPerSecond()).isZero();
     assertThat(peak.step()).isEqualTo(TurnRelayBench.PEAK_PROCESSES.length - 1);
+  }
+
+  @Test
+  void aStepIsNotBegunWhenItWouldEndAfterTheDeadline() throws Exception {
+    // 30 s left and no step timed yet, taken to last 25 s: the top step runs (20 s), and the next,
+    // now taken to last 20 s, does not fit in the 10 s left.
+    StepAllowance allowance = new StepAllowance(() -> now, 30 * SECOND, 25 * SECOND);
+    assertThat(TurnRelayBench.topDown(0, this::carriesSix, allowance)).isEmpty();
+    assertThat(ran).containsExactly(8);
+  }
+
+  @Test
+  void theLongestStepTimedSoFarIsTheEstimate() throws Exception {
+    // The first estimate (25 s) would not fit in the 24 s left after a 20-s step; the step timed at 20 s does.
+    StepAllowance allowance = new StepAllowance(() -> now, 44 * SECOND, 25 * SECOND);
+    assertThat(TurnRelayBench.topDown(0, this::carriesSix, allowance)).isPresent();
+    assertThat(ran).containsExactly(8, 6);
+    assertThat(allowance.fits()).isFalse();
   }
 
   @Test
