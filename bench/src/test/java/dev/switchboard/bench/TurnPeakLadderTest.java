@@ -26,6 +26,13 @@ class TurnPeakLadderTest {
     return new TurnRelayBench.StepResult(25_000.0 * processes, processes > 6 ? 5 : 0);
   }
 
+  /** A server that carries the top step: 25000 relayed packets/s per process. */
+  private TurnRelayBench.StepResult carriesAll(int processes) {
+    ran.add(processes);
+    now += 20 * SECOND;
+    return new TurnRelayBench.StepResult(25_000.0 * processes, 0);
+  }
+
   @Test
   void aFirstRoundStartsAtTheTopAndStopsAtTheFirstStepCarried() throws Exception {
     TurnRelayBench.Peak peak = TurnRelayBench.topDown(0, this::carriesSix, plenty).orElseThrow();
@@ -68,6 +75,28 @@ class TurnPeakLadderTest {
     assertThat(TurnRelayBench.topDown(0, this::carriesSix, allowance)).isPresent();
     assertThat(ran).containsExactly(8, 6);
     assertThat(allowance.fits()).isFalse();
+  }
+
+  @Test
+  void aRoundNotFinishedForEveryServerIsLeftOutForAllAndEndsTheLadder() throws Exception {
+    // 99 s: round 1 takes 60 (switchboard 8 at 20 s; coturn 8 and 6 at 20 s each), round 2 begins
+    // with switchboard at 8 (80 s in all) and coturn's 6 no longer fits in the 19 s left.
+    StepAllowance allowance = new StepAllowance(() -> now, 99 * SECOND, 20 * SECOND);
+    java.util.Map<String, List<Double>> peaks = TurnRelayBench.peakRounds(List.of("switchboard", "coturn"), 3,
+        (server, from) -> TurnRelayBench.topDown(from, server.equals("coturn") ? this::carriesSix : this::carriesAll,
+            allowance));
+    assertThat(peaks).containsOnlyKeys("switchboard", "coturn");
+    assertThat(peaks.get("switchboard")).containsExactly(200_000.0);
+    assertThat(peaks.get("coturn")).containsExactly(150_000.0);
+    assertThat(ran).containsExactly(8, 8, 6, 8);
+  }
+
+  @Test
+  void noRoundThatFitsMeansNoPeak() throws Exception {
+    StepAllowance allowance = new StepAllowance(() -> now, 10 * SECOND, 20 * SECOND);
+    assertThat(TurnRelayBench.peakRounds(List.of("switchboard", "coturn"), 3,
+        (server, from) -> TurnRelayBench.topDown(from, this::carriesAll, allowance))).isEmpty();
+    assertThat(ran).isEmpty();
   }
 
   @Test
