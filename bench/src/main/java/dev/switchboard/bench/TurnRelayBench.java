@@ -23,15 +23,22 @@ final class TurnRelayBench implements Bench {
    */
   static final Uclient.Load PACED = new Uclient.Load(Uclient.Mode.UDP_CHANNELS, 20, 1000, 2, 120);
 
-  /** A shorter run of every mode before measuring, so that JIT compilation is not billed to a round. */
-  static final int WARM_UP_MESSAGES = 150;
+  /**
+   * Messages per session in the warm-up of every mode before measuring, so that JIT compilation is
+   * not billed to a round. 500 since 2026-12-03, not 150: with 150, the per-packet paths of each
+   * mode (9000 datagrams each) were not all past C2's thresholds, and the first measured round of a
+   * mode paid for their compilation (C2 thread, first round after the warm-up, one probe: Send/Data
+   * 39 ticks of 76, through a peer 8 of 68; with 500, 7 of 53 and 1 of 52). The warm-up's wall time
+   * did not change (14 s either way: uclient's session set-up is most of it).
+   */
+  static final int WARM_UP_MESSAGES = 500;
   /**
    * Sessions per mode in the warm-up, three times a round's: the relay path compiles within a few
    * thousand packets, but Allocate, authentication, CreatePermission and ChannelBind run once per
    * session, and with the 20 sessions of a round the JIT was still compiling them in the first
    * measured rounds (2026-12-02, probe of 6 paced -y rounds: 11-12 ticks of C2 in the first, 1-7 in
    * the next two; after a warm-up of 100 sessions per mode, 0-6 and mostly 0-1). 60, not 100: the
-   * 10-minute run. With {@link #WARM_UP_MESSAGES} each; the relay path is compiled within that too.
+   * 10-minute run. With {@link #WARM_UP_MESSAGES} each.
    * The four modes at once offer three times a round's rate each, some 120k messages/s nominal
    * (uclient reaches about 40% of nominal): the warm-up loads both cores, which it may.
    */
