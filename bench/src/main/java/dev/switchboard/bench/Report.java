@@ -45,8 +45,27 @@ final class Report {
   /** A measure compared with a reference; the target applies to the median ratio. */
   synchronized Row compare(String section, String metric, String unit, List<Double> ours, String reference,
                            List<Double> theirs, String target, String note) {
-    // A ratio to zero (no loss, say) means nothing: such rows show both values only.
-    Summary ratio = theirs.stream().anyMatch(v -> v == 0) ? null : Summary.ratios(ours, theirs);
+    // A ratio to zero (no loss, say) means nothing: such rows show both values only. A row with a
+    // target whose reference read 0 in some rounds only (socket.io failing even the lowest signaling
+    // step once) takes its ratio over the other rounds and says so: without it, the row had no
+    // verdict, and counting those rounds as infinitely in our favour would flatter us.
+    List<Double> a = new ArrayList<>();
+    List<Double> b = new ArrayList<>();
+    for (int i = 0; i < Math.min(ours.size(), theirs.size()); i++) {
+      if (theirs.get(i) != 0) {
+        a.add(ours.get(i));
+        b.add(theirs.get(i));
+      }
+    }
+    Summary ratio = null;
+    if (b.size() == theirs.size()) {
+      ratio = Summary.ratios(ours, theirs);
+    } else if (target != null && !b.isEmpty()) {
+      ratio = Summary.ratios(a, b);
+      String rounds = "ratio over the " + b.size() + " of " + theirs.size() + " rounds in which " + reference
+          + " read more than 0";
+      note = note == null ? rounds : note + "; " + rounds;
+    }
     Row row = new Row(section, metric, unit, Summary.of(ours), reference, Summary.of(theirs), ratio, target,
         target == null || ratio == null ? null : meets(ratio.median(), target), note);
     rows.add(row);
