@@ -78,10 +78,24 @@ final class RelayRttProbe implements AutoCloseable {
 
   /** As {@link #start(InetSocketAddress, TurnSetup)}, for at most {@code pings} pings. */
   static RelayRttProbe start(InetSocketAddress server, TurnSetup setup, int pings) throws IOException {
+    RelayRttProbe probe = allocate(server, setup, pings);
+    probe.startPinging();
+    return probe;
+  }
+
+  /**
+   * As {@link #start(InetSocketAddress, TurnSetup)}, but not pinging until {@link #startPinging}: the
+   * bench begins when uclient's load does, so that the probe adds no packets to the seconds before it
+   * (see {@link UclientRunner#sideBySide}).
+   */
+  static RelayRttProbe allocate(InetSocketAddress server, TurnSetup setup) throws IOException {
+    return allocate(server, setup, MAX_PINGS);
+  }
+
+  private static RelayRttProbe allocate(InetSocketAddress server, TurnSetup setup, int pings) throws IOException {
     for (int attempt = 1; ; attempt++) {
       RelayRttProbe probe = open(server, setup, pings, new DatagramSocket(new InetSocketAddress(server.getAddress(), 0)));
       if (probe != null) {
-        probe.startPinging();
         return probe;
       }
       if (attempt == ALLOCATE_ATTEMPTS) {
@@ -91,9 +105,14 @@ final class RelayRttProbe implements AutoCloseable {
     }
   }
 
-  /** Starts pinging through {@code relay}, already allocated with a channel bound to {@code echo}. */
+  /**
+   * Starts pinging through {@code relay}, already allocated with a channel bound to {@code echo}; once,
+   * later calls do nothing. A probe never started stops with no pings.
+   */
   void startPinging() {
-    thread.start();
+    if (thread.getState() == Thread.State.NEW) {
+      thread.start();
+    }
   }
 
   /**

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 
 /** Runs uclient against one server and measures that server's CPU over the run. */
 record UclientRunner(TurnSetup setup, Path work, InetSocketAddress peer) {
@@ -42,7 +43,12 @@ record UclientRunner(TurnSetup setup, Path work, InetSocketAddress peer) {
 
   /**
    * The same load against every server at once, one uclient each, each server billed its own CPU,
-   * with a {@link RelayRttProbe} pinging through each meanwhile. Why at once rather than in turn:
+   * with a {@link RelayRttProbe} pinging through each from when that server's uclient begins to send
+   * until it ends. Not before: uclient's first seconds (connecting, then staggering its sessions'
+   * starts) carry almost no load, and pings there, each one alone, were over a third of the probe's packets
+   * and to a larger share of its CPU, whose cost per packet differs between the servers (2026-12-03,
+   * bench/README.md); none of them counted for the round trip, which is read in the busy seconds only.
+   * Why at once rather than in turn:
    * uclient spends ~7 s of every run connecting and staggering its sessions, so runs in turn would
    * not fit the 10-minute bench/run; side by side, whatever else the machine does in that window
    * weighs on both alike. The paced load uses a fraction of a core per server, so the two do not
@@ -64,9 +70,9 @@ record UclientRunner(TurnSetup setup, Path work, InetSocketAddress peer) {
     List<Run> runs;
     try {
       for (BenchServer server : servers) {
-        probes.add(RelayRttProbe.start(server.turn(), setup));
+        probes.add(RelayRttProbe.allocate(server.turn(), setup));
       }
-      runs = runAll(servers, java.util.Collections.nCopies(servers.size(), load));
+      runs = runAll(servers, java.util.Collections.nCopies(servers.size(), load), i -> probes.get(i).startPinging());
       for (RelayRttProbe probe : probes) {
         pings.add(probe.stop());
       }
@@ -93,14 +99,15 @@ record UclientRunner(TurnSetup setup, Path work, InetSocketAddress peer) {
 
   /** Runs {@code loads} as concurrent uclient processes against {@code server}; their results in order. */
   List<Uclient.Result> concurrently(BenchServer server, List<Uclient.Load> loads) throws Exception {
-    return runAll(java.util.Collections.nCopies(loads.size(), server), loads).stream().map(Run::result).toList();
+    return runAll(java.util.Collections.nCopies(loads.size(), server), loads, i -> { }).stream().map(Run::result).toList();
   }
 
   /**
    * One uclient process per pair of {@code servers.get(i)} and {@code loads.get(i)}, all at once,
-   * their logs followed while they run; their runs in order.
+   * their logs followed while they run, {@code sending} told {@code i} once the i-th begins to send;
+   * their runs in order.
    */
-  private List<Run> runAll(List<BenchServer> servers, List<Uclient.Load> loads) throws Exception {
+  private List<Run> runAll(List<BenchServer> servers, List<Uclient.Load> loads, IntConsumer sending) throws Exception {
     List<Process> running = new ArrayList<>();
     List<Path> logs = new ArrayList<>();
     List<UclientWatch> watches = new ArrayList<>();
@@ -113,11 +120,16 @@ record UclientRunner(TurnSetup setup, Path work, InetSocketAddress peer) {
         running.add(Uclient.start(servers.get(i).turn(), setup, loads.get(i), peer, log));
       }
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(UCLIENT_TIMEOUT_SECONDS);
+      boolean[] told = new boolean[watches.size()];
       for (Process p : running) {
         // Waits for each in turn, reading every log at least every WATCH_POLL_MILLIS meanwhile.
         while (!p.waitFor(WATCH_POLL_MILLIS, TimeUnit.MILLISECONDS) && System.nanoTime() < deadline) {
-          for (UclientWatch w : watches) {
-            w.poll();
+          for (int i = 0; i < watches.size(); i++) {
+            watches.get(i).poll();
+            if (!told[i] && watches.get(i).sending()) {
+              told[i] = true;
+              sending.accept(i);
+            }
           }
         }
       }

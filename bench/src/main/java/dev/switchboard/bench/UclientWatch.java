@@ -23,6 +23,7 @@ final class UclientWatch {
   private final List<Seen> seen = new ArrayList<>();
   private final StringBuilder partial = new StringBuilder();
   private long offset;
+  private boolean sending;
 
   UclientWatch(Path log) {
     this.log = log;
@@ -56,7 +57,17 @@ final class UclientWatch {
     Matcher m = Uclient.PROGRESS.matcher(line);
     if (m.find()) {
       seen.add(new Seen(now, Long.parseLong(m.group(1)), Long.parseLong(m.group(3))));
+      sending |= Long.parseLong(m.group(2)) > 0;
     }
+  }
+
+  /**
+   * Whether uclient has begun sending its load: a progress line counted sent messages. It prints one
+   * a second, so this turns true within about a second of the first message. Its connect phase
+   * (allocations, permissions, channels) and its sessions' staggered starts come before.
+   */
+  boolean sending() {
+    return sending;
   }
 
   /**

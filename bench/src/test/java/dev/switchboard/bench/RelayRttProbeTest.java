@@ -98,4 +98,29 @@ class RelayRttProbeTest {
           .as("pings after the late one (the second may meet the first's late echo)").isEqualTo(10);
     }
   }
+
+  /** The bench allocates before uclient starts and pings only once its load is on: until then, nothing is sent. */
+  @Test
+  void aProbeNotYetStartedSendsNothingAndStartsOnce() throws Exception {
+    InetAddress loopback = InetAddress.getLoopbackAddress();
+    DatagramSocket echo = new DatagramSocket(new InetSocketAddress(loopback, 0));
+    DatagramSocket client = new DatagramSocket(new InetSocketAddress(loopback, 0));
+    echo.setSoTimeout(RelayRttProbe.TIMEOUT_MILLIS);
+    client.setSoTimeout(RelayRttProbe.TIMEOUT_MILLIS);
+    try (SlowFirstRelay server = new SlowFirstRelay((InetSocketAddress) echo.getLocalSocketAddress())) {
+      InetSocketAddress listener = (InetSocketAddress) server.listener.getLocalSocketAddress();
+      InetSocketAddress relay = (InetSocketAddress) server.relay.getLocalSocketAddress();
+      StunMessages messages = new StunMessages(StunMessages.Credentials.of("u", "r", "p"));
+      DatagramSocket idleClient = new DatagramSocket(new InetSocketAddress(loopback, 0));
+      DatagramSocket idleEcho = new DatagramSocket(new InetSocketAddress(loopback, 0));
+      RelayRttProbe idle = new RelayRttProbe(idleClient, idleEcho, listener, relay, messages, new byte[] {1}, 12);
+      Thread.sleep(3 * RelayRttProbe.INTERVAL_NANOS / 1_000_000);
+      assertThat(idle.stop()).as("never started: no pings").isEmpty();
+
+      RelayRttProbe probe = new RelayRttProbe(client, echo, listener, relay, messages, new byte[] {1}, 12);
+      probe.startPinging();
+      probe.startPinging(); // a second call (the watch tells once, but a caller may repeat) changes nothing
+      assertThat(probe.finish()).hasSize(12);
+    }
+  }
 }

@@ -51,4 +51,16 @@ class UclientWatchTest {
       assertThat(span.to()).isGreaterThan(between);
     });
   }
+
+  @Test
+  void sendingTurnsTrueAtTheFirstProgressLineThatCountsSentMessages() {
+    UclientWatch w = new UclientWatch(dir.resolve("none.log"));
+    w.accept("0: : Total connect time is 3", 0);
+    w.accept(progress(3, 0), 100);
+    assertThat(w.sending()).as("connected, sessions not yet started").isFalse();
+    w.accept("4: : start_mclient: msz=20, tot_send_msgs=1351, tot_recv_msgs=0, tot_send_bytes ~ 0, tot_recv_bytes ~ 0", 200);
+    assertThat(w.sending()).as("sent, nothing back yet").isTrue();
+    w.accept(progress(5, 0), 300);
+    assertThat(w.sending()).as("stays true").isTrue();
+  }
 }
