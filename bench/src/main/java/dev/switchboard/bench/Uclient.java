@@ -57,7 +57,7 @@ final class Uclient {
     }
   }
 
-  private static final Pattern TOTALS = Pattern.compile("start_mclient: tot_send_msgs=(\\d+), tot_recv_msgs=(\\d+)\\s*$");
+  static final Pattern TOTALS = Pattern.compile("start_mclient: tot_send_msgs=(\\d+), tot_recv_msgs=(\\d+)\\s*$");
   static final Pattern PROGRESS = Pattern.compile("^(\\d+): : start_mclient: msz=\\d+, tot_send_msgs=(\\d+), tot_recv_msgs=(\\d+)");
   private static final Pattern LOST = Pattern.compile("Total lost packets (\\d+) \\(([0-9.]+)%\\)");
   private static final Pattern RTT = Pattern.compile("Average round trip delay ([0-9.]+) ms");

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
+import java.util.function.Predicate;
 
 /** Runs uclient against one server and measures that server's CPU over the run. */
 record UclientRunner(TurnSetup setup, Path work, InetSocketAddress peer) {
@@ -72,7 +73,8 @@ record UclientRunner(TurnSetup setup, Path work, InetSocketAddress peer) {
       for (BenchServer server : servers) {
         probes.add(RelayRttProbe.allocate(server.turn(), setup));
       }
-      runs = runAll(servers, java.util.Collections.nCopies(servers.size(), load), i -> probes.get(i).startPinging());
+      runs = runAll(servers, java.util.Collections.nCopies(servers.size(), load), i -> probes.get(i).startPinging(),
+          watches -> false);
       for (RelayRttProbe probe : probes) {
         pings.add(probe.stop());
       }
@@ -99,7 +101,35 @@ record UclientRunner(TurnSetup setup, Path work, InetSocketAddress peer) {
 
   /** Runs {@code loads} as concurrent uclient processes against {@code server}; their results in order. */
   List<Uclient.Result> concurrently(BenchServer server, List<Uclient.Load> loads) throws Exception {
-    return runAll(java.util.Collections.nCopies(loads.size(), server), loads, i -> { }).stream().map(Run::result).toList();
+    return runAll(java.util.Collections.nCopies(loads.size(), server), loads, i -> { }, watches -> false)
+        .stream().map(Run::result).toList();
+  }
+
+  /**
+   * As {@link #concurrently}, but ends the processes once every one has sent its load and their
+   * received totals stood still for {@link TurnRelayBench#PEAK_SETTLED_SECONDS} while the loss so far
+   * is over {@link TurnRelayBench#PEAK_LOSS_LIMIT_PERCENT}; their results then come from the progress lines.
+   */
+  List<Uclient.Result> peakStep(BenchServer server, int processes) throws Exception {
+    List<Uclient.Load> loads = java.util.Collections.nCopies(processes, TurnRelayBench.PEAK_LOAD);
+    long expected = (long) TurnRelayBench.PEAK_LOAD.clients() * TurnRelayBench.PEAK_LOAD.messages();
+    return runAll(java.util.Collections.nCopies(processes, server), loads, i -> { },
+        watches -> lostTooMuch(watches, expected)).stream().map(Run::result).toList();
+  }
+
+  /** Every watch settled with {@code expected} messages sent, and together they lost more than the peak's limit. */
+  static boolean lostTooMuch(List<UclientWatch> watches, long expected) {
+    long sent = 0;
+    long received = 0;
+    for (UclientWatch w : watches) {
+      if (!w.settled(expected, TurnRelayBench.PEAK_SETTLED_SECONDS)) {
+        return false;
+      }
+      Uclient.Result r = w.settledResult();
+      sent += r.sent();
+      received += r.received();
+    }
+    return sent > 0 && 100.0 * (sent - received) / sent > TurnRelayBench.PEAK_LOSS_LIMIT_PERCENT;
   }
 
   /**
@@ -107,7 +137,8 @@ record UclientRunner(TurnSetup setup, Path work, InetSocketAddress peer) {
    * their logs followed while they run, {@code sending} told {@code i} once the i-th begins to send;
    * their runs in order.
    */
-  private List<Run> runAll(List<BenchServer> servers, List<Uclient.Load> loads, IntConsumer sending) throws Exception {
+  private List<Run> runAll(List<BenchServer> servers, List<Uclient.Load> loads, IntConsumer sending,
+                           Predicate<List<UclientWatch>> endEarly) throws Exception {
     List<Process> running = new ArrayList<>();
     List<Path> logs = new ArrayList<>();
     List<UclientWatch> watches = new ArrayList<>();
@@ -130,6 +161,17 @@ record UclientRunner(TurnSetup setup, Path work, InetSocketAddress peer) {
               told[i] = true;
               sending.accept(i);
             }
+          }
+          if (endEarly.test(watches)) {
+            List<Run> runs = new ArrayList<>();
+            for (Process q : running) {
+              q.destroy();
+            }
+            for (int i = 0; i < running.size(); i++) {
+              running.get(i).waitFor(2, TimeUnit.SECONDS);
+              runs.add(new Run(watches.get(i).settledResult(), watches.get(i)));
+            }
+            return runs;
           }
         }
       }
@@ -154,7 +196,7 @@ record UclientRunner(TurnSetup setup, Path work, InetSocketAddress peer) {
   Optional<TurnRelayBench.Peak> peak(BenchServer server, int from, StepAllowance allowance) throws Exception {
     return TurnRelayBench.topDown(from, processes -> {
       long start = System.nanoTime();
-      List<Uclient.Result> results = concurrently(server, java.util.Collections.nCopies(processes, TurnRelayBench.PEAK_LOAD));
+      List<Uclient.Result> results = peakStep(server, processes);
       long sent = results.stream().mapToLong(Uclient.Result::sent).sum();
       long lost = results.stream().mapToLong(Uclient.Result::lost).sum();
       double rate = results.stream().mapToDouble(r -> r.steadyReceivedPerSecond() * 2).sum();

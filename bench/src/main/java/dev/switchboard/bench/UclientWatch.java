@@ -24,6 +24,11 @@ final class UclientWatch {
   private final StringBuilder partial = new StringBuilder();
   private long offset;
   private boolean sending;
+  /** uclient's second from which its totals (sent and received) last stayed the same; -1 before any line. */
+  private long unchangedSince = -1;
+  private long lastSent;
+  /** Sent and received from uclient's summary, once it printed one; null before. */
+  private long[] summary;
 
   UclientWatch(Path log) {
     this.log = log;
@@ -54,11 +59,47 @@ final class UclientWatch {
 
   /** One whole line of uclient's log, seen at {@code now}. */
   void accept(String line, long now) {
-    Matcher m = Uclient.PROGRESS.matcher(line);
-    if (m.find()) {
-      seen.add(new Seen(now, Long.parseLong(m.group(1)), Long.parseLong(m.group(3))));
-      sending |= Long.parseLong(m.group(2)) > 0;
+    Matcher m;
+    if ((m = Uclient.PROGRESS.matcher(line)).find()) {
+      long second = Long.parseLong(m.group(1));
+      long sent = Long.parseLong(m.group(2));
+      long received = Long.parseLong(m.group(3));
+      if (seen.isEmpty() || sent != lastSent || received != last().received()) {
+        unchangedSince = second;
+      }
+      seen.add(new Seen(now, second, received));
+      lastSent = sent;
+      sending |= sent > 0;
+    } else if ((m = Uclient.TOTALS.matcher(line)).find()) {
+      summary = new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))};
     }
+  }
+
+  private Seen last() {
+    return seen.get(seen.size() - 1);
+  }
+
+  /**
+   * Whether uclient has sent all {@code expected} messages and received nothing more for at least
+   * {@code quietSeconds} of its seconds: what is missing by then is lost (on loopback a datagram is
+   * back within a millisecond or never), though uclient itself waits some 9 s more before its summary.
+   */
+  boolean settled(long expected, int quietSeconds) {
+    return summary != null || !seen.isEmpty() && lastSent == expected && last().second() - unchangedSince >= quietSeconds;
+  }
+
+  /** Sent and received totals of the last progress line, as a result without uclient's summary (no RTT or jitter). */
+  Uclient.Result settledResult() {
+    long sent = summary != null ? summary[0] : lastSent;
+    long received = summary != null ? summary[1] : seen.isEmpty() ? 0 : last().received();
+    long lost = Math.max(0, sent - received);
+    double lossPercent = sent == 0 ? 0 : 100.0 * lost / sent;
+    List<long[]> progress = new ArrayList<>();
+    for (Seen s : seen) {
+      progress.add(new long[] {s.second(), 0, s.received()});
+    }
+    return new Uclient.Result(sent, received, lost, lossPercent, Double.NaN, Double.NaN, 0,
+        Uclient.steadyRate(progress));
   }
 
   /**

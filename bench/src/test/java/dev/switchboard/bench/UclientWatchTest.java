@@ -63,4 +63,58 @@ class UclientWatchTest {
     w.accept(progress(5, 0), 300);
     assertThat(w.sending()).as("stays true").isTrue();
   }
+
+  private static String progress(long second, long sent, long received) {
+    return second + ": : start_mclient: msz=30, tot_send_msgs=" + sent + ", tot_recv_msgs=" + received
+        + ", tot_send_bytes ~ 0, tot_recv_bytes ~ 0";
+  }
+
+  /** A lossy peak step: all sent by second 13, nothing more received after; uclient itself waits to second 22. */
+  @Test
+  void settledOnceAllIsSentAndNothingMoreArrivesForTheQuietSeconds() {
+    UclientWatch w = new UclientWatch(dir.resolve("none.log"));
+    w.accept(progress(11, 53468, 50647), 0);
+    w.accept(progress(12, 59556, 56762), 0);
+    assertThat(w.settled(60000, 2)).as("still sending").isFalse();
+    w.accept(progress(13, 60000, 57218), 0);
+    w.accept(progress(14, 60000, 57218), 0);
+    assertThat(w.settled(60000, 2)).as("one quiet second").isFalse();
+    w.accept(progress(15, 60000, 57218), 0);
+    assertThat(w.settled(60000, 2)).isTrue();
+    assertThat(w.settled(90000, 2)).as("not all of a larger load sent").isFalse();
+
+    Uclient.Result r = w.settledResult();
+    assertThat(r.sent()).isEqualTo(60000);
+    assertThat(r.received()).isEqualTo(57218);
+    assertThat(r.lost()).isEqualTo(2782);
+    assertThat(r.lossPercent()).isCloseTo(4.637, org.assertj.core.data.Offset.offset(0.001));
+  }
+
+  @Test
+  void aLateArrivalRestartsTheQuietSecondsAndTheSummarySettlesAtOnce() {
+    UclientWatch w = new UclientWatch(dir.resolve("none.log"));
+    w.accept(progress(13, 60000, 59000), 0);
+    w.accept(progress(14, 60000, 59000), 0);
+    w.accept(progress(15, 60000, 59990), 0); // late ones still coming
+    w.accept(progress(16, 60000, 59990), 0);
+    assertThat(w.settled(60000, 2)).isFalse();
+    w.accept("16: : start_mclient: tot_send_msgs=60000, tot_recv_msgs=60000", 0);
+    assertThat(w.settled(60000, 2)).as("uclient's summary: it has ended").isTrue();
+    assertThat(w.settledResult().lost()).isZero();
+  }
+
+  @Test
+  void aStepEndsEarlyOnlyWhenEveryProcessSettledAndTogetherTheyLostOverOnePercent() {
+    UclientWatch lossy = new UclientWatch(dir.resolve("a.log"));
+    UclientWatch clean = new UclientWatch(dir.resolve("b.log"));
+    for (long second = 13; second <= 15; second++) {
+      lossy.accept(progress(second, 60000, 58000), 0); // 3.3%
+      clean.accept(progress(second, 60000, 59990), 0);
+    }
+    assertThat(UclientRunner.lostTooMuch(java.util.List.of(lossy, clean), 60000)).as("1.7% in all").isTrue();
+    assertThat(UclientRunner.lostTooMuch(java.util.List.of(clean, clean), 60000)).as("0.02%: runs to its end").isFalse();
+    UclientWatch sending = new UclientWatch(dir.resolve("c.log"));
+    sending.accept(progress(15, 40000, 30000), 0);
+    assertThat(UclientRunner.lostTooMuch(java.util.List.of(lossy, sending), 60000)).as("one still sending").isFalse();
+  }
 }
