@@ -82,9 +82,9 @@ final class TurnRelayBench implements Bench {
    */
   static final int PEAK_SETTLED_SECONDS = 2;
   /**
-   * How long a peak step is taken to last until one has been timed. Measured on 2026-12-03: 11-14 s
-   * for a step that carries its load, 22 s for one that loses more than 1% (its uclients wait for
-   * what is missing).
+   * How long a peak step is taken to last until one has been timed. Measured on 2026-12-03: 11-15 s
+   * for a step that carries its load; 22 s for one that loses more than 1% while its uclients waited
+   * for what is missing, 14-15 s since {@link #PEAK_SETTLED_SECONDS} ends it.
    */
   static final long PEAK_STEP_ESTIMATE_NANOS = 25_000_000_000L;
 

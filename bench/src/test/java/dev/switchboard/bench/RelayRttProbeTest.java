@@ -76,14 +76,18 @@ class RelayRttProbeTest {
     }
   }
 
+  /** A loopback socket with the probe's read timeout, as {@link RelayRttProbe#open} sets it. */
+  private static DatagramSocket probeSocket() throws SocketException {
+    DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    socket.setSoTimeout(RelayRttProbe.TIMEOUT_MILLIS);
+    return socket;
+  }
+
   /** One ping that comes late must cost that ping only, not leave the echo a ping behind for good. */
   @Test
   void aLatePingIsLostAloneAndTheNextOnesComeBack() throws Exception {
-    InetAddress loopback = InetAddress.getLoopbackAddress();
-    DatagramSocket echo = new DatagramSocket(new InetSocketAddress(loopback, 0));
-    DatagramSocket client = new DatagramSocket(new InetSocketAddress(loopback, 0));
-    echo.setSoTimeout(RelayRttProbe.TIMEOUT_MILLIS);
-    client.setSoTimeout(RelayRttProbe.TIMEOUT_MILLIS);
+    DatagramSocket echo = probeSocket();
+    DatagramSocket client = probeSocket();
     try (SlowFirstRelay server = new SlowFirstRelay((InetSocketAddress) echo.getLocalSocketAddress())) {
       RelayRttProbe probe = new RelayRttProbe(client, echo, (InetSocketAddress) server.listener.getLocalSocketAddress(),
           (InetSocketAddress) server.relay.getLocalSocketAddress(),
@@ -102,17 +106,14 @@ class RelayRttProbeTest {
   /** The bench allocates before uclient starts and pings only once its load is on: until then, nothing is sent. */
   @Test
   void aProbeNotYetStartedSendsNothingAndStartsOnce() throws Exception {
-    InetAddress loopback = InetAddress.getLoopbackAddress();
-    DatagramSocket echo = new DatagramSocket(new InetSocketAddress(loopback, 0));
-    DatagramSocket client = new DatagramSocket(new InetSocketAddress(loopback, 0));
-    echo.setSoTimeout(RelayRttProbe.TIMEOUT_MILLIS);
-    client.setSoTimeout(RelayRttProbe.TIMEOUT_MILLIS);
+    DatagramSocket echo = probeSocket();
+    DatagramSocket client = probeSocket();
     try (SlowFirstRelay server = new SlowFirstRelay((InetSocketAddress) echo.getLocalSocketAddress())) {
       InetSocketAddress listener = (InetSocketAddress) server.listener.getLocalSocketAddress();
       InetSocketAddress relay = (InetSocketAddress) server.relay.getLocalSocketAddress();
       StunMessages messages = new StunMessages(StunMessages.Credentials.of("u", "r", "p"));
-      DatagramSocket idleClient = new DatagramSocket(new InetSocketAddress(loopback, 0));
-      DatagramSocket idleEcho = new DatagramSocket(new InetSocketAddress(loopback, 0));
+      DatagramSocket idleClient = probeSocket();
+      DatagramSocket idleEcho = probeSocket();
       RelayRttProbe idle = new RelayRttProbe(idleClient, idleEcho, listener, relay, messages, new byte[] {1}, 12);
       Thread.sleep(3 * RelayRttProbe.INTERVAL_NANOS / 1_000_000);
       assertThat(idle.stop()).as("never started: no pings").isEmpty();
