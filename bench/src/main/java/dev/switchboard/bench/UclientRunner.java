@@ -125,9 +125,8 @@ record UclientRunner(TurnSetup setup, Path work, InetSocketAddress peer) {
       if (!w.settled(expected, TurnRelayBench.PEAK_SETTLED_SECONDS)) {
         return false;
       }
-      Uclient.Result r = w.settledResult();
-      sent += r.sent();
-      received += r.received();
+      sent += w.sent();
+      received += w.received();
     }
     return sent > 0 && 100.0 * (sent - received) / sent > TurnRelayBench.PEAK_LOSS_LIMIT_PERCENT;
   }

@@ -88,10 +88,20 @@ final class UclientWatch {
     return summary != null || !seen.isEmpty() && lastSent == expected && last().second() - unchangedSince >= quietSeconds;
   }
 
-  /** Sent and received totals of the last progress line, as a result without uclient's summary (no RTT or jitter). */
+  /** Messages sent: uclient's summary once printed, else its last progress line. */
+  long sent() {
+    return summary != null ? summary[0] : lastSent;
+  }
+
+  /** Messages received: uclient's summary once printed, else its last progress line. */
+  long received() {
+    return summary != null ? summary[1] : seen.isEmpty() ? 0 : last().received();
+  }
+
+  /** {@link #sent} and {@link #received} as a result without uclient's summary (no RTT or jitter). */
   Uclient.Result settledResult() {
-    long sent = summary != null ? summary[0] : lastSent;
-    long received = summary != null ? summary[1] : seen.isEmpty() ? 0 : last().received();
+    long sent = sent();
+    long received = received();
     long lost = Math.max(0, sent - received);
     double lossPercent = sent == 0 ? 0 : 100.0 * lost / sent;
     List<long[]> progress = new ArrayList<>();
