@@ -58,18 +58,22 @@ final class TurnRelayBench implements Bench {
 
   /**
    * Loads for (b): one uclient process tops out near 35k messages/s on this machine, so a step is a
-   * number of concurrent processes of {@link #PEAK_LOAD} (sessions sending every millisecond). Tried
-   * from the top down, stopping at the first within 1% loss: the same answer as climbing until a
-   * step loses more, in fewer runs. Shorter runs (fewer messages) overlap uclient's staggered
-   * sessions less and no longer load either server to its limit. A server's first round starts at
-   * the top; its later rounds start at the step it carried in the round before, so that the steps
-   * above what it carries are not paid for again in every round (the 10-minute run). On a machine
-   * where both servers carried the top step of {6, 4} (2026-12-02: both ~150k relayed packets/s,
-   * no loss), the steps measured uclient, not the servers; 8 processes tell them apart there
-   * (Switchboard carried 8 without loss in every round, coturn lost 4-14%). A step of 10 would cost
-   * the run some 45 s that it does not have.
+   * number of concurrent processes of {@link #PEAK_LOAD} (sessions sending every millisecond). A
+   * server's first round starts at the middle step and climbs while it carries its load, or goes down
+   * until it does ({@link #ladder}): the same answer as climbing from the bottom, in fewer runs.
+   * Until 2026-12-03 it started at the top, which on a slower machine cost the server that carries
+   * the bottom step three runs (coturn: 8 and 6 processes lost 19% and 3%), and the third round then
+   * missed the 10-minute bound by a few seconds. Its later rounds run the step it carried in the
+   * round before, and lower ones only if that one loses: the steps above are not paid for again in
+   * every round. Shorter runs (fewer messages) overlap uclient's staggered sessions less and no
+   * longer load either server to its limit. On a machine where both servers carried the top step of
+   * {6, 4} (2026-12-02: both ~150k relayed packets/s, no loss), the steps measured uclient, not the
+   * servers; 8 processes tell them apart there (Switchboard carried 8 without loss in every round,
+   * coturn lost 4-14%). A step of 10 would cost the run some 45 s that it does not have.
    */
   static final int[] PEAK_PROCESSES = {8, 6, 4};
+  /** The index in {@link #PEAK_PROCESSES} of a server's first step: the middle one. */
+  static final int FIRST_PEAK_STEP = PEAK_PROCESSES.length / 2;
   static final Uclient.Load PEAK_LOAD = new Uclient.Load(Uclient.Mode.UDP_CHANNELS, 30, 2000, 1, 120);
   /** A peak step is carried when it loses at most this share of its messages. */
   static final double PEAK_LOSS_LIMIT_PERCENT = 1;
@@ -94,9 +98,9 @@ final class TurnRelayBench implements Bench {
   }
 
   /**
-   * The warm-up and the paced rounds (138 s on 2026-12-03) and one peak round of one step a server;
-   * the peak ladder then takes whatever time the run has left (12 s a step that carries its load, 22 s
-   * one that loses, measured the same day).
+   * The warm-up and the paced rounds (138 s on 2026-12-03) and some of a first peak round (two steps a
+   * server, 12-15 s each); the peak ladder then takes whatever time the run has left, and leaves out a
+   * round it cannot finish.
    */
   @Override
   public int budgetSeconds() {
@@ -144,7 +148,7 @@ final class TurnRelayBench implements Bench {
       } else {
         addPeak(report, peaks, ctx.rounds());
       }
-      report.command("turn peak: " + java.util.Arrays.toString(PEAK_PROCESSES) + " (top down; later rounds from the step carried before) concurrent turnutils_uclient -c -y -m " + PEAK_LOAD.clients()
+      report.command("turn peak: " + java.util.Arrays.toString(PEAK_PROCESSES) + " (first round from the middle step, up while carried, else down; later rounds from the step carried before, down only) concurrent turnutils_uclient -c -y -m " + PEAK_LOAD.clients()
           + " -n " + PEAK_LOAD.messages() + " -z 1 -l 120 ...; rate = median of the busiest third of uclient's"
           + " per-second received counts, x2 relay hops per message");
       report.command("turn: turnutils_uclient -c -u bench -w benchpass -p PORT -m " + PACED.clients() + " -n "
@@ -160,7 +164,7 @@ final class TurnRelayBench implements Bench {
     report.compare("TURN relay, peak", "highest relayed packets/s with <= 1% loss, UDP, ChannelData", "packets/s",
         peaks.get("switchboard"), "coturn", peaks.get("coturn"), ">= 1.2",
         "uclient processes of " + PEAK_LOAD.clients() + " sessions × 1 msg/ms: "
-            + java.util.Arrays.toString(PEAK_PROCESSES) + " processes, the highest step within 1% loss, top down"
+            + java.util.Arrays.toString(PEAK_PROCESSES) + " processes, the highest step within 1% loss (from the middle step up or down)"
             + " (a server's later rounds from the step it carried in the round before);"
             + " when the top step loses no more than 1%, the load generator was the limit" + partial);
   }
@@ -171,7 +175,7 @@ final class TurnRelayBench implements Bench {
     Map<String, BenchServer> byName = new LinkedHashMap<>();
     servers.forEach(s -> byName.put(s.name(), s));
     Map<String, List<Double>> peaks = peakRounds(List.copyOf(byName.keySet()), ctx.rounds(),
-        (name, from) -> runner.peak(byName.get(name), from, allowance));
+        (name, from, climb) -> runner.peak(byName.get(name), from, climb, allowance));
     int measured = peaks.isEmpty() ? 0 : peaks.get("switchboard").size();
     if (measured < ctx.rounds()) {
       System.out.printf("  peak: %d of %d rounds, the next step did not fit in the %d s left%n",
@@ -180,16 +184,20 @@ final class TurnRelayBench implements Bench {
     return peaks;
   }
 
-  /** One server's peak round from step index {@code from}; empty when a step it needed did not fit. */
+  /**
+   * One server's peak round from step index {@code from}, climbing above it while carried when
+   * {@code climb}; empty when a step it needed did not fit.
+   */
   interface ServerPeak {
-    Optional<Peak> run(String server, int from) throws Exception;
+    Optional<Peak> run(String server, int from, boolean climb) throws Exception;
   }
 
   /**
    * The peak rounds that fit, each server's relayed packets/s by round; empty when none did. A
-   * server's later rounds start at the step it carried in the round before. A round that could not
-   * be finished for every server is left out for all, so that every figure has its counterpart
-   * measured in the same round, and no later round is begun.
+   * server's first round starts at {@link #FIRST_PEAK_STEP} and climbs; its later rounds start at the
+   * step it carried in the round before and do not climb. A round that could not be finished for
+   * every server is left out for all, so that every figure has its counterpart measured in the same
+   * round, and no later round is begun.
    */
   static Map<String, List<Double>> peakRounds(List<String> servers, int rounds, ServerPeak peak) throws Exception {
     Map<String, List<Double>> peaks = new LinkedHashMap<>();
@@ -197,7 +205,8 @@ final class TurnRelayBench implements Bench {
     for (int round = 0; round < rounds; round++) {
       Map<String, Double> thisRound = new LinkedHashMap<>();
       for (String server : servers) {
-        Optional<Peak> p = peak.run(server, carried.getOrDefault(server, 0));
+        Integer before = carried.get(server);
+        Optional<Peak> p = peak.run(server, before == null ? FIRST_PEAK_STEP : before, before == null);
         if (p.isEmpty()) {
           return peaks;
         }
@@ -220,22 +229,53 @@ final class TurnRelayBench implements Bench {
   }
 
   /**
-   * Runs the steps of {@link #PEAK_PROCESSES} from index {@code from} down until one loses at most
-   * 1%, and answers that one; 0 packets/s at the last step when every one lost more. Empty when a
-   * step it needed did not fit in the time {@code allowance} left.
+   * Runs the step of {@link #PEAK_PROCESSES} at index {@code from}. When it loses at most 1%, and
+   * {@code climb}, the steps above it follow until one loses more, and the answer is the highest
+   * carried; otherwise the steps below it follow until one carries its load, and the answer is that
+   * one (0 packets/s at the last step when every one lost more). Empty when a step it needed did not
+   * fit in the time {@code allowance} left.
    */
-  static Optional<Peak> topDown(int from, PeakStep step, StepAllowance allowance) throws Exception {
-    for (int i = from; i < PEAK_PROCESSES.length; i++) {
-      if (!allowance.fits()) {
+  static Optional<Peak> ladder(int from, boolean climb, PeakStep step, StepAllowance allowance) throws Exception {
+    Optional<StepResult> first = run(from, step, allowance);
+    if (first.isEmpty()) {
+      return Optional.empty();
+    }
+    if (carried(first.get())) {
+      Peak best = new Peak(first.get().relayedPerSecond(), from);
+      for (int i = from - 1; climb && i >= 0; i--) {
+        Optional<StepResult> r = run(i, step, allowance);
+        if (r.isEmpty()) {
+          return Optional.empty();
+        }
+        if (!carried(r.get())) {
+          break;
+        }
+        best = new Peak(r.get().relayedPerSecond(), i);
+      }
+      return Optional.of(best);
+    }
+    for (int i = from + 1; i < PEAK_PROCESSES.length; i++) {
+      Optional<StepResult> r = run(i, step, allowance);
+      if (r.isEmpty()) {
         return Optional.empty();
       }
-      int processes = PEAK_PROCESSES[i];
-      StepResult r = allowance.time(() -> step.run(processes));
-      if (r.lossPercent() <= PEAK_LOSS_LIMIT_PERCENT) {
-        return Optional.of(new Peak(r.relayedPerSecond(), i));
+      if (carried(r.get())) {
+        return Optional.of(new Peak(r.get().relayedPerSecond(), i));
       }
     }
     return Optional.of(new Peak(0, PEAK_PROCESSES.length - 1));
+  }
+
+  private static Optional<StepResult> run(int index, PeakStep step, StepAllowance allowance) throws Exception {
+    if (!allowance.fits()) {
+      return Optional.empty();
+    }
+    int processes = PEAK_PROCESSES[index];
+    return Optional.of(allowance.time(() -> step.run(processes)));
+  }
+
+  private static boolean carried(StepResult r) {
+    return r.lossPercent() <= PEAK_LOSS_LIMIT_PERCENT;
   }
 
   static final String PROBE_NOTE = "a probe client beside uclient: 16-byte ChannelData pings through its own"

@@ -189,11 +189,12 @@ record UclientRunner(TurnSetup setup, Path work, InetSocketAddress peer) {
   }
 
   /**
-   * The relayed packets/s of the highest step of {@link TurnRelayBench#PEAK_PROCESSES} from {@code from} down
-   * within 1% loss (the steady per-second rate, summed over the processes).
+   * The relayed packets/s of the highest step of {@link TurnRelayBench#PEAK_PROCESSES} within 1% loss
+   * found by {@link TurnRelayBench#ladder} (the steady per-second rate, summed over the processes).
    */
-  Optional<TurnRelayBench.Peak> peak(BenchServer server, int from, StepAllowance allowance) throws Exception {
-    return TurnRelayBench.topDown(from, processes -> {
+  Optional<TurnRelayBench.Peak> peak(BenchServer server, int from, boolean climb, StepAllowance allowance)
+      throws Exception {
+    return TurnRelayBench.ladder(from, climb, processes -> {
       long start = System.nanoTime();
       List<Uclient.Result> results = peakStep(server, processes);
       long sent = results.stream().mapToLong(Uclient.Result::sent).sum();
