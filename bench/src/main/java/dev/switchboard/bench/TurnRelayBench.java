@@ -79,10 +79,11 @@ final class TurnRelayBench implements Bench {
   static final double PEAK_LOSS_LIMIT_PERCENT = 1;
   /**
    * A peak step whose uclients have sent everything and received nothing more for this many of
-   * their seconds, and lost more than {@link #PEAK_LOSS_LIMIT_PERCENT} by then, ends there: uclient
-   * would wait some 9 s more for what is missing before its summary (a lossy step took 22 s, one
-   * that carries its load 12-14), and on a slower machine the ladder then fitted one round of three
-   * (2026-12-03). Its rate is not used, only its loss; a step within the limit runs to uclient's end.
+   * their seconds ends there: uclient would wait some 9 s more for what is missing before its
+   * summary (a lossy step took 22 s, one that received everything 12-14). Until 2026-12-03 night
+   * only a step that had lost more than {@link #PEAK_LOSS_LIMIT_PERCENT} ended so; one that carried
+   * its load with a little loss (Switchboard at 8 processes, 0.08-0.6%) then took 24-25 s, and on
+   * the slower machine of that night the ladder fitted one round of three.
    */
   static final int PEAK_SETTLED_SECONDS = 2;
   /**

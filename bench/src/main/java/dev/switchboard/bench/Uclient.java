@@ -174,15 +174,25 @@ final class Uclient {
   /**
    * The median of the per-second received counts over the busiest part of the run: uclient staggers
    * session starts over 1-6 s and the last sessions finish alone, so whole-run averages understate it.
+   * The seconds after the last one that received anything are left out: when messages are missing,
+   * uclient waits some 9 s for them before its summary, a progress line a second with nothing new,
+   * and a peak step ended once its totals stood still (UclientRunner#peakStep) has none of those, so
+   * counting them would make the same load read lower when run to uclient's end.
    */
   static double steadyRate(List<long[]> progress) {
     List<Double> rates = new ArrayList<>();
+    int lastReceiving = 0;
     for (int i = 1; i < progress.size(); i++) {
       long dt = progress.get(i)[0] - progress.get(i - 1)[0];
       if (dt > 0) {
-        rates.add((progress.get(i)[2] - progress.get(i - 1)[2]) / (double) dt);
+        double rate = (progress.get(i)[2] - progress.get(i - 1)[2]) / (double) dt;
+        rates.add(rate);
+        if (rate > 0) {
+          lastReceiving = rates.size();
+        }
       }
     }
+    rates = new ArrayList<>(rates.subList(0, lastReceiving));
     if (rates.isEmpty()) {
       return 0;
     }
