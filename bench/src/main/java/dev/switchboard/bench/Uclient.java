@@ -192,13 +192,13 @@ final class Uclient {
         }
       }
     }
-    rates = new ArrayList<>(rates.subList(0, lastReceiving));
-    if (rates.isEmpty()) {
+    List<Double> receiving = rates.subList(0, lastReceiving);
+    if (receiving.isEmpty()) {
       return 0;
     }
-    rates.sort(null);
+    receiving.sort(null);
     // The top third of the seconds: the window in which every session was sending.
-    List<Double> top = rates.subList(rates.size() * 2 / 3, rates.size());
+    List<Double> top = receiving.subList(receiving.size() * 2 / 3, receiving.size());
     return Summary.of(top).median();
   }
 }

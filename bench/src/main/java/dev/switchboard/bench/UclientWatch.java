@@ -88,20 +88,13 @@ final class UclientWatch {
     return summary != null || !seen.isEmpty() && lastSent == expected && last().second() - unchangedSince >= quietSeconds;
   }
 
-  /** Messages sent: uclient's summary once printed, else its last progress line. */
-  long sent() {
-    return summary != null ? summary[0] : lastSent;
-  }
-
-  /** Messages received: uclient's summary once printed, else its last progress line. */
-  long received() {
-    return summary != null ? summary[1] : seen.isEmpty() ? 0 : last().received();
-  }
-
-  /** {@link #sent} and {@link #received} as a result without uclient's summary (no RTT or jitter). */
+  /**
+   * The totals so far as a result without uclient's summary (no RTT or jitter): sent and received
+   * from the summary once printed, else from the last progress line.
+   */
   Uclient.Result settledResult() {
-    long sent = sent();
-    long received = received();
+    long sent = summary != null ? summary[0] : lastSent;
+    long received = summary != null ? summary[1] : seen.isEmpty() ? 0 : last().received();
     long lost = Math.max(0, sent - received);
     double lossPercent = sent == 0 ? 0 : 100.0 * lost / sent;
     List<long[]> progress = new ArrayList<>();
