@@ -234,13 +234,32 @@ final class Session {
     sent.release();
   }
 
-  /** Closes the connection, if any, with a WebSocket close code. */
+  /** Closes the connection, if any, with a WebSocket close code, after the frames queued for it. */
   synchronized void close(int code, String reason) {
     if (channel != null) {
-      Channel ch = channel;
-      ch.eventLoop().execute(() ->
-          ch.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE));
+      close(channel, null, new CloseWebSocketFrame(code, reason));
     }
+  }
+
+  /**
+   * Sends {@code reply} (when not null) and then {@code frame} on {@code ch}, and closes it, after the
+   * frames already queued for it: through the outbox and a task on its loop behind the outbox's drain,
+   * so that the replies to what the client sent before the frame that closes it still go out, in
+   * order (written inline, the close overtook them, and they met a closed channel). A connection the
+   * session has left (it resumed elsewhere) has nothing of the session's queued: written at once.
+   */
+  synchronized void close(Channel ch, ObjectNode reply, CloseWebSocketFrame frame) {
+    if (ch != channel) {
+      if (reply != null) {
+        ch.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(serialize(reply))), ch.voidPromise());
+      }
+      ch.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    if (reply != null) {
+      write(serialize(reply));
+    }
+    ch.eventLoop().execute(() -> ch.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE));
   }
 
   /** Straight to UTF-8: the bytes the frame carries, without a String in between. */

@@ -22,10 +22,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One open WebSocket: text messages go to the hub as the session's messages, binary frames close
- * with 1003, messages over the limit with 1009. A message sent in fragments is put together here
- * rather than by Netty's WebSocketFrameAggregator, whose handler and pipeline context every idle
- * connection carried (112 bytes of heap each) for the rare client that fragments. Confined to the
- * connection's event loop.
+ * with 1003, messages over the limit with 1009. A close goes out after the replies to the messages
+ * before it (they wait in the session's outbox), and nothing read after it is acted on. A message
+ * sent in fragments is put together here rather than by Netty's WebSocketFrameAggregator, whose
+ * handler and pipeline context every idle connection carried (112 bytes of heap each) for the rare
+ * client that fragments. Confined to the connection's event loop.
  */
 final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
 
@@ -34,6 +35,8 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
   private final Hub hub;
   /** The fragments of a text message so far; null between messages. */
   private CompositeByteBuf fragments;
+  /** Set once this end decided to close: frames that came in the same read are not acted on. */
+  private boolean closing;
 
   WebSocketFrameHandler(Hub hub) {
     this.hub = hub;
@@ -58,7 +61,7 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
     Session session = ctx.channel().attr(SessionMessages.SESSION).get();
-    if (session == null) {
+    if (session == null || closing) {
       return;
     }
     if (frame instanceof TextWebSocketFrame text) {
@@ -83,17 +86,17 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     } else if (frame instanceof CloseWebSocketFrame) {
       // The closing handshake: the client's close frame goes back, then the connection closes (what
       // Netty's handshaker does; not kept per connection for this alone).
-      ctx.writeAndFlush(frame.retain()).addListener(ChannelFutureListener.CLOSE);
+      closeAfterReplies(ctx, session, null, (CloseWebSocketFrame) frame.retain());
     } else if (frame instanceof BinaryWebSocketFrame) {
-      ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.INVALID_MESSAGE_TYPE, "binary frames are not supported"))
-          .addListener(ChannelFutureListener.CLOSE);
+      closeAfterReplies(ctx, session, null,
+          new CloseWebSocketFrame(WebSocketCloseStatus.INVALID_MESSAGE_TYPE, "binary frames are not supported"));
     }
   }
 
   private void addFragment(ChannelHandlerContext ctx, Session session, WebSocketFrame part) {
     if (fragments.readableBytes() + part.content().readableBytes() > hub.config.maxMessageBytes()) {
       dropFragments();
-      tooLarge(ctx);
+      tooLarge(ctx, session);
       return;
     }
     fragments.addComponent(true, part.content().retain());
@@ -125,20 +128,36 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
   }
 
   /** The message_too_large error, then a close with 1009. */
-  private void tooLarge(ChannelHandlerContext ctx) {
+  private void tooLarge(ChannelHandlerContext ctx, Session session) {
     ObjectNode error = Json.message("error", null);
     error.put("code", "message_too_large");
     error.put("message", "messages are limited to " + hub.config.maxMessageBytes() + " bytes");
-    ctx.write(new TextWebSocketFrame(error.toString()));
-    ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG, "message_too_large"))
-        .addListener(ChannelFutureListener.CLOSE);
+    closeAfterReplies(ctx, session, error, new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG, "message_too_large"));
+  }
+
+  /** {@code reply} if any, then {@code close}, after what is queued for the session; then the connection ends. */
+  private void closeAfterReplies(ChannelHandlerContext ctx, Session session, ObjectNode reply, CloseWebSocketFrame close) {
+    if (closing) {
+      close.release();
+      return;
+    }
+    closing = true;
+    dropFragments();
+    if (session != null) {
+      session.close(ctx.channel(), reply, close);
+      return;
+    }
+    if (reply != null) {
+      ctx.write(new TextWebSocketFrame(reply.toString()));
+    }
+    ctx.writeAndFlush(close).addListener(ChannelFutureListener.CLOSE);
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (cause instanceof TooLongFrameException
         || (cause instanceof CorruptedWebSocketFrameException c && c.closeStatus() == WebSocketCloseStatus.MESSAGE_TOO_BIG)) {
-      tooLarge(ctx);
+      tooLarge(ctx, ctx.channel().attr(SessionMessages.SESSION).get());
       return;
     }
     if (!(cause instanceof CorruptedFrameException)) {

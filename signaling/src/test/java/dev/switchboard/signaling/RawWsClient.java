@@ -22,7 +22,9 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class RawWsClient implements AutoCloseable {
 
+  static final int CONTINUATION = 0;
   static final int TEXT = 1;
+  static final int BINARY = 2;
   static final int CLOSE = 8;
   static final int PING = 9;
 
@@ -109,9 +111,34 @@ final class RawWsClient implements AutoCloseable {
     socket.getOutputStream().write(out.toByteArray());
   }
 
+  /** Sends frames made by {@link #frame(boolean, int, byte[])}, all in one TCP write. */
+  void sendFrames(byte[]... frames) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] frame : frames) {
+      out.writeBytes(frame);
+    }
+    socket.getOutputStream().write(out.toByteArray());
+  }
+
+  /** A masked client frame, final or not. */
+  static byte[] frame(boolean fin, int opcode, byte[] payload) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    frame(out, fin, opcode, payload);
+    return out.toByteArray();
+  }
+
+  /** A final masked text frame. */
+  static byte[] textFrame(String message) {
+    return frame(true, TEXT, message.getBytes(StandardCharsets.UTF_8));
+  }
+
   /** A masked client frame (RFC 6455 §5.2). */
   static void frame(ByteArrayOutputStream out, int opcode, byte[] payload) {
-    out.write(0x80 | opcode);
+    frame(out, true, opcode, payload);
+  }
+
+  private static void frame(ByteArrayOutputStream out, boolean fin, int opcode, byte[] payload) {
+    out.write((fin ? 0x80 : 0) | opcode);
     if (payload.length < 126) {
       out.write(0x80 | payload.length);
     } else {

@@ -185,6 +185,64 @@ class SignalingIT {
   }
 
   @Test
+  void aCloseGoesOutAfterTheRepliesToWhatCameBeforeIt() throws Exception {
+    // Each in one TCP write, so the server reads it all at once: the replies wait in the session's
+    // outbox when the frame that closes is read, and the close must not overtake them. The join
+    // also moves the connection to the room's event loop while the replies are queued.
+    String oversized = "{\"type\":\"chat\",\"room\":\"x\",\"text\":\"" + "a".repeat(9000) + "\"}";
+    try (RawWsClient client = RawWsClient.connect(server.port())) {
+      client.sendFrames(RawWsClient.textFrame("{\"type\":\"ping\",\"id\":\"1\"}"),
+          RawWsClient.textFrame("{\"type\":\"join\",\"id\":\"2\",\"room\":\"order\"}"),
+          RawWsClient.textFrame(oversized));
+      assertThat(untilClose(client)).containsExactly("pong 1", "joined 2", "error message_too_large", "close 1009");
+    }
+    try (RawWsClient client = RawWsClient.connect(server.port())) {
+      client.sendFrames(RawWsClient.textFrame("{\"type\":\"join\",\"id\":\"1\",\"room\":\"order\"}"),
+          RawWsClient.frame(true, RawWsClient.BINARY, new byte[] {1, 2, 3}));
+      assertThat(untilClose(client)).containsExactly("joined 1", "close 1003");
+    }
+    try (RawWsClient client = RawWsClient.connect(server.port())) {
+      client.sendFrames(RawWsClient.textFrame("{\"type\":\"join\",\"id\":\"1\",\"room\":\"order\"}"),
+          RawWsClient.frame(true, RawWsClient.CLOSE, new byte[] {0x0F, (byte) 0xA0, 'o', 'k'}));
+      assertThat(untilClose(client)).as("the client's close, echoed").containsExactly("joined 1", "close 4000");
+    }
+  }
+
+  @Test
+  void nothingReadAfterAMessageOverTheLimitIsActedOn() throws Exception {
+    try (RawWsClient client = RawWsClient.connect(server.port())) {
+      // each fragment within the limit, together over it; then a join in the same write
+      client.sendFrames(RawWsClient.frame(false, RawWsClient.TEXT, ("{\"type\":\"chat\",\"room\":\"x\",\"text\":\""
+              + "a".repeat(5000)).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+          RawWsClient.frame(true, RawWsClient.CONTINUATION, ("a".repeat(5000) + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+          RawWsClient.textFrame("{\"type\":\"join\",\"id\":\"late\",\"room\":\"after-close\"}"));
+      assertThat(untilClose(client)).containsExactly("error message_too_large", "close 1009");
+    }
+    try (WsClient other = WsClient.connect(server.port())) {
+      JsonNode joined = other.request("j", "{\"type\":\"join\",\"id\":\"j\",\"room\":\"after-close\"}");
+      assertThat(joined.path("room").path("size").asInt()).as("the late join never happened").isEqualTo(1);
+    }
+  }
+
+  /** The server's messages as "type re" or "type code", up to its close frame, then "close STATUS". */
+  private static List<String> untilClose(RawWsClient client) throws java.io.IOException {
+    List<String> seen = new ArrayList<>();
+    while (true) {
+      RawWsClient.Frame frame = client.frame();
+      if (frame.opcode() == RawWsClient.CLOSE) {
+        byte[] p = frame.payload();
+        seen.add("close " + (p.length >= 2 ? ((p[0] & 0xFF) << 8) | (p[1] & 0xFF) : 1005));
+        return seen;
+      }
+      if (frame.opcode() == RawWsClient.TEXT) {
+        JsonNode message = Json.MAPPER.readTree(frame.payload());
+        String detail = message.has("re") ? message.path("re").asText() : message.path("code").asText();
+        seen.add(message.path("type").asText() + " " + detail);
+      }
+    }
+  }
+
+  @Test
   void aMessageInFragmentsIsPutTogetherAndOneOverTheLimitClosesWith1009() throws Exception {
     try (WsClient client = WsClient.connect(server.port())) {
       client.sendFragmented("{\"type\":\"join\",\"id\":\"f\",", "\"room\":\"frag", "ments\",\"name\":\"F\"}");
