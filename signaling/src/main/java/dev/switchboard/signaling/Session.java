@@ -216,6 +216,11 @@ final class Session {
     return true;
   }
 
+  /** The seq of the last event sent (or, while detached, kept for a resume). */
+  synchronized long lastSeq() {
+    return seq;
+  }
+
   /** The seq of the oldest event a resume can still replay. */
   synchronized long oldestKeptSeq() {
     return sent.oldestSeq();

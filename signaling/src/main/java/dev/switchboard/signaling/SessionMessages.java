@@ -63,8 +63,11 @@ final class SessionMessages {
       reply.set("rooms", Json.strings(old.rooms.stream().sorted().toList()));
       previous = old.channel();
       if (!router.resume(old, channel, resume.lastSeq(), reply)) {
-        throw new SignalingException("resume_failed", "events after seq " + resume.lastSeq()
-            + " are no longer kept: start a new session");
+        long lastSent = old.lastSeq();
+        throw new SignalingException("resume_failed", resume.lastSeq() > lastSent
+            ? "lastSeq " + resume.lastSeq() + " is past the last event sent to that session (" + lastSent
+                + "): resume with the seq of the last event received, or start a new session"
+            : "events after seq " + resume.lastSeq() + " are no longer kept: start a new session");
       }
       // Still holding it: a close of the new connection (Hub#disconnected, under the same monitor) then
       // tells the rooms "reconnecting" after this, never before, which would leave the peer looking

@@ -118,6 +118,12 @@ class SessionLifecycleIT {
         JsonNode failed = again.request("h", "{\"type\":\"hello\",\"id\":\"h\",\"resume\":{\"sessionId\":\""
             + alice.welcome.path("sessionId").asText() + "\",\"resumeToken\":\"wrong\",\"lastSeq\":1}}");
         assertThat(failed.path("code").asText()).isEqualTo("resume_failed");
+        JsonNode ahead = again.request("a", "{\"type\":\"hello\",\"id\":\"a\",\"resume\":{\"sessionId\":\""
+            + alice.welcome.path("sessionId").asText() + "\",\"resumeToken\":\"" + alice.welcome.path("resumeToken").asText()
+            + "\",\"lastSeq\":7}}");
+        assertThat(ahead.path("code").asText()).isEqualTo("resume_failed");
+        assertThat(ahead.path("message").asText()).as("a client that counted wrong is told so")
+            .startsWith("lastSeq 7 is past the last event sent to that session (1)");
         server.clock.advance(Duration.ofSeconds(31));
         server.server.tick();
         JsonNode late = again.request("i", "{\"type\":\"hello\",\"id\":\"i\",\"resume\":{\"sessionId\":\""
