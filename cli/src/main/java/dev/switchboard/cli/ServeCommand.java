@@ -90,7 +90,7 @@ final class ServeCommand implements Callable<Integer> {
     server.logListeners();
     long startedAt = ManagementFactory.getRuntimeMXBean().getStartTime();
     log.info("Switchboard {} ready in {} ms (data dir {})", Version.current(), clock.millis() - startedAt,
-        config.dataDir().toAbsolutePath());
+        config.dataDir().toAbsolutePath().normalize());
     Runnable stopIdleHeapReturn = IdleHeapReturn.start(); // after "ready": nothing to add to start-up
     String signal = signals.await();
     Duration deadline = config.drainTimeout().plus(BoundedShutdown.GRACE);

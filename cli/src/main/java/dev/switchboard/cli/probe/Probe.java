@@ -130,8 +130,8 @@ public final class Probe {
    */
   static void checkRelayAddress(InetAddress relay, InetAddress server) throws ProbeFailure {
     if (isDocumentation(relay)) {
-      throw new ProbeFailure("relay address " + relay.getHostAddress() + " is a documentation address (RFC 5737/3849) "
-          + "copied from an example: set publicAddress to the server's real public IP");
+      throw new ProbeFailure("relay address " + relay.getHostAddress() + " is a documentation address (RFC 5737/3849), "
+          + "which no client can reach: set publicAddress to the server's real public IP");
     }
     boolean reachable = !new PublicAddress(relay.getHostAddress(), relay, false).isPrivate()
         || relay.equals(server) || (relay.isLoopbackAddress() && server.isLoopbackAddress());
