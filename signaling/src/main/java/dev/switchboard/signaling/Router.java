@@ -178,8 +178,8 @@ final class Router {
     roomMessages.leaveRoom(session, roomId, reason);
   }
 
-  /** Attaches the resumed session to the connection that asked for it. */
-  boolean resume(Session resumed, Channel channel, long lastSeq, ObjectNode reply) {
-    return resumed.resume(channel, lastSeq, reply, hub.clock.millis());
+  /** Attaches the resumed session to the connection that asked for it, which {@code throwaway} had until now. */
+  boolean resume(Session resumed, Channel channel, long lastSeq, ObjectNode reply, Session throwaway) {
+    return resumed.resume(channel, lastSeq, reply, hub.clock.millis(), throwaway);
   }
 }

@@ -163,8 +163,8 @@ final class Session {
     }
     List<byte[]> frames;
     synchronized (this) {
-      if (target != channel) {
-        return; // detached or resumed since: the outbox was emptied for the new connection
+      if (target != channel || outbox == null) {
+        return; // detached or resumed since (the outbox was emptied for the new connection), or taken over by a resume
       }
       frames = outbox;
       outbox = null;
@@ -200,20 +200,36 @@ final class Session {
 
   /**
    * Moves the session onto {@code newChannel} and replays every event after {@code lastSeq}, after
-   * {@code first} (the resumed reply).
+   * {@code first} (the resumed reply). Ahead of them go the frames that {@code throwaway} (the session
+   * the new connection started with, if any) queued and had not written yet: replies to what the
+   * client sent before its hello. That session is about to be detached, which would drop them.
    *
    * @return false when events after lastSeq were already dropped from the buffer
    */
-  synchronized boolean resume(Channel newChannel, long lastSeq, ObjectNode first, long nowMillis) {
+  synchronized boolean resume(Channel newChannel, long lastSeq, ObjectNode first, long nowMillis, Session throwaway) {
     if (!sent.canResumeAfter(lastSeq)) {
       return false;
     }
     channel = newChannel;
     outbox = null;
     lastSeenMillis = nowMillis;
+    if (throwaway != null) {
+      // Its monitor inside ours: a holder of a session's monitor only queues frames, never waits for another's.
+      throwaway.takeQueued(newChannel).forEach(this::write);
+    }
     write(serialize(first));
     sent.forEachAfter(lastSeq, this::write);
     return true;
+  }
+
+  /** The frames queued for {@code target} and not written yet, taken: its drain then finds none. */
+  private synchronized List<byte[]> takeQueued(Channel target) {
+    if (target != channel || outbox == null) {
+      return List.of();
+    }
+    List<byte[]> queued = outbox;
+    outbox = null;
+    return queued;
   }
 
   /** The seq of the last event sent (or, while detached, kept for a resume). */

@@ -62,7 +62,7 @@ final class SessionMessages {
       }
       reply.set("rooms", Json.strings(old.rooms.stream().sorted().toList()));
       previous = old.channel();
-      if (!router.resume(old, channel, resume.lastSeq(), reply)) {
+      if (!router.resume(old, channel, resume.lastSeq(), reply, current)) {
         long lastSent = old.lastSeq();
         throw new SignalingException("resume_failed", resume.lastSeq() > lastSent
             ? "lastSeq " + resume.lastSeq() + " is past the last event sent to that session (" + lastSent

@@ -111,6 +111,31 @@ class SessionLifecycleIT {
   }
 
   @Test
+  void repliesToWhatCameBeforeAResumeOnTheSameConnectionStillComeInOrder() throws Exception {
+    try (TestServer server = new TestServer(); WsClient alice = WsClient.connect(server.port())) {
+      alice.abort();
+      try (RawWsClient again = RawWsClient.connect(server.port())) {
+        // In one TCP write, so the ping's pong is still queued for the connection's first session
+        // when the resume replaces it.
+        again.sendFrames(RawWsClient.textFrame("{\"type\":\"ping\",\"id\":\"p1\"}"),
+            RawWsClient.textFrame("{\"type\":\"hello\",\"id\":\"h\",\"resume\":{\"sessionId\":\""
+                + alice.welcome.path("sessionId").asText() + "\",\"resumeToken\":\""
+                + alice.welcome.path("resumeToken").asText() + "\",\"lastSeq\":1}}"),
+            RawWsClient.textFrame("{\"type\":\"ping\",\"id\":\"p2\"}"));
+        List<String> seen = new java.util.ArrayList<>();
+        while (!seen.contains("pong p2") && seen.size() < 10) {
+          RawWsClient.Frame frame = again.frame();
+          if (frame.opcode() == RawWsClient.TEXT) {
+            JsonNode message = Json.MAPPER.readTree(frame.payload());
+            seen.add(message.path("type").asText() + " " + message.path("re").asText());
+          }
+        }
+        assertThat(seen).containsExactly("pong p1", "resumed h", "pong p2");
+      }
+    }
+  }
+
+  @Test
   void resumeWithAWrongTokenOrTooLateFails() throws Exception {
     try (TestServer server = new TestServer(); WsClient alice = WsClient.connect(server.port())) {
       alice.abort();
