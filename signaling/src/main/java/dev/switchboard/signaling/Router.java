@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 final class Router {
 
   private static final Logger log = LoggerFactory.getLogger(Router.class);
-  /** Refusals in a row after which a flooding session is closed (4029). */
+  /** Strikes ({@link RateLimiter#strikes()}) at which a flooding session is closed (4029). */
   static final int ABUSE_LIMIT = 20;
 
   private final Hub hub;
@@ -94,7 +94,7 @@ final class Router {
     long waitMs = session.rate.tryAcquire(hub.clock.millis());
     if (waitMs > 0) {
       hub.metrics.rateLimited.increment();
-      int closeCode = session.rate.refusedInARow() >= ABUSE_LIMIT ? 4029 : 0;
+      int closeCode = session.rate.strikes() >= ABUSE_LIMIT ? 4029 : 0;
       throw new SignalingException("rate_limited", "more than " + hub.config.messagesPerSecond()
           + " messages per second", waitMs, closeCode);
     }

@@ -498,6 +498,39 @@ class HubTest {
     });
   }
 
+  private static final byte[] PING = "{\"type\":\"ping\"}".getBytes(StandardCharsets.UTF_8);
+
+  @Test
+  void aFloodAtTwiceTheBudgetClosesWith4029ThoughEveryOtherMessageGetsThrough() throws Exception {
+    Hub hub = hub();
+    Session session = hub.connect(new EmbeddedChannel());
+    for (int i = 0; i < 50; i++) { // the burst budget: one second's worth
+      hub.onText(session, PING);
+    }
+    int sent = 0;
+    while (!session.ended && sent < 2000) { // then 100 a second: every other one admitted
+      clock.advance(Duration.ofMillis(10));
+      hub.onText(session, PING);
+      sent++;
+    }
+    assertThat(session.ended).as("closed with 4029").isTrue();
+    assertThat(session.endReason).isEqualTo("kicked");
+    assertThat(sent).as("within a second (one refusal in every two, never two in a row)").isLessThan(100);
+  }
+
+  @Test
+  void aClientThatStopsAtItsFirstRefusalIsNeverClosed() throws Exception {
+    Hub hub = hub();
+    Session session = hub.connect(new EmbeddedChannel());
+    for (int second = 0; second < 120; second++) {
+      for (int i = 0; i < 51; i++) { // the whole budget every second, and one more, refused
+        hub.onText(session, PING);
+      }
+      clock.advance(Duration.ofSeconds(1));
+    }
+    assertThat(session.ended).as("a refusal a second, and a second to wait each off").isFalse();
+  }
+
   @Test
   void aSessionClosedForCauseThatKeepsSendingIsDroppedByTheHeartbeatAnyway() throws Exception {
     Hub hub = hub();
