@@ -2,6 +2,7 @@ package dev.switchboard.signaling;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -23,6 +24,8 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -32,6 +35,8 @@ public final class SignalingServer implements AutoCloseable {
 
   /** Largest HTTP request accepted (headers and body); the endpoints take no bodies. */
   private static final int MAX_HTTP_REQUEST = 16 * 1024;
+  /** How long {@link #close()} waits for the close frames of the sessions still connected to go out. */
+  static final long GOING_AWAY_MILLIS = 1000;
 
   private final Hub hub;
   private final Channel serverChannel;
@@ -129,11 +134,28 @@ public final class SignalingServer implements AutoCloseable {
     return hub;
   }
 
-  /** Closes the listener and every connection. */
+  /**
+   * Closes the listener and every connection. A session still connected (the drain's deadline passed,
+   * or there was no drain) gets a close frame first, 1001 server_draining, after what was queued for it:
+   * dropped without one, its client saw 1006, a network failure, and could not tell that the server
+   * went away. Connections whose close frame is not out within {@link #GOING_AWAY_MILLIS} are dropped.
+   */
   @Override
   public void close() {
     ticker.cancel(false);
     serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GOING_AWAY_MILLIS);
+    List<ChannelFuture> goingAway = new ArrayList<>();
+    for (Session session : hub.sessions()) {
+      Channel channel = session.channel();
+      if (channel != null) {
+        session.close(1001, "server_draining");
+        goingAway.add(channel.closeFuture());
+      }
+    }
+    for (ChannelFuture closed : goingAway) {
+      closed.awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
     connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     hub.releaseAll();
   }

@@ -349,6 +349,16 @@ class SessionLifecycleIT {
   }
 
   @Test
+  void sessionsLeftAtTheDrainDeadlineGetACloseFrameWith1001() throws Exception {
+    try (TestServer server = new TestServer(); WsClient alice = WsClient.connect(server.port())) {
+      alice.request("j", "{\"type\":\"join\",\"id\":\"j\",\"room\":\"staying\"}");
+      server.server.drain(Duration.ofMillis(100)).get(5, java.util.concurrent.TimeUnit.SECONDS);
+      server.server.close();
+      assertThat(alice.awaitClose()).as("the server went away, not the network").isEqualTo(1001);
+    }
+  }
+
+  @Test
   void thousandsOfConnectsAndDisconnectsLeaveNoSessionOrRoom() throws Exception {
     try (TestServer server = new TestServer(TestServer.config(SignalingConfig.Auth.NONE, List.of("*"),
         Duration.ofSeconds(30), 50))) {
