@@ -95,6 +95,19 @@ final class Allocation {
     return relayAddress.getAddress() instanceof java.net.Inet6Address;
   }
 
+  /**
+   * Whether {@code peer} is of this allocation's family (RFC 8656 §9.2, else 443). An IPv4-mapped IPv6
+   * address is of neither: IPv6 on the wire, so not an IPv4 allocation's (coturn: 443), and an IPv4
+   * host behind it, which an IPv6 relay address does not reach.
+   */
+  boolean sameFamily(InetSocketAddress peer) {
+    InetAddress address = peer.getAddress();
+    if (address instanceof java.net.Inet6Address) {
+      return ipv6() && !PeerPolicy.isMapped(address.getAddress());
+    }
+    return !ipv6();
+  }
+
   ClientLink client() {
     return client;
   }

@@ -125,7 +125,7 @@ public final class PeerPolicy {
     return -1;
   }
 
-  private static boolean isMapped(byte[] a) {
+  static boolean isMapped(byte[] a) {
     for (int i = 0; i < 10; i++) {
       if (a[i] != 0) {
         return false;

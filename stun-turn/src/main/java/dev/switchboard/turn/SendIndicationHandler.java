@@ -1,7 +1,6 @@
 package dev.switchboard.turn;
 
 import io.netty.buffer.Unpooled;
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +26,7 @@ final class SendIndicationHandler {
       return;
     }
     InetSocketAddress peer = StunCodec.xorAddress(peerAttr.value(), message.raw(), StunMessage.TRANSACTION_ID_OFFSET);
-    if (peer == null || (peer.getAddress() instanceof Inet6Address) != allocation.ipv6()) {
+    if (peer == null || !allocation.sameFamily(peer)) {
       return;
     }
     // RFC 8656 §10.2 + DESIGN.md: a peer the policy refuses is discarded (it cannot have a permission either).

@@ -1,6 +1,7 @@
 package dev.switchboard.turn;
 
 import io.netty.buffer.ByteBuf;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -160,7 +161,10 @@ final class StunCodec {
       addr[i] = (byte) (value[4 + i] ^ maskByte(i, tid, tidOffset));
     }
     try {
-      return new InetSocketAddress(InetAddress.getByAddress(addr), port);
+      // The family on the wire kept: InetAddress.getByAddress makes an IPv4 address of an IPv4-mapped
+      // IPv6 one, and a peer family check would then take it for IPv4 (RFC 8656 §9.2 wants 443).
+      InetAddress address = addrLen == 16 ? Inet6Address.getByAddress(null, addr, -1) : InetAddress.getByAddress(addr);
+      return new InetSocketAddress(address, port);
     } catch (UnknownHostException e) {
       return null;
     }

@@ -1,6 +1,5 @@
 package dev.switchboard.turn;
 
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,7 +91,7 @@ record TurnRequest(ClientLink link, StunMessage message, Auth auth, long now, Tu
    *                       403 when the peer policy refuses it (DESIGN.md "Security defaults")
    */
   void checkPeer(Allocation allocation, InetSocketAddress peer) throws StunException {
-    if ((peer.getAddress() instanceof Inet6Address) != allocation.ipv6()) {
+    if (!allocation.sameFamily(peer)) {
       throw new StunException(443, "peer family differs from the relayed address");
     }
     if (!ctx.peerAllowed(peer)) {

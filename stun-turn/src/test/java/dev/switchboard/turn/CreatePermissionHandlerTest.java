@@ -86,6 +86,16 @@ class CreatePermissionHandlerTest {
   }
 
   @Test
+  void ipv4MappedPeerIs443() throws Exception {
+    RecordingLink link = allocated(f);
+    byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xFF, (byte) 0xFF, 127, 0, 0, 2};
+    InetSocketAddress peer = new InetSocketAddress(java.net.Inet6Address.getByAddress(null, mapped, -1), 1);
+    assertThatThrownBy(() -> f.handle(handler, link, createPermission(peer).build(null, false)))
+        .as("::ffff:127.0.0.2 is IPv6 on the wire, the allocation IPv4").extracting("code").isEqualTo(443);
+    assertThat(link.allocation().permissionCount(f.clock.millis())).isZero();
+  }
+
+  @Test
   void permissionQuotaIs508() throws Exception {
     try (TurnFixture small = new TurnFixture(TurnFixture.config(23000, 23999, new TurnConfig.Quotas(12, 100, 2, 0, 20), true))) {
       RecordingLink link = allocated(small);
