@@ -35,4 +35,7 @@ interface ClientLink {
 
   /** "UDP", "TCP" or "TLS", for logs. */
   String protocol();
+
+  /** Whether the client reaches us by datagram (UDP), whose source address anyone can forge. */
+  boolean datagram();
 }

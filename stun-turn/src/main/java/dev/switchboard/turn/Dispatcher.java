@@ -185,8 +185,11 @@ final class Dispatcher {
   }
 
   private void replyError(ClientLink link, StunMessage request, Auth auth, StunException e) {
-    if (e.challenge() && !ctx.unauthorizedLimiter().tryAcquire(link.remote().getAddress())) {
-      // Rate limit on 401/438 per source: a spoofed source must not turn us into a reflector.
+    if (e.challenge() && link.datagram() && !ctx.unauthorizedLimiter().tryAcquire(link.remote().getAddress())) {
+      // Rate limit on 401/438 per source over UDP: a spoofed source must not turn us into a reflector.
+      // Not over TCP or TLS, whose source was proven by the handshake, and whose clients never send a
+      // request again (RFC 8489 §6.2.2): a challenge dropped there left one waiting out its 39.5 s
+      // timeout, as many clients behind one NAT that connected at once would.
       return;
     }
     StunMessageBuilder b = StunMessageBuilder.responseTo(request, Stun.ERROR)

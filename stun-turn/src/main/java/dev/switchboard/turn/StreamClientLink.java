@@ -69,4 +69,9 @@ final class StreamClientLink implements ClientLink {
   public String protocol() {
     return protocol;
   }
+
+  @Override
+  public boolean datagram() {
+    return false;
+  }
 }

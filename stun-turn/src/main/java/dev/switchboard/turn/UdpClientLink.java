@@ -81,4 +81,9 @@ final class UdpClientLink implements ClientLink {
   public String protocol() {
     return "UDP";
   }
+
+  @Override
+  public boolean datagram() {
+    return true;
+  }
 }

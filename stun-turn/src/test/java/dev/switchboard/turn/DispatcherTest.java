@@ -169,4 +169,17 @@ class DispatcherTest {
     }
     assertThat(link.sent().size()).isLessThan(limit * 3).isGreaterThan(0);
   }
+
+  /** Many TCP or TLS clients behind one NAT that connect at once each get their 401: they never retransmit. */
+  @Test
+  void unauthorizedAnswersOverStreamsAreNotLimited() throws Exception {
+    int limit = f.config.quotas().unauthorizedPerSecond();
+    int answered = 0;
+    for (int i = 0; i < limit * 3; i++) {
+      RecordingLink link = f.newStreamLink(); // all from 127.0.0.1
+      f.dispatch(link, allocate().build(null, false));
+      answered += link.sent().size();
+    }
+    assertThat(answered).isEqualTo(limit * 3);
+  }
 }

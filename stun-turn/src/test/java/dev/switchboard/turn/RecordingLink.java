@@ -83,6 +83,11 @@ final class RecordingLink implements ClientLink {
     return stream ? "TCP" : "UDP";
   }
 
+  @Override
+  public boolean datagram() {
+    return !stream;
+  }
+
   /** Every frame sent so far. */
   List<byte[]> sent() {
     synchronized (sent) {
