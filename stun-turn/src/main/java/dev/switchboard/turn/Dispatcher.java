@@ -164,6 +164,19 @@ final class Dispatcher {
     return type < 0x8000 && !Stun.isKnownRequired(type);
   }
 
+  /**
+   * A Binding's CHANGE-REQUEST (RFC 5780) with no flag set: it asks for nothing we cannot do, and NAT
+   * behaviour probes (stunclient, JSTUN) send it first; coturn answers them too. A flag set (answer
+   * from another address or port, which this server does not have) stays a 420.
+   */
+  private static boolean asksNoChange(StunMessage message, StunAttribute a) {
+    if (a.type() != ClassicBindingHandler.CHANGE_REQUEST || message.method() != Stun.BINDING || a.value().length != 4) {
+      return false;
+    }
+    byte[] flags = a.value();
+    return (flags[0] | flags[1] | flags[2] | flags[3]) == 0;
+  }
+
   /** RFC 8489 §6.3.1.1: unknown comprehension-required attributes (0x0000-0x7FFF) -> 420 listing them. */
   private static void checkUnknownAttributes(StunMessage message) throws StunException {
     // A set, not a list searched per attribute: a 64 KB TCP frame holds some 16000 attributes, and
@@ -172,7 +185,7 @@ final class Dispatcher {
     List<StunAttribute> attributes = message.attributes();
     for (int i = 0; i < attributes.size(); i++) {
       StunAttribute a = attributes.get(i);
-      if (isUnknownRequired(a.type())) {
+      if (isUnknownRequired(a.type()) && !asksNoChange(message, a)) {
         if (unknown == null) {
           unknown = new LinkedHashSet<>(4);
         }

@@ -72,6 +72,17 @@ class DispatcherTest {
   }
 
   @Test
+  void aBindingWithAChangeRequestThatAsksNoChangeIsAnsweredOneThatAsksOneIs420() throws Exception {
+    RecordingLink link = f.newLink();
+    f.dispatch(link, StunRequests.request(Stun.BINDING).add(ClassicBindingHandler.CHANGE_REQUEST, new byte[4]).build(null, false));
+    assertThat(link.lastMessage().cls()).as("RFC 5780 probes start with no flag set").isEqualTo(Stun.SUCCESS);
+    assertThat(address(link.lastMessage(), Stun.XOR_MAPPED_ADDRESS)).isEqualTo(link.remote());
+    f.dispatch(link, StunRequests.request(Stun.BINDING).add(ClassicBindingHandler.CHANGE_REQUEST, new byte[] {0, 0, 0, 6})
+        .build(null, false));
+    assertThat(errorCode(link.lastMessage())).as("no other address or port to answer from").isEqualTo(420);
+  }
+
+  @Test
   void bindingIndicationAndResponsesAreIgnored() throws Exception {
     RecordingLink link = f.newLink();
     f.dispatch(link, new StunMessageBuilder(Stun.type(Stun.BINDING, Stun.INDICATION), StunRequests.tid()).build(null, true));
