@@ -1,6 +1,7 @@
 package dev.switchboard.signaling;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelFutureListener;
@@ -17,6 +18,7 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +68,7 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     }
     if (frame instanceof TextWebSocketFrame text) {
       if (text.isFinalFragment()) {
-        hub.onText(session, ByteBufUtil.getBytes(text.content()));
+        onMessage(ctx, session, text.content());
       } else {
         dropFragments();
         fragments = ctx.alloc().compositeBuffer();
@@ -101,10 +103,27 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     }
     fragments.addComponent(true, part.content().retain());
     if (part.isFinalFragment()) {
-      byte[] message = ByteBufUtil.getBytes(fragments);
-      dropFragments();
-      hub.onText(session, message);
+      CompositeByteBuf message = fragments;
+      fragments = null;
+      try {
+        onMessage(ctx, session, message);
+      } finally {
+        message.release();
+      }
     }
+  }
+
+  /**
+   * A whole text message: to the hub, or a close with 1007 when it is not UTF-8 (RFC 6455 §8.1; Netty's
+   * validator would be one more handler and context on every idle connection).
+   */
+  private void onMessage(ChannelHandlerContext ctx, Session session, ByteBuf message) {
+    if (!ByteBufUtil.isText(message, StandardCharsets.UTF_8)) {
+      closeAfterReplies(ctx, session, null,
+          new CloseWebSocketFrame(WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "text frames must be UTF-8"));
+      return;
+    }
+    hub.onText(session, ByteBufUtil.getBytes(message));
   }
 
   private void dropFragments() {

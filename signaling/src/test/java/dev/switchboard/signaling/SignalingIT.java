@@ -224,6 +224,23 @@ class SignalingIT {
     }
   }
 
+  @Test
+  void aTextMessageThatIsNotUtf8ClosesWith1007() throws Exception {
+    try (RawWsClient client = RawWsClient.connect(server.port())) {
+      client.sendFrames(RawWsClient.textFrame("{\"type\":\"ping\",\"id\":\"1\"}"),
+          RawWsClient.frame(true, RawWsClient.TEXT, new byte[] {'{', '"', (byte) 0xC3, 0x28, '"', '}'}));
+      assertThat(untilClose(client)).containsExactly("pong 1", "close 1007");
+    }
+    try (RawWsClient client = RawWsClient.connect(server.port())) {
+      // split inside a two-byte character: each fragment alone is not UTF-8, the message is
+      byte[] e = "é".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      client.sendFrames(RawWsClient.frame(false, RawWsClient.TEXT, new byte[] {'{', '"', 't', 'y', 'p', 'e', '"', ':', '"', e[0]}),
+          RawWsClient.frame(true, RawWsClient.CONTINUATION, new byte[] {e[1], '"', '}'}));
+      JsonNode error = client.next("error");
+      assertThat(error.path("code").asText()).as("valid UTF-8, an unknown type").isEqualTo("unsupported_type");
+    }
+  }
+
   /** The server's messages as "type re" or "type code", up to its close frame, then "close STATUS". */
   private static List<String> untilClose(RawWsClient client) throws java.io.IOException {
     List<String> seen = new ArrayList<>();
