@@ -104,6 +104,11 @@ final class ConfigCommand {
               + "and get round the limits per IP; list only your proxies");
         }
       }
+      String secretEnv = c.turnAuth().secretEnv();
+      if (!secretEnv.isEmpty() && (System.getenv(secretEnv) == null || System.getenv(secretEnv).isBlank())) {
+        w.add("turn.auth.secretEnv names " + secretEnv + ", which is not set here: serve will fail unless it is set "
+            + "where serve runs");
+      }
       for (Path file : c.effectiveSecretFiles()) {
         if (!Files.exists(file) && !file.equals(c.dataDir().resolve("turn-secret"))) {
           w.add("TURN secret file " + file + " does not exist: serve will fail (create it with switchboard secret)");

@@ -149,7 +149,8 @@ final class Switchboard implements AutoCloseable {
     }
     String value = System.getenv(name);
     if (value == null || value.isBlank()) {
-      throw new UserError(UserError.USAGE, "turn.auth.secretEnv names " + name + ", which is not set");
+      throw new UserError(UserError.USAGE, "turn.auth.secretEnv names " + name
+          + ", which is not set (export it where serve runs, or take turn.auth.secretEnv out of the config)");
     }
     return value.trim();
   }

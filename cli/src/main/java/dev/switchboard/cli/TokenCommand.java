@@ -47,6 +47,10 @@ final class TokenCommand implements Callable<Integer> {
     if (user.isBlank()) {
       throw new UserError(UserError.USAGE, "--user must not be empty");
     }
+    if (room != null && !Tokens.isRoomClaim(room)) {
+      // A token for a room no join can name would be refused at every join, long after it was handed out.
+      throw new UserError(UserError.USAGE, "--room '" + room + "': expected a room id ([A-Za-z0-9_.-], 1-64 characters) or *");
+    }
     var validity = Flags.duration("--ttl", ttl);
     SwitchboardConfig config = configOptions.load();
     Path keyFile = DataDir.tokenKey(config.dataDir());

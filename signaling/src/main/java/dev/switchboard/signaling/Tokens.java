@@ -52,6 +52,11 @@ public final class Tokens {
     this.clock = clock;
   }
 
+  /** Whether {@code room} can be a token's room claim: a room id (PROTOCOL.md) or {@code *}. */
+  public static boolean isRoomClaim(String room) {
+    return room.equals("*") || ClientMessageDecoder.isRoomId(room);
+  }
+
   /** A signed token; {@code name} and {@code room} may be null. */
   public String mint(String userId, String name, String room, Duration ttl) {
     JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()

@@ -63,6 +63,8 @@ public final class ConfigLoader {
         text = Files.readString(path, StandardCharsets.UTF_8);
       } catch (NoSuchFileException e) {
         throw new ConfigException(path + ": no such file (check the --config path)");
+      } catch (java.nio.charset.CharacterCodingException e) {
+        throw new ConfigException(FileErrors.describe(path, e));
       } catch (IOException e) {
         throw new ConfigException(FileErrors.describe(path, e) + " (check the --config path and its permissions)");
       }
@@ -171,8 +173,9 @@ public final class ConfigLoader {
 
   private static TurnConfig turn(ConfigValues v, PublicAddress publicAddress, boolean tlsEnabled) {
     String realm = v.string("turn.realm");
-    if (realm.isEmpty()) {
-      v.problem("turn.realm", "must not be empty");
+    if (realm.isEmpty() || realm.contains(":")) {
+      // ':' separates the fields of a users file line (user:realm:key), so no static user could have it.
+      v.problem("turn.realm", realm.isEmpty() ? "must not be empty" : "'" + realm + "' must not contain ':'");
       realm = "switchboard";
     }
     TurnConfig.Listeners listeners = new TurnConfig.Listeners(orLoopback(v.ipAddress("turn.listen")),

@@ -1,6 +1,7 @@
 package dev.switchboard.cli.config;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
@@ -18,7 +19,8 @@ public final class FileErrors {
   private FileErrors() {}
 
   /**
-   * "PATH: no such file", "PATH: permission denied", "PATH: is a directory", else the reason with the
+   * "PATH: no such file", "PATH: permission denied", "PATH: is a directory", "PATH: is not UTF-8 text"
+   * (what a read as UTF-8 meets in a binary file or one in Latin-1: the JDK says "input length = 1"), else the reason with the
    * path in front unless it names one already.
    *
    * @param file the file being read or written, for exceptions that do not name it; may be null
@@ -47,6 +49,9 @@ public final class FileErrors {
     }
     if (e instanceof NotDirectoryException) {
       return "not a directory";
+    }
+    if (e instanceof CharacterCodingException) {
+      return "is not UTF-8 text (a binary file, or saved in another encoding: convert it to UTF-8)";
     }
     String text = e instanceof FileSystemException fs ? fs.getReason() : e.getMessage();
     if (text == null || text.isBlank()) {

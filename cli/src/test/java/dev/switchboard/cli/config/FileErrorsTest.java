@@ -27,6 +27,14 @@ class FileErrorsTest {
   }
 
   @Test
+  void aFileThatIsNotUtf8IsSaidToBeSo() throws IOException {
+    Path latin1 = dir.resolve("turnserver.conf");
+    Files.write(latin1, new byte[] {'#', ' ', 'c', (byte) 0xE9, '\n'});
+    IOException e = catchThrowableOfType(IOException.class, () -> Files.readString(latin1));
+    assertThat(FileErrors.describe(latin1, e)).startsWith(latin1 + ": is not UTF-8 text");
+  }
+
+  @Test
   void aDirectoryReadAsAFileIsNamed() {
     // Reading a directory fails with a bare "Is a directory": the path comes from the caller.
     IOException directory = catchThrowableOfType(IOException.class, () -> Files.readString(dir));
