@@ -184,6 +184,10 @@ final class TurnSecretFiles implements Supplier<List<String>> {
         } catch (NumberFormatException e) {
           throw new BadContent(file, file + " line " + (i + 1) + ": expires= needs unix seconds");
         }
+        if (expires > java.time.Instant.MAX.getEpochSecond()) { // no date has it: every reader of it would fail
+          throw new BadContent(file, file + " line " + (i + 1) + ": expires=" + expires + " is past any date: "
+              + "give unix seconds, or no expires= for the current secret");
+        }
       } else if (parts.length != 1) {
         throw new BadContent(file, file + " line " + (i + 1)
             + ": expected '<secret>' or '<secret> expires=<unix-seconds>'");

@@ -67,6 +67,9 @@ class SwitchboardStartTest {
     assertThatThrownBy(() -> Switchboard.start(config(list.formatted(badLine)), Clock.systemUTC()))
         .hasMessageEndingWith("  " + yaml + ": turn.auth.secretFiles: " + badLine
             + " line 1: expires= needs unix seconds: write one secret per line, the current one first (line 7)");
+    Path pastAnyDate = Files.writeString(dir.resolve("past-any-date"), "s3cret\nold expires=8640000001796230340\n");
+    assertThatThrownBy(() -> Switchboard.start(config(list.formatted(pastAnyDate)), Clock.systemUTC()))
+        .hasMessageContaining(pastAnyDate + " line 2: expires=8640000001796230340 is past any date");
     // No one file holds the blame when none holds a secret: the first entry, which should hold the current one.
     Path empty = Files.writeString(dir.resolve("empty"), "\n");
     Path alsoEmpty = Files.writeString(dir.resolve("also-empty"), "# old\n");
