@@ -63,10 +63,17 @@ final class CredentialsCommand implements Callable<Integer> {
     }
     TurnRestCredentials rest = new TurnRestCredentials(secrets, clock);
     TurnConfig.Listeners listeners = config.turn().listeners();
+    boolean turn = config.turnEnabled();
     boolean tls = listeners.tls() && config.tls().enabled();
     TurnIceServers servers = new TurnIceServers(config.publicAddress(),
-        listeners.udp() ? listeners.port() : -1, listeners.tcp() ? listeners.port() : -1,
-        tls ? listeners.tlsPort() : -1, rest, validity);
+        turn && listeners.udp() ? listeners.port() : -1, turn && listeners.tcp() ? listeners.port() : -1,
+        turn && tls ? listeners.tlsPort() : -1, rest, validity);
+    if (!turn) {
+      // serve would run no STUN or TURN: URLs for it would lead nowhere.
+      spec.commandLine().getErr().println("note: turn.enabled is false: no STUN/TURN URLs. The credentials work on "
+          + "a TURN server that shares the secret (coturn with use-auth-secret and static-auth-secret).");
+      spec.commandLine().getErr().flush();
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (ice) {
       List<Map<String, Object>> list = servers.iceServers(user).iceServers().stream().map(CredentialsCommand::toMap).toList();

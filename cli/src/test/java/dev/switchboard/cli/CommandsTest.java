@@ -59,6 +59,18 @@ class CommandsTest {
   }
 
   @Test
+  void credentialsWithTurnOffGiveNoUrlsAndSaySo() throws Exception {
+    Path yaml = Files.writeString(dir.resolve("noturn.yaml"), "publicAddress: 203.0.113.4\nturn:\n  enabled: false\n");
+    assertThat(Cli.run("secret", "--data-dir", dir.toString()).exitCode()).isZero();
+    Cli cli = Cli.run("credentials", "--json", "--config", yaml.toString(), "--data-dir", dir.toString());
+    assertThat(cli.exitCode()).as(cli.toString()).isZero();
+    assertThat(cli.out().replaceAll("\\s", "")).contains("\"username\"", "\"uris\":[]");
+    assertThat(cli.err()).contains("note: turn.enabled is false: no STUN/TURN URLs");
+    Cli ice = Cli.run("credentials", "--ice", "--config", yaml.toString(), "--data-dir", dir.toString());
+    assertThat(ice.out().replaceAll("\\s", "")).contains("{\"iceServers\":[]}");
+  }
+
+  @Test
   void configCheckReportsErrorsWithLinesAndWarnings() throws Exception {
     Path bad = dir.resolve("bad.yaml");
     Files.writeString(bad, "turn:\n  relay:\n    ports: 70000-80000\n");
