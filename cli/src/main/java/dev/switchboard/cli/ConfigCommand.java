@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -102,6 +103,14 @@ final class ConfigCommand {
         if (cidr.endsWith("/0")) {
           w.add("signaling.trustedProxies has " + cidr + ": any client can name another address in X-Forwarded-For "
               + "and get round the limits per IP; list only your proxies");
+        }
+      }
+      if (c.tls().enabled()) {
+        for (Optional<Path> file : List.of(c.tls().cert(), c.tls().key())) {
+          if (file.isPresent() && !Files.isReadable(file.get())) {
+            w.add("TLS file " + file.get() + (Files.exists(file.get()) ? " cannot be read" : " does not exist")
+                + ": serve will fail (a relative path is taken from where serve runs)");
+          }
         }
       }
       String secretEnv = c.turnAuth().secretEnv();

@@ -58,6 +58,16 @@ class CommandLimitsTest {
   }
 
   @Test
+  void configCheckWarnsOfTlsFilesThatAreNotThere() throws IOException {
+    Path yaml = Files.writeString(dir.resolve("sb.yaml"), "tls:\n  cert: " + dir.resolve("nope-cert.pem")
+        + "\n  key: " + dir.resolve("nope-key.pem") + "\n");
+    Cli check = Cli.run("config", "check", "--config", yaml.toString(), "--data-dir", dir.resolve("data").toString());
+    assertThat(check.out() + check.err()).as(check.toString())
+        .contains("TLS file " + dir.resolve("nope-cert.pem") + " does not exist: serve will fail",
+            "TLS file " + dir.resolve("nope-key.pem") + " does not exist");
+  }
+
+  @Test
   void aConfigFileThatIsNotUtf8IsSaidToBeSo() throws IOException {
     Path yaml = Files.write(dir.resolve("sb.yaml"), new byte[] {'#', ' ', (byte) 0xE9, '\n', 'l', 'o', 'g', 'L', 'e',
         'v', 'e', 'l', ':', ' ', 'i', 'n', 'f', 'o', '\n'});
