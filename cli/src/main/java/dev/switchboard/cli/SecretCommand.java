@@ -51,7 +51,13 @@ final class SecretCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (!rotate && spec.commandLine().getParseResult().hasMatchedOption("--grace")) {
+      throw new UserError(UserError.USAGE, "--grace goes with --rotate: it is how long the old secret stays valid after one");
+    }
     Duration graceDuration = Flags.duration("--grace", grace);
+    if (graceDuration.getSeconds() < 1) { // expiry is kept in whole seconds
+      throw new UserError(UserError.USAGE, "--grace " + grace + ": at least 1s");
+    }
     SwitchboardConfig config = configOptions.load();
     Path file = config.effectiveSecretFiles().get(0);
     Clock clock = Clock.systemUTC();

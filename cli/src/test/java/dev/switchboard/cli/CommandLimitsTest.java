@@ -32,6 +32,16 @@ class CommandLimitsTest {
   }
 
   @Test
+  void graceGoesWithRotateAndIsAtLeastASecond() {
+    Cli alone = Cli.run("secret", "--grace", "1h", "--data-dir", dir.toString());
+    assertThat(alone.exitCode()).as(alone.toString()).isEqualTo(2);
+    assertThat(alone.err()).contains("--grace goes with --rotate");
+    Cli tiny = Cli.run("secret", "--rotate", "--grace", "500ms", "--data-dir", dir.toString());
+    assertThat(tiny.exitCode()).as(tiny.toString()).isEqualTo(2);
+    assertThat(tiny.err()).contains("--grace 500ms: at least 1s");
+  }
+
+  @Test
   void aTokenForARoomNoJoinCanNameIsRefused() {
     for (String room : new String[] {"", "a b", "x".repeat(65)}) {
       Cli token = Cli.run("token", "--user", "x", "--room", room, "--data-dir", dir.toString());
