@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * The text of a rotated TURN secret file (format in {@link TurnSecretFiles}): the new secret first,
  * the old current one as {@code <secret> expires=<now+grace>}, earlier previous secrets kept until
- * their own expiry and dropped once expired. Stateless.
+ * their own expiry or the end of this grace period, whichever is first, and dropped once expired: a
+ * rotation with a short grace (after a leak) retires every older secret with it. Stateless.
  */
 final class SecretRotation {
 
