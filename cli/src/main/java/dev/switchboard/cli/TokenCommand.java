@@ -47,6 +47,12 @@ final class TokenCommand implements Callable<Integer> {
     if (user.isBlank()) {
       throw new UserError(UserError.USAGE, "--user must not be empty");
     }
+    String displayName = name == null ? user : name;
+    if (displayName.codePointCount(0, displayName.length()) > Tokens.MAX_NAME) {
+      // The name others see in rooms: a join may not give a longer one, and neither may a token.
+      throw new UserError(UserError.USAGE, (name == null ? "--user" : "--name") + ": at most " + Tokens.MAX_NAME
+          + " characters (the display name in rooms; give a shorter --name)");
+    }
     if (room != null && !Tokens.isRoomClaim(room)) {
       // A token for a room no join can name would be refused at every join, long after it was handed out.
       throw new UserError(UserError.USAGE, "--room '" + room + "': expected a room id ([A-Za-z0-9_.-], 1-64 characters) or *");
@@ -64,7 +70,7 @@ final class TokenCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new UserError(UserError.RUNTIME, FileErrors.describe(keyFile, e));
     }
-    String token = new Tokens(key, Clock.systemUTC()).mint(user, name == null ? user : name, room, validity);
+    String token = new Tokens(key, Clock.systemUTC()).mint(user, displayName, room, validity);
     spec.commandLine().getOut().println(token);
     spec.commandLine().getOut().flush();
     return 0;

@@ -42,12 +42,15 @@ class CommandLimitsTest {
   }
 
   @Test
-  void aTokenForARoomNoJoinCanNameIsRefused() {
+  void aTokenWithARoomOrNameNoJoinCouldHaveIsRefused() {
     for (String room : new String[] {"", "a b", "x".repeat(65)}) {
       Cli token = Cli.run("token", "--user", "x", "--room", room, "--data-dir", dir.toString());
       assertThat(token.exitCode()).as(token.toString()).isEqualTo(2);
       assertThat(token.err()).contains("--room '" + room + "': expected a room id");
     }
+    Cli longName = Cli.run("token", "--user", "x", "--name", "n".repeat(65), "--data-dir", dir.toString());
+    assertThat(longName.exitCode()).as(longName.toString()).isEqualTo(2);
+    assertThat(longName.err()).contains("--name: at most 64 characters");
   }
 
   @Test
