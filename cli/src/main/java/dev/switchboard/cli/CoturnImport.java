@@ -5,6 +5,7 @@ import dev.switchboard.turn.UsersFileStore;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,8 +14,9 @@ import java.util.regex.Pattern;
 
 /**
  * Maps coturn's turnserver.conf onto Switchboard's config keys. Every option either maps, is already
- * Switchboard's behaviour, or is reported with the reason it cannot be carried over. Secrets are not
- * put into the YAML: they come back separately for files next to it. Not thread-safe; one import.
+ * Switchboard's behaviour, or is reported with the reason it cannot be carried over (a secret that
+ * cannot be written stops the import instead). Secrets are not put into the YAML: they come back
+ * separately for files next to it. Not thread-safe; one import.
  */
 final class CoturnImport {
 
@@ -22,6 +24,8 @@ final class CoturnImport {
   private static final Pattern HEX_KEY = Pattern.compile("0x[0-9a-fA-F]{32}");
   /** The longest lifetime the config accepts (ConfigLoader: 3650 days). */
   private static final long MAX_SECONDS = 3650L * 24 * 3600;
+  /** The most allocations the config accepts (ConfigLoader: turn.quotas.*Allocations). */
+  private static final long MAX_ALLOCATIONS = 10_000_000;
 
   /** The mapped config keys (dotted), the notes, user lines for a users file and REST secrets. */
   record Result(Map<String, Object> keys, List<String> notes, List<String> userLines, List<String> secrets) {}
@@ -37,15 +41,21 @@ final class CoturnImport {
   private boolean portsSet;
   private int portsLine;
   private String realm = "switchboard";
+  private final Path conf;
   private final String source;
 
-  private CoturnImport(String source) {
-    this.source = source;
+  private CoturnImport(Path conf) {
+    this.conf = conf.toAbsolutePath();
+    this.source = conf.getFileName().toString();
   }
 
-  /** @param source the file name, for notes such as "turnserver.conf line 12: ..." */
-  static Result map(String source, List<String> lines) {
-    CoturnImport im = new CoturnImport(source);
+  /**
+   * @param conf the turnserver.conf: its name is in notes such as "turnserver.conf line 12: ...", and
+   *     relative cert and pkey paths are read from its directory
+   * @throws UserError for a line that cannot be carried over and must not be left out (a secret)
+   */
+  static Result map(Path conf, List<String> lines) {
+    CoturnImport im = new CoturnImport(conf);
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i).trim();
       if (line.isEmpty() || line.startsWith("#")) {
@@ -54,8 +64,10 @@ final class CoturnImport {
       String[] kv = line.split("\\s*=\\s*|\\s+", 2);
       String key = kv[0].replaceFirst("^--?", "");
       String value = kv.length > 1 ? unquote(kv[1].trim()) : "";
-      if (FALSE.matcher(value).matches() && !key.endsWith("port")) {
-        continue; // coturn: "fingerprint=0", "no-tcp=off" switch a flag off, i.e. leave coturn's default
+      if (FALSE.matcher(value).matches() && !key.endsWith("port") && !key.endsWith("-quota")) {
+        // coturn: "fingerprint=0", "no-tcp=off" switch a flag off, i.e. leave coturn's default. A port
+        // or a quota of 0 is a number: a quota of 0 is no limit.
+        continue;
       }
       im.option(key, value, i + 1);
     }
@@ -69,15 +81,13 @@ final class CoturnImport {
       case "listening-ip" -> {
         if (keys.containsKey("turn.listen")) {
           note(line, key, "only one listen address is supported; kept " + keys.get("turn.listen") + ", dropped " + value);
-        } else {
+        } else if (isAddress(value, line, key)) {
           keys.put("turn.listen", value);
         }
       }
       case "relay-ip" -> {
-        if (keys.containsKey("turn.relay.address")) {
-          note(line, key, "one relay address is supported; kept " + keys.get("turn.relay.address") + ", dropped " + value);
-        } else {
-          keys.put("turn.relay.address", value);
+        if (isAddress(value, line, key)) {
+          relayAddress(value, line, key);
         }
       }
       case "external-ip" -> externalIp(value, line);
@@ -87,18 +97,18 @@ final class CoturnImport {
       case "lt-cred-mech", "fingerprint", "no-loopback-peers", "no-multicast-peers", "no-dtls", "no-tlsv1",
            "no-tlsv1_1", "no-sslv3", "no-sslv2" -> { } // Switchboard's behaviour already; nothing to write.
       case "use-auth-secret" -> keys.putIfAbsent("turn.auth.secretFiles", "turn-secret");
-      case "static-auth-secret" -> secrets.add(value);
+      case "static-auth-secret" -> secret(value, line);
       case "user" -> user(value, line);
-      case "cert" -> keys.put("tls.cert", value);
-      case "pkey" -> keys.put("tls.key", value);
+      case "cert" -> keys.put("tls.cert", besideConf(value));
+      case "pkey" -> keys.put("tls.key", besideConf(value));
       case "denied-peer-ip" -> deny.addAll(cidrs(value, line, key));
       case "allowed-peer-ip" -> allow.addAll(cidrs(value, line, key));
       case "allow-loopback-peers" -> keys.put("turn.peers.allowLoopback", true);
       case "no-udp" -> keys.put("turn.udp", false);
       case "no-tcp" -> keys.put("turn.tcp", false);
       case "no-tls" -> keys.put("turn.tls", false);
-      case "total-quota" -> number("turn.quotas.totalAllocations", value, line, key, 1, 10_000_000, "");
-      case "user-quota" -> number("turn.quotas.userAllocations", value, line, key, 1, 10_000_000, "");
+      case "total-quota" -> quota("turn.quotas.totalAllocations", value, line, key);
+      case "user-quota" -> quota("turn.quotas.userAllocations", value, line, key);
       // coturn's max-bps is bytes per second, despite its name: copied as it is.
       case "max-bps" -> number("turn.quotas.bytesPerSecond", value, line, key, 0, Long.MAX_VALUE / 2, "");
       case "stale-nonce" -> number("turn.lifetimes.nonce", value.isEmpty() ? "600" : value, line, key, 10, MAX_SECONDS, "s");
@@ -130,21 +140,82 @@ final class CoturnImport {
       note(line, "external-ip", "one public address is supported; kept " + keys.get("publicAddress") + ", dropped " + value);
       return;
     }
+    for (String part : parts) {
+      if (!isAddress(part, line, "external-ip")) {
+        return;
+      }
+    }
+    if (ConfigSyntax.ip(parts[0]).isAnyLocalAddress()) {
+      note(line, "external-ip", parts[0] + " is a wildcard address; clients need the address they reach");
+      return;
+    }
     keys.put("publicAddress", parts[0]);
     if (parts.length == 2) {
       // public/private: relay sockets bind the private address, clients are told the public one.
-      keys.put("turn.relay.address", parts[1]);
       keys.put("turn.relay.advertisedAddress", parts[0]);
+      relayAddress(parts[1], line, "external-ip");
     }
   }
 
+  /** relay-ip, or the private half of external-ip: the first one met is kept, whichever the order. */
+  private void relayAddress(String value, int line, String key) {
+    Object kept = keys.putIfAbsent("turn.relay.address", value);
+    if (kept != null && !kept.equals(value)) {
+      note(line, key, "one relay address is supported; kept " + kept + ", dropped " + value);
+    }
+  }
+
+  /** True for an IP literal, as the config's address keys take; otherwise notes that the line is left out. */
+  private boolean isAddress(String value, int line, String key) {
+    if (ConfigSyntax.ip(value) != null) {
+      return true;
+    }
+    note(line, key, "'" + value + "' is not an IP address");
+    return false;
+  }
+
   private void user(String value, int line) {
-    int colon = value.lastIndexOf(':');
+    // coturn splits at the first colon: a password may hold colons, a name cannot.
+    int colon = value.indexOf(':');
     if (colon <= 0) {
       note(line, "user", "expected user=name:password or user=name:0xkey");
       return;
     }
-    users.add(new String[] {value.substring(0, colon), value.substring(colon + 1), String.valueOf(line)});
+    String name = value.substring(0, colon);
+    if (colon == value.length() - 1) {
+      note(line, "user", name + " has an empty password, which coturn refuses too; give it one: user=" + name + ":PASSWORD");
+      return;
+    }
+    users.add(new String[] {name, value.substring(colon + 1), String.valueOf(line)});
+  }
+
+  /**
+   * A REST secret for the turn-secret file, whose lines are "<secret>" or "<secret> expires=<unix-seconds>"
+   * and where "#" starts a comment. A secret the file cannot hold stops the import: left out, TURN
+   * REST credentials made with it would all fail; written, serve would refuse the file.
+   */
+  private void secret(String value, int line) {
+    String problem = value.isEmpty() ? "is empty"
+        : value.chars().anyMatch(Character::isWhitespace) ? "contains whitespace"
+        : value.startsWith("#") ? "starts with #" : null;
+    if (problem != null) {
+      // The secret itself is not quoted: error output ends up in logs.
+      throw new UserError(UserError.USAGE, source + " line " + line + ": static-auth-secret " + problem
+          + ", which a turn-secret file cannot hold: set a secret without whitespace, not starting with #, in "
+          + source + " and where the TURN credentials are made, then import again");
+    }
+    secrets.add(value);
+  }
+
+  /** coturn reads a relative cert or pkey path from its config file's directory; the YAML may be elsewhere. */
+  private String besideConf(String path) {
+    return path.isEmpty() ? path : conf.resolveSibling(path).normalize().toString();
+  }
+
+  /** coturn's quota of 0 is no limit: the config's largest is more allocations than relay ports can hold. */
+  private void quota(String configKey, String value, int line, String key) {
+    String n = value.matches("0+") ? String.valueOf(MAX_ALLOCATIONS) : value;
+    number(configKey, n, line, key, 1, MAX_ALLOCATIONS, "");
   }
 
   private Result finish() {
@@ -231,19 +302,29 @@ final class CoturnImport {
     return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"") ? value.substring(1, value.length() - 1) : value;
   }
 
-  /** coturn takes an address, a CIDR or a range "A-B"; Switchboard takes CIDRs. */
+  /** coturn takes an address, a CIDR or a range "A-B"; Switchboard takes addresses and CIDRs. */
   private List<String> cidrs(String value, int line, String key) {
-    if (!value.contains("-")) {
+    String[] ends = value.split("-", 2);
+    if (ends.length == 1 && isCidr(value)) {
       return List.of(value);
     }
-    String[] ends = value.split("-", 2);
-    InetAddress from = ConfigSyntax.ip(ends[0].trim());
-    InetAddress to = ConfigSyntax.ip(ends[1].trim());
-    if (from == null || to == null || from.getAddress().length != to.getAddress().length) {
-      note(line, key, "'" + value + "' is not an address range");
-      return List.of();
+    InetAddress from = ends.length == 2 ? ConfigSyntax.ip(ends[0].trim()) : null;
+    InetAddress to = ends.length == 2 ? ConfigSyntax.ip(ends[1].trim()) : null;
+    List<String> range = from == null || to == null || from.getAddress().length != to.getAddress().length
+        ? List.of() : rangeToCidrs(from, to);
+    if (range.isEmpty()) {
+      // Also a range that starts above its end: it covers nothing.
+      note(line, key, "'" + value + "' is not an address, a CIDR or a range A-B");
     }
-    return rangeToCidrs(from, to);
+    return range;
+  }
+
+  /** An address, or one with a prefix length such as 10.0.0.0/8, as the config's peer lists take. */
+  private static boolean isCidr(String text) {
+    String[] parts = text.split("/", 2);
+    InetAddress address = ConfigSyntax.ip(parts[0]);
+    return address != null && (parts.length == 1
+        || parts[1].matches("\\d{1,3}") && Integer.parseInt(parts[1]) <= address.getAddress().length * 8);
   }
 
   /** The smallest list of CIDR blocks covering exactly [from, to]. */

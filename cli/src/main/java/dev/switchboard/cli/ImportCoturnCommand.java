@@ -55,7 +55,7 @@ final class ImportCoturnCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw UserError.file(file, e, "check that it is coturn's turnserver.conf and readable");
     }
-    CoturnImport.Result result = CoturnImport.map(file.getFileName().toString(), lines);
+    CoturnImport.Result result = CoturnImport.map(file, lines);
     Path dir = out.toAbsolutePath().getParent();
     Path usersFile = dir.resolve("users");
     Path secretFile = dir.resolve("turn-secret");
@@ -125,8 +125,11 @@ final class ImportCoturnCommand implements Callable<Integer> {
 
   static String yaml(Map<String, Object> tree) {
     try {
+      // Unquoted, a string such as realm "0x10", "12" or ".inf" would read back as a number (or not at
+      // all); MINIMIZE_QUOTES alone quotes only those that read as booleans or null.
       return new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)).writeValueAsString(tree);
+          .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS))
+          .writeValueAsString(tree);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write YAML", e);
     }

@@ -1,14 +1,18 @@
 package dev.switchboard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CoturnImportTest {
+
+  private static final Path CONF = Path.of("/etc/coturn/t.conf");
 
   static List<String> realisticConf() throws Exception {
     try (InputStream in = CoturnImportTest.class.getResourceAsStream("/turnserver.conf")) {
@@ -18,7 +22,7 @@ class CoturnImportTest {
 
   @Test
   void mapsEveryOptionOrSaysWhyNot() throws Exception {
-    CoturnImport.Result r = CoturnImport.map("turnserver.conf", realisticConf());
+    CoturnImport.Result r = CoturnImport.map(Path.of("/etc/turnserver.conf"), realisticConf());
     assertThat(r.keys()).containsEntry("turn.port", 3478).containsEntry("turn.tlsPort", 5349)
         .containsEntry("turn.listen", "127.0.0.1")
         .containsEntry("publicAddress", "203.0.113.7")
@@ -49,7 +53,7 @@ class CoturnImportTest {
 
   @Test
   void transportSwitchesAndUnknownOptions() {
-    CoturnImport.Result r = CoturnImport.map("t.conf", List.of("no-udp", "no-tcp", "no-tls", "allow-loopback-peers",
+    CoturnImport.Result r = CoturnImport.map(CONF, List.of("no-udp", "no-tcp", "no-tls", "allow-loopback-peers",
         "frobnicate=1", "listening-ip=10.0.0.1", "listening-ip=10.0.0.2", "no-auth", "userdb=/var/lib/turn/turndb",
         "external-ip=198.51.100.1", "no-dtls=false", "fingerprint=off"));
     assertThat(r.keys()).containsEntry("turn.udp", false).containsEntry("turn.tcp", false).containsEntry("turn.tls", false)
@@ -76,7 +80,7 @@ class CoturnImportTest {
 
   @Test
   void aValueThatIsNotCarriedOverIsLeftOut() {
-    CoturnImport.Result r = CoturnImport.map("t.conf", List.of("listening-port=abc", "tls-listening-port=70000",
+    CoturnImport.Result r = CoturnImport.map(CONF, List.of("listening-port=abc", "tls-listening-port=70000",
         "max-bps=lots", "min-port=low", "max-port=60000", "stale-nonce=abc", "channel-lifetime=-5",
         "total-quota=x", "permission-lifetime=300"));
     assertThat(r.keys()).doesNotContainKeys("turn.port", "turn.tlsPort", "turn.quotas.bytesPerSecond",
@@ -94,8 +98,76 @@ class CoturnImportTest {
   }
 
   @Test
+  void aUserIsSplitAtTheFirstColonAndAnEmptyPasswordIsLeftOut() {
+    CoturnImport.Result r = CoturnImport.map(CONF, List.of("realm=r.example", "user=bob:pa:ss", "user=dave:"));
+    assertThat(r.userLines()).containsExactly(
+        "bob:r.example:0x" + dev.switchboard.turn.UsersFileStore.keyHex("bob", "r.example", "pa:ss"));
+    assertThat(r.notes()).containsExactly("t.conf line 3: user not carried over: dave has an empty password, "
+        + "which coturn refuses too; give it one: user=dave:PASSWORD");
+  }
+
+  @Test
+  void anAddressThatIsNotOneIsLeftOut() {
+    CoturnImport.Result r = CoturnImport.map(CONF, List.of("listening-ip=localhost", "relay-ip=relay.example",
+        "external-ip=1.2.3.4/not-an-ip", "external-ip=0.0.0.0", "denied-peer-ip=foo", "allowed-peer-ip=10.0.0.0/33",
+        "denied-peer-ip=10.0.0.9-10.0.0.1", "denied-peer-ip=10.0.0.0/8", "allowed-peer-ip=fd00::/8"));
+    assertThat(r.keys()).doesNotContainKeys("turn.listen", "turn.relay.address", "publicAddress",
+        "turn.relay.advertisedAddress").containsEntry("turn.peers.deny", List.of("10.0.0.0/8"))
+        .containsEntry("turn.peers.allow", List.of("fd00::/8"));
+    assertThat(r.notes()).containsExactly(
+        "t.conf line 1: listening-ip not carried over: 'localhost' is not an IP address",
+        "t.conf line 2: relay-ip not carried over: 'relay.example' is not an IP address",
+        "t.conf line 3: external-ip not carried over: 'not-an-ip' is not an IP address",
+        "t.conf line 4: external-ip not carried over: 0.0.0.0 is a wildcard address; clients need the address they reach",
+        "t.conf line 5: denied-peer-ip not carried over: 'foo' is not an address, a CIDR or a range A-B",
+        "t.conf line 6: allowed-peer-ip not carried over: '10.0.0.0/33' is not an address, a CIDR or a range A-B",
+        "t.conf line 7: denied-peer-ip not carried over: '10.0.0.9-10.0.0.1' is not an address, a CIDR or a range A-B");
+  }
+
+  @Test
+  void theFirstRelayAddressIsKeptAndTheOtherNotedInEitherOrder() {
+    CoturnImport.Result relayFirst = CoturnImport.map(CONF, List.of("relay-ip=10.0.0.9", "external-ip=1.2.3.4/10.0.0.5"));
+    assertThat(relayFirst.keys()).containsEntry("turn.relay.address", "10.0.0.9").containsEntry("publicAddress", "1.2.3.4")
+        .containsEntry("turn.relay.advertisedAddress", "1.2.3.4");
+    assertThat(relayFirst.notes()).containsExactly(
+        "t.conf line 2: external-ip not carried over: one relay address is supported; kept 10.0.0.9, dropped 10.0.0.5");
+    CoturnImport.Result externalFirst = CoturnImport.map(CONF, List.of("external-ip=1.2.3.4/10.0.0.5", "relay-ip=10.0.0.9"));
+    assertThat(externalFirst.keys()).containsEntry("turn.relay.address", "10.0.0.5");
+    assertThat(externalFirst.notes()).containsExactly(
+        "t.conf line 2: relay-ip not carried over: one relay address is supported; kept 10.0.0.5, dropped 10.0.0.9");
+    // The same address twice is no conflict.
+    assertThat(CoturnImport.map(CONF, List.of("relay-ip=10.0.0.5", "external-ip=1.2.3.4/10.0.0.5")).notes()).isEmpty();
+  }
+
+  @Test
+  void aQuotaOfZeroIsNoLimitTheLargestTheConfigTakes() {
+    CoturnImport.Result r = CoturnImport.map(CONF, List.of("user-quota=0", "total-quota=0"));
+    assertThat(r.keys()).containsEntry("turn.quotas.userAllocations", 10_000_000)
+        .containsEntry("turn.quotas.totalAllocations", 10_000_000);
+    assertThat(r.notes()).isEmpty();
+  }
+
+  @Test
+  void relativeCertAndKeyPathsAreReadFromTheConfDirectory() {
+    CoturnImport.Result r = CoturnImport.map(CONF, List.of("cert=certs/fullchain.pem", "pkey=../private/privkey.pem"));
+    assertThat(r.keys()).containsEntry("tls.cert", Path.of("/etc/coturn/certs/fullchain.pem").toString())
+        .containsEntry("tls.key", Path.of("/etc/private/privkey.pem").toString());
+  }
+
+  @Test
+  void aSecretTheTurnSecretFileCannotHoldStopsTheImportWithoutPrintingIt() {
+    for (String[] secret : new String[][] {{"north wind", "contains whitespace"}, {"#north", "starts with #"}, {"", "is empty"}}) {
+      assertThatThrownBy(() -> CoturnImport.map(CONF, List.of("use-auth-secret", "static-auth-secret=" + secret[0])))
+          .isInstanceOfSatisfying(UserError.class, e -> assertThat(e.exitCode()).isEqualTo(UserError.USAGE))
+          .hasMessageStartingWith("t.conf line 2: static-auth-secret " + secret[1] + ", which a turn-secret file cannot hold: "
+              + "set a secret without whitespace")
+          .hasMessageNotContaining("north");
+    }
+  }
+
+  @Test
   void relayPortsThatStartAboveTheirEndKeepTheDefault() {
-    CoturnImport.Result r = CoturnImport.map("t.conf", List.of("min-port=60000", "max-port=50000"));
+    CoturnImport.Result r = CoturnImport.map(CONF, List.of("min-port=60000", "max-port=50000"));
     assertThat(r.keys()).doesNotContainKey("turn.relay.ports");
     assertThat(r.notes()).containsExactly(
         "t.conf line 2: min-port/max-port not carried over: 60000-50000 starts above its end; the default range is kept");

@@ -10,6 +10,7 @@ import dev.switchboard.cli.config.SwitchboardConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +46,45 @@ class ImportCoturnIT {
       assertThat(server.turn().udpPort()).isPositive();
       assertThat(server.turn().tlsPort()).isPositive();
     }
+  }
+
+  @Test
+  void valuesTheConfigRefusesAreLeftOutAndNumberLikeRealmsStayStrings() throws Exception {
+    Path coturnDir = dir.resolve("coturn");
+    assertThat(Cli.run("cert", "self-signed", "--host", "turn.example", "--out", coturnDir.resolve("tls").toString())
+        .exitCode()).isZero();
+    String lines = String.join("\n", "listening-ip=localhost", "external-ip=1.2.3.4/not-an-ip", "denied-peer-ip=foo",
+        "allowed-peer-ip=10.0.0.0/33", "user=bob:pa:ss", "user=dave:", "user-quota=0", "total-quota=0",
+        "cert=tls/cert.pem", "pkey=tls/key.pem", "");
+    Path coturn = coturnDir.resolve("turnserver.conf");
+    Path yaml = dir.resolve("etc/switchboard.yaml");
+    Files.createDirectories(yaml.getParent());
+    // Unquoted, each of these would read back as a number, a boolean or null, or not at all.
+    for (String realm : List.of("0x10", ".inf", "-.Inf", ".nan", "12", "1e3", "0b101", "true", "yes", "null", "~")) {
+      Files.writeString(coturn, lines + "realm=" + realm + "\n");
+      Cli imported = Cli.run("import-coturn", coturn.toString(), "--out", yaml.toString(), "--force");
+      assertThat(imported.exitCode()).as(imported.toString()).isZero();
+      SwitchboardConfig config = ConfigLoader.load(Optional.of(yaml),
+          new ConfigOverrides().set("dataDir", dir.resolve("data"), "--data-dir"), "test");
+      assertThat(config.turn().realm()).as(Files.readString(yaml)).isEqualTo(realm);
+      assertThat(config.turn().quotas().userAllocations()).isEqualTo(10_000_000);
+      assertThat(config.turn().quotas().totalAllocations()).isEqualTo(10_000_000);
+      assertThat(config.tls().cert()).contains(coturnDir.resolve("tls/cert.pem"));
+      assertThat(Files.readString(dir.resolve("etc/users"))).startsWith("bob:" + realm + ":").doesNotContain("dave");
+    }
+    Cli check = Cli.run("config", "check", "--config", yaml.toString(), "--data-dir", dir.resolve("data").toString());
+    assertThat(check.exitCode()).as(check.toString()).isZero();
+  }
+
+  @Test
+  void aSecretTheTurnSecretFileCannotHoldFailsTheImportAndWritesNothing() throws Exception {
+    Path coturn = Files.writeString(dir.resolve("turnserver.conf"), "user=bob:pw\nstatic-auth-secret=north wind\n");
+    Path out = Files.createDirectories(dir.resolve("etc"));
+    Cli imported = Cli.run("import-coturn", coturn.toString(), "--out", out.resolve("switchboard.yaml").toString());
+    assertThat(imported.exitCode()).as(imported.toString()).isEqualTo(2);
+    assertThat(imported.err()).startsWith("switchboard import-coturn: turnserver.conf line 2: static-auth-secret contains "
+        + "whitespace, which a turn-secret file cannot hold: set a secret without whitespace").doesNotContain("north", "\tat ");
+    assertThat(out).isEmptyDirectory();
   }
 
   /** Imports the realistic file, checks it with config check, and loads it as serve would (free ports). */
