@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -21,6 +22,15 @@ import java.util.regex.Pattern;
 final class CoturnImport {
 
   private static final Pattern FALSE = Pattern.compile("(?i)0|off|no|false|f");
+  /**
+   * The options that are switches in coturn: "fingerprint=0" or "no-tcp=off" turns one off, that is
+   * leaves coturn's default. Any other option's "0" or "no" is its value (a quota of 0, a realm "no").
+   */
+  private static final Set<String> SWITCHES = Set.of("lt-cred-mech", "fingerprint",
+      "no-loopback-peers", "no-multicast-peers", "no-dtls", "no-tlsv1", "no-tlsv1_1", "no-sslv3", "no-sslv2",
+      "use-auth-secret", "allow-loopback-peers", "no-udp", "no-tcp", "no-tls", "no-auth", "no-cli", "daemon",
+      "syslog", "simple-log", "new-log-timestamp", "verbose", "Verbose", "dh2066", "dh566", "mobility",
+      "secure-stun", "no-stun", "stun-only", "check-origin-consistency", "prometheus", "udp-self-balance");
   private static final Pattern HEX_KEY = Pattern.compile("0x[0-9a-fA-F]{32}");
   /** The longest lifetime the config accepts (ConfigLoader: 3650 days). */
   private static final long MAX_SECONDS = 3650L * 24 * 3600;
@@ -64,10 +74,8 @@ final class CoturnImport {
       String[] kv = line.split("\\s*=\\s*|\\s+", 2);
       String key = kv[0].replaceFirst("^--?", "");
       String value = kv.length > 1 ? unquote(kv[1].trim()) : "";
-      if (FALSE.matcher(value).matches() && !key.endsWith("port") && !key.endsWith("-quota")) {
-        // coturn: "fingerprint=0", "no-tcp=off" switch a flag off, i.e. leave coturn's default. A port
-        // or a quota of 0 is a number: a quota of 0 is no limit.
-        continue;
+      if (SWITCHES.contains(key) && FALSE.matcher(value).matches()) {
+        continue; // switched off: coturn's default, which needs nothing written
       }
       im.option(key, value, i + 1);
     }

@@ -52,6 +52,13 @@ class CoturnImportTest {
   }
 
   @Test
+  void aValueThatReadsLikeOffIsAValueExceptForASwitch() {
+    CoturnImport.Result r = CoturnImport.map(CONF, List.of("realm=no", "static-auth-secret=false", "no-tcp=off"));
+    assertThat(r.keys()).containsEntry("turn.realm", "no").doesNotContainKey("turn.tcp");
+    assertThat(r.secrets()).containsExactly("false");
+  }
+
+  @Test
   void transportSwitchesAndUnknownOptions() {
     CoturnImport.Result r = CoturnImport.map(CONF, List.of("no-udp", "no-tcp", "no-tls", "allow-loopback-peers",
         "frobnicate=1", "listening-ip=10.0.0.1", "listening-ip=10.0.0.2", "no-auth", "userdb=/var/lib/turn/turndb",
