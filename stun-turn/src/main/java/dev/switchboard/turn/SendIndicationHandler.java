@@ -26,7 +26,11 @@ final class SendIndicationHandler {
       return;
     }
     InetSocketAddress peer = StunCodec.xorAddress(peerAttr.value(), message.raw(), StunMessage.TRANSACTION_ID_OFFSET);
-    if (peer == null || !allocation.sameFamily(peer)) {
+    if (peer == null) {
+      return;
+    }
+    if (!allocation.sameFamily(peer)) { // an IPv4-mapped peer included: data a request would have got 443 for
+      ctx.metrics().droppedPackets.increment();
       return;
     }
     // RFC 8656 §10.2 + DESIGN.md: a peer the policy refuses is discarded (it cannot have a permission either).
