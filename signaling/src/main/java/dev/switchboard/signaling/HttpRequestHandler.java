@@ -3,6 +3,7 @@ package dev.switchboard.signaling;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.DateFormatter;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -16,7 +17,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.nio.charset.StandardCharsets;
+import java.util.Date;
 import java.util.Optional;
 
 /**
@@ -41,16 +45,40 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
     hub.connections.requestArrived(ctx.channel());
     if (!request.decoderResult().isSuccess()) {
-      respond(ctx, request, HttpResponseStatus.BAD_REQUEST, "text/plain; charset=utf-8", "bad request\n".getBytes(StandardCharsets.UTF_8));
+      refuseUnreadable(ctx, request, request.decoderResult().cause());
       return;
     }
-    String path = new QueryStringDecoder(request.uri()).path();
+    if (request.protocolVersion().equals(HttpVersion.HTTP_1_1) && !request.headers().contains(HttpHeaderNames.HOST)) {
+      text(ctx, request, HttpResponseStatus.BAD_REQUEST, "an HTTP/1.1 request needs a Host header\n"); // RFC 9112 §3.2
+      return;
+    }
+    String path;
+    try {
+      path = new QueryStringDecoder(originForm(request.uri())).path();
+    } catch (IllegalArgumentException e) { // a bad %-escape
+      text(ctx, request, HttpResponseStatus.BAD_REQUEST, "bad request: " + e.getMessage() + "\n");
+      return;
+    }
     if (path.equals("/ws")) {
       upgrade.upgrade(ctx, request);
       return;
     }
+    boolean ice = path.equals("/api/v1/ice-servers");
+    boolean known = ice || path.equals("/healthz") || path.equals("/readyz") || path.equals("/metrics")
+        || files.forPath(path).isPresent();
+    if (!known) {
+      text(ctx, request, HttpResponseStatus.NOT_FOUND, "not found\n");
+      return;
+    }
+    if (ice && request.method() == HttpMethod.OPTIONS) {
+      preflight(ctx, request);
+      return;
+    }
     if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
-      respond(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain; charset=utf-8", "GET only\n".getBytes(StandardCharsets.UTF_8));
+      FullHttpResponse response = response(request, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain; charset=utf-8",
+          "GET only\n".getBytes(StandardCharsets.UTF_8));
+      response.headers().set(HttpHeaderNames.ALLOW, ice ? "GET, HEAD, OPTIONS" : "GET, HEAD"); // RFC 9110 §15.5.6
+      finish(ctx, request, response);
       return;
     }
     switch (path) {
@@ -63,12 +91,47 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     }
   }
 
+  /**
+   * A request the decoder could not read: 431 for headers over the limit, 414 for a request line over
+   * it, else 400. The decoder reads nothing more on this connection, so it closes after the answer.
+   */
+  private static void refuseUnreadable(ChannelHandlerContext ctx, FullHttpRequest request, Throwable cause) {
+    HttpResponseStatus status = cause instanceof TooLongHttpHeaderException ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+        : cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG : HttpResponseStatus.BAD_REQUEST;
+    FullHttpResponse response = response(request, status, "text/plain; charset=utf-8",
+        (status.reasonPhrase().toLowerCase(java.util.Locale.ROOT) + "\n").getBytes(StandardCharsets.UTF_8));
+    response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /** The path and query of an absolute-form request target ({@code http://host/path}), which RFC 9112 §3.2.2 has servers accept. */
+  private static String originForm(String uri) {
+    if (!uri.regionMatches(true, 0, "http://", 0, 7) && !uri.regionMatches(true, 0, "https://", 0, 8)) {
+      return uri;
+    }
+    int path = uri.indexOf('/', uri.indexOf("//") + 2);
+    return path < 0 ? "/" : uri.substring(path);
+  }
+
+  /**
+   * The CORS preflight of a cross-origin fetch of the ICE servers with a bearer token (a request with
+   * an Authorization header is not a simple one): allowed Origins may send GET with Authorization.
+   */
+  private void preflight(ChannelHandlerContext ctx, FullHttpRequest request) {
+    FullHttpResponse response = response(request, HttpResponseStatus.NO_CONTENT, "text/plain; charset=utf-8", new byte[0]);
+    response.headers().remove(HttpHeaderNames.CONTENT_TYPE);
+    response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, HEAD");
+    response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Authorization");
+    response.headers().set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "600");
+    finish(ctx, request, response);
+  }
+
   private void metrics(ChannelHandlerContext ctx, FullHttpRequest request) {
     StringBuilder out = new StringBuilder(4096);
     hub.appendMetrics(out);
     extraMetrics.appendPrometheus(out);
-    respond(ctx, request, HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
-        out.toString().getBytes(StandardCharsets.UTF_8));
+    finish(ctx, request, response(request, HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
+        out.toString().getBytes(StandardCharsets.UTF_8)));
   }
 
   private void iceServers(ChannelHandlerContext ctx, FullHttpRequest request) {
@@ -76,13 +139,13 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     if (hub.config.auth() == SignalingConfig.Auth.TOKEN) {
       String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION, "");
       if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-        json(ctx, request, HttpResponseStatus.UNAUTHORIZED, error("unauthorized", "send Authorization: Bearer <token>"));
+        unauthorized(ctx, request, "Bearer realm=\"switchboard\"", error("unauthorized", "send Authorization: Bearer <token>"));
         return;
       }
       try {
         peerId = hub.tokens.verify(authorization.substring(7).trim()).userId();
       } catch (Tokens.InvalidTokenException e) {
-        json(ctx, request, HttpResponseStatus.UNAUTHORIZED,
+        unauthorized(ctx, request, "Bearer realm=\"switchboard\", error=\"invalid_token\"",
             error(e.expired() ? "token_expired" : "unauthorized", e.getMessage()));
         return;
       }
@@ -92,6 +155,13 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     body.set("iceServers", Json.iceServers(ice));
     body.put("iceTtl", ice.ttl().toSeconds());
     json(ctx, request, HttpResponseStatus.OK, body);
+  }
+
+  /** 401 with the challenge RFC 9110 §15.5.2 requires (RFC 6750's Bearer scheme). */
+  private void unauthorized(ChannelHandlerContext ctx, FullHttpRequest request, String challenge, ObjectNode body) {
+    FullHttpResponse response = response(request, HttpResponseStatus.UNAUTHORIZED, "application/json", bytes(body));
+    response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, challenge);
+    finish(ctx, request, response);
   }
 
   private static ObjectNode error(String code, String message) {
@@ -107,19 +177,40 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       text(ctx, request, HttpResponseStatus.NOT_FOUND, "not found\n");
       return;
     }
-    respond(ctx, request, HttpResponseStatus.OK, file.get().contentType(), file.get().content());
+    finish(ctx, request, response(request, HttpResponseStatus.OK, file.get().contentType(), file.get().content()));
   }
 
-  private static void json(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, ObjectNode body) {
+  private void json(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, ObjectNode body) {
+    finish(ctx, request, response(request, status, "application/json", bytes(body)));
+  }
+
+  private static byte[] bytes(ObjectNode body) {
     try {
-      respond(ctx, request, status, "application/json", Json.MAPPER.writeValueAsBytes(body));
+      return Json.MAPPER.writeValueAsBytes(body);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
   }
 
-  private static void text(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, String body) {
-    respond(ctx, request, status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
+  private void text(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, String body) {
+    finish(ctx, request, response(request, status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * Sends {@code response} with the CORS header a cross-origin request from an allowed Origin needs
+   * (the SDK imported as a module from another site, a fetch of the ICE servers): the README's browser
+   * example runs on the app's own origin, not the signaling server's.
+   */
+  private void finish(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
+    String allow = hub.origins.allowOriginHeader(request.headers().get(HttpHeaderNames.ORIGIN),
+        request.headers().get(HttpHeaderNames.HOST));
+    if (allow != null) {
+      response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, allow);
+    }
+    if (!hub.config.allowedOrigins().contains("*")) {
+      response.headers().set(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN); // the header depends on it
+    }
+    send(ctx, request, response);
   }
 
   static void respond(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
@@ -135,6 +226,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
     response.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
     response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+    response.headers().set(HttpHeaderNames.DATE, DateFormatter.format(new Date())); // RFC 9110 §6.6.1
     response.headers().set("X-Content-Type-Options", "nosniff");
     return response;
   }

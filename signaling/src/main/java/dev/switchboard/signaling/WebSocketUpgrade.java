@@ -17,7 +17,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.ssl.SslHandler;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +46,7 @@ final class WebSocketUpgrade {
   }
 
   void upgrade(ChannelHandlerContext ctx, FullHttpRequest request) {
-    if (!originAllowed(request.headers().get(HttpHeaderNames.ORIGIN))) {
+    if (!hub.origins.allowed(request.headers().get(HttpHeaderNames.ORIGIN), request.headers().get(HttpHeaderNames.HOST))) {
       HttpRequestHandler.respond(ctx, request, HttpResponseStatus.FORBIDDEN, "text/plain; charset=utf-8",
           "origin not allowed\n".getBytes(StandardCharsets.UTF_8));
       return;
@@ -103,13 +102,5 @@ final class WebSocketUpgrade {
       ctx.pipeline().addLast("ws-session", new WebSocketFrameHandler(hub));
       ctx.pipeline().remove(HttpRequestHandler.class);
     });
-  }
-
-  private boolean originAllowed(String origin) {
-    if (hub.config.allowedOrigins().contains("*") || origin == null) {
-      return true; // non-browser clients send no Origin; the check protects browsers from other sites
-    }
-    String normalized = origin.toLowerCase(Locale.ROOT);
-    return hub.config.allowedOrigins().stream().anyMatch(allowed -> allowed.toLowerCase(Locale.ROOT).equals(normalized));
   }
 }
