@@ -104,20 +104,47 @@ class DemoAppScriptedSignalingIT {
     }
   }
 
+  /** Chromium in the loopback namespace that {@code holder} keeps alive. */
+  private static Chromium launchIn(Process holder) throws Exception {
+    return Chromium.launch(holder.pid(), BrowserFixture.TARGET.resolve("browser-it"), List.of(Chromium.LOOPBACK_CANDIDATES));
+  }
+
+  /** A browser context that gets the app's files from the build and this test's scripted signaling. */
+  private BrowserContext appContext(Chromium c) {
+    BrowserContext ctx = c.newContext();
+    ctx.route("https://app.test/**", DemoAppScriptedSignalingIT::serve);
+    ctx.routeWebSocket("wss://app.test/ws", this::handle);
+    return ctx;
+  }
+
+  @Test
+  void aRoomUrlWithABrokenEscapeStillShowsTheJoinForm() throws Exception {
+    Chromium.assumeAvailable();
+    Process holder = new ProcessBuilder(LoopbackNamespace.command(List.of("sleep", "60"))).start();
+    Chromium c = launchIn(holder);
+    try {
+      Page page = appContext(c).newPage();
+      page.setDefaultTimeout(15_000);
+      page.navigate("https://app.test/r/%E0");
+      // decodeURIComponent threw at the module's top level: the app never started, the page was dead.
+      page.waitForFunction("() => window.switchboardApp !== undefined");
+      assertThat(page.isVisible("#join")).isTrue();
+    } finally {
+      c.close();
+      holder.destroy();
+    }
+  }
+
   @Test
   void threePeopleSeeEachOtherChatAndSeeOneLeave() throws Exception {
     Chromium.assumeAvailable();
     Process holder = new ProcessBuilder(LoopbackNamespace.command(List.of("sleep", "300"))).start();
-    Chromium c = Chromium.launch(holder.pid(), BrowserFixture.TARGET.resolve("browser-it"),
-        List.of(Chromium.LOOPBACK_CANDIDATES));
+    Chromium c = launchIn(holder);
     try {
       String[] who = {"Alice", "Bob", "Carol"};
       RoomPage[] ps = new RoomPage[3];
       for (int i = 0; i < 3; i++) {
-        BrowserContext ctx = c.newContext();
-        ctx.route("https://app.test/**", DemoAppScriptedSignalingIT::serve);
-        ctx.routeWebSocket("wss://app.test/ws", this::handle);
-        Page page = ctx.newPage();
+        Page page = appContext(c).newPage();
         page.setDefaultTimeout(15_000);
         page.navigate("https://app.test/r/demo?name=" + who[i] + "&join=1");
         page.waitForFunction("() => window.switchboardApp && window.switchboardApp.state.joined");

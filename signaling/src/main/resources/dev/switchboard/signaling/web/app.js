@@ -6,7 +6,17 @@ import { SwitchboardClient, PeerMesh, selectedRoute } from '/switchboard.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
-const roomFromPath = decodeURIComponent((location.pathname.match(/^\/r\/([^/]+)/) || [])[1] || '');
+const roomFromPath = roomInPath(location.pathname);
+
+/** The room of a /r/ROOM URL; '' when there is none or its escapes are broken (the form asks then). */
+function roomInPath(path) {
+  const raw = (path.match(/^\/r\/([^/]+)/) || [])[1] || '';
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return ''; // a URIError here would stop the whole module, and the page would be dead
+  }
+}
 
 const ERRORS = {
   room_full: 'This room is full. Try another room or ask someone to leave.',
