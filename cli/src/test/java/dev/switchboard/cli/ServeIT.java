@@ -60,6 +60,12 @@ class ServeIT {
       HttpResponse<String> health = client.send(HttpRequest.newBuilder(URI.create("https://localhost:" + https + "/healthz")).build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(health.statusCode()).isEqualTo(200);
+      try (java.net.Socket plain = new java.net.Socket("127.0.0.1", https)) { // http:// typed for https://
+        plain.setSoTimeout(10_000);
+        plain.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String answer = new String(plain.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+        assertThat(answer).startsWith("HTTP/1.1 400").contains("This port speaks HTTPS: use https:// and wss://.");
+      }
 
       Path dataDir = work.resolve("switchboard-data");
       for (Path file : List.of(DataDir.caCert(dataDir), DataDir.cert(dataDir), DataDir.key(dataDir),

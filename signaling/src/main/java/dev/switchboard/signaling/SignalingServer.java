@@ -88,6 +88,7 @@ public final class SignalingServer implements AutoCloseable {
             }
             ChannelPipeline p = ch.pipeline();
             if (tls != null) {
+              p.addLast("plain-http-on-tls", new PlainHttpOnTlsPort());
               p.addLast("tls", tls.get().newHandler(ch.alloc()));
             }
             p.addLast("http", new HttpServerCodec());
