@@ -2,6 +2,7 @@ package dev.switchboard.signaling;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.channel.Channel;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -178,8 +179,8 @@ final class Router {
     roomMessages.leaveRoom(session, roomId, reason);
   }
 
-  /** Attaches the resumed session to the connection that asked for it, which {@code throwaway} had until now. */
-  boolean resume(Session resumed, Channel channel, long lastSeq, ObjectNode reply, Session throwaway) {
-    return resumed.resume(channel, lastSeq, reply, hub.clock.millis(), throwaway);
+  /** Attaches the resumed session to the connection that asked for it; {@code early} goes out first. */
+  boolean resume(Session resumed, Channel channel, long lastSeq, ObjectNode reply, List<byte[]> early) {
+    return resumed.resume(channel, lastSeq, reply, hub.clock.millis(), early);
   }
 }

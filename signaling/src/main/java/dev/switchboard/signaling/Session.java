@@ -200,36 +200,49 @@ final class Session {
 
   /**
    * Moves the session onto {@code newChannel} and replays every event after {@code lastSeq}, after
-   * {@code first} (the resumed reply). Ahead of them go the frames that {@code throwaway} (the session
-   * the new connection started with, if any) queued and had not written yet: replies to what the
+   * {@code first} (the resumed reply). Ahead of them go {@code early}: frames the session the new
+   * connection started with queued and had not written ({@link #takeQueued}), replies to what the
    * client sent before its hello. That session is about to be detached, which would drop them.
    *
    * @return false when events after lastSeq were already dropped from the buffer
    */
-  synchronized boolean resume(Channel newChannel, long lastSeq, ObjectNode first, long nowMillis, Session throwaway) {
+  synchronized boolean resume(Channel newChannel, long lastSeq, ObjectNode first, long nowMillis, List<byte[]> early) {
     if (!sent.canResumeAfter(lastSeq)) {
       return false;
     }
     channel = newChannel;
     outbox = null;
     lastSeenMillis = nowMillis;
-    if (throwaway != null) {
-      // Its monitor inside ours: a holder of a session's monitor only queues frames, never waits for another's.
-      throwaway.takeQueued(newChannel).forEach(this::write);
-    }
+    early.forEach(this::write);
     write(serialize(first));
     sent.forEachAfter(lastSeq, this::write);
     return true;
   }
 
-  /** The frames queued for {@code target} and not written yet, taken: its drain then finds none. */
-  private synchronized List<byte[]> takeQueued(Channel target) {
+  /**
+   * The frames queued for {@code target} and not written yet, taken: its drain then finds none. Never
+   * called holding another session's monitor (two sessions would each wait for the other's).
+   */
+  synchronized List<byte[]> takeQueued(Channel target) {
     if (target != channel || outbox == null) {
       return List.of();
     }
     List<byte[]> queued = outbox;
     outbox = null;
     return queued;
+  }
+
+  /** Gives back frames {@link #takeQueued} took (a resume that failed), ahead of those queued since. */
+  synchronized void putBack(Channel target, List<byte[]> frames) {
+    if (frames.isEmpty() || target != channel) {
+      return;
+    }
+    List<byte[]> since = outbox;
+    outbox = null;
+    frames.forEach(this::write);
+    if (since != null) {
+      since.forEach(this::write);
+    }
   }
 
   /** The seq of the last event sent (or, while detached, kept for a resume). */

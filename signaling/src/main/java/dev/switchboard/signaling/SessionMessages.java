@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.security.MessageDigest;
 
 /** hello (token or resume), ping and bye. Thread-safe. */
@@ -53,26 +54,36 @@ final class SessionMessages {
     ObjectNode reply = Json.message("resumed", id);
     reply.put("peerId", old.peerId);
     Channel previous;
+    // Replies the connection's first session queued and has not written (to what came before this
+    // hello, in the same read) go out ahead of the resumed session's frames. Taken here, holding no
+    // other session's monitor: taken inside the resumed one's, two connections resuming each other's
+    // session at once would each hold one monitor and wait for the other's.
+    List<byte[]> early = current.takeQueued(channel);
     // Checked and attached holding the monitor its end (the resume window's) and the close of its
     // connection hold: neither comes between, to end the session this resumes or detach the connection
     // it got.
-    synchronized (old.membership) {
-      if (old.ended) {
-        throw new SignalingException("resume_failed", "no session to resume: start a new one");
+    try {
+      synchronized (old.membership) {
+        if (old.ended) {
+          throw new SignalingException("resume_failed", "no session to resume: start a new one");
+        }
+        reply.set("rooms", Json.strings(old.rooms.stream().sorted().toList()));
+        previous = old.channel();
+        if (!router.resume(old, channel, resume.lastSeq(), reply, early)) {
+          long lastSent = old.lastSeq();
+          throw new SignalingException("resume_failed", resume.lastSeq() > lastSent
+              ? "lastSeq " + resume.lastSeq() + " is past the last event sent to that session (" + lastSent
+                  + "): resume with the seq of the last event received, or start a new session"
+              : "events after seq " + resume.lastSeq() + " are no longer kept: start a new session");
+        }
+        // Still holding it: a close of the new connection (Hub#disconnected, under the same monitor) then
+        // tells the rooms "reconnecting" after this, never before, which would leave the peer looking
+        // connected to them while it waits for another resume.
+        hub.tellState(old, "connected");
       }
-      reply.set("rooms", Json.strings(old.rooms.stream().sorted().toList()));
-      previous = old.channel();
-      if (!router.resume(old, channel, resume.lastSeq(), reply, current)) {
-        long lastSent = old.lastSeq();
-        throw new SignalingException("resume_failed", resume.lastSeq() > lastSent
-            ? "lastSeq " + resume.lastSeq() + " is past the last event sent to that session (" + lastSent
-                + "): resume with the seq of the last event received, or start a new session"
-            : "events after seq " + resume.lastSeq() + " are no longer kept: start a new session");
-      }
-      // Still holding it: a close of the new connection (Hub#disconnected, under the same monitor) then
-      // tells the rooms "reconnecting" after this, never before, which would leave the peer looking
-      // connected to them while it waits for another resume.
-      hub.tellState(old, "connected");
+    } catch (SignalingException e) {
+      current.putBack(channel, early); // the connection goes on as its first session: ahead of the refusal
+      throw e;
     }
     hub.metrics.out("resumed");
     channel.attr(SESSION).set(old);

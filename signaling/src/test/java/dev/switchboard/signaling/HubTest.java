@@ -159,6 +159,46 @@ class HubTest {
     }
   }
 
+  /**
+   * Two connections resume each other's session at once, each with a reply still queued (an
+   * unauthenticated client can do this on purpose). Taking the other session's queued frames inside
+   * the resumed session's monitor made each thread hold one monitor and wait for the other's: both
+   * event loops froze for good. Many rounds, for the two threads to meet inside that window.
+   */
+  @Test
+  void twoConnectionsResumingEachOthersSessionDoNotDeadlock() throws Exception {
+    Hub hub = hub();
+    for (int round = 0; round < 300; round++) {
+      EmbeddedChannel ca = new EmbeddedChannel();
+      EmbeddedChannel cb = new EmbeddedChannel();
+      Session a = hub.connect(ca);
+      Session b = hub.connect(cb);
+      hub.onText(a, PING); // a reply queued on each, not yet written
+      hub.onText(b, PING);
+      java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+      Thread one = new Thread(() -> awaitThen(start, () -> hub.onText(a, resumeOf(b, 1))), "resume-b-on-a");
+      Thread two = new Thread(() -> awaitThen(start, () -> hub.onText(b, resumeOf(a, 1))), "resume-a-on-b");
+      one.setDaemon(true);
+      two.setDaemon(true);
+      one.start();
+      two.start();
+      one.join(10_000);
+      two.join(10_000);
+      assertThat(one.isAlive() || two.isAlive()).as("round " + round + ": deadlocked").isFalse();
+      hub.end(a, "leave");
+      hub.end(b, "leave");
+    }
+  }
+
+  private static void awaitThen(java.util.concurrent.CyclicBarrier barrier, Runnable then) {
+    try {
+      barrier.await(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    then.run();
+  }
+
   /** hello {resume} of {@code session}, as a client that has seen every event up to {@code lastSeq} sends it. */
   private static byte[] resumeOf(Session session, long lastSeq) {
     return utf8("{\"type\":\"hello\",\"resume\":{\"sessionId\":\"" + session.id + "\",\"resumeToken\":\""

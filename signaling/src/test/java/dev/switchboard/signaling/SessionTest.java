@@ -77,7 +77,7 @@ class SessionTest {
     session.send(event("e1"));
     session.detach(0, "disconnect"); // before first's loop ran the drain
     EmbeddedChannel second = new EmbeddedChannel();
-    assertThat(session.resume(second, 0, Json.message("resumed", null), 0, null)).isTrue();
+    assertThat(session.resume(second, 0, Json.message("resumed", null), 0, List.of())).isTrue();
 
     assertThat(written(first)).isEmpty();
     assertThat(written(second)).containsExactly("{\"type\":\"resumed\"}", "{\"type\":\"chat\",\"text\":\"e1\",\"seq\":1}");
@@ -94,7 +94,7 @@ class SessionTest {
     session.detach(0, "disconnect");
     EmbeddedChannel second = new EmbeddedChannel();
 
-    assertThat(session.resume(second, 2, Json.message("resumed", "h"), 0, null)).isTrue();
+    assertThat(session.resume(second, 2, Json.message("resumed", "h"), 0, List.of())).isTrue();
 
     assertThat(written(second)).containsExactly("{\"type\":\"resumed\",\"re\":\"h\"}", sent.get(2), sent.get(3));
   }
@@ -110,9 +110,9 @@ class SessionTest {
     // last dropped misses it; one that has seen the last dropped misses nothing kept.
     long oldest = session.oldestKeptSeq();
     assertThat(oldest).isGreaterThan(2);
-    assertThat(session.resume(new EmbeddedChannel(), oldest - 2, Json.message("resumed", null), 0, null)).isFalse();
+    assertThat(session.resume(new EmbeddedChannel(), oldest - 2, Json.message("resumed", null), 0, List.of())).isFalse();
     // (the replayed writes stay queued: EmbeddedChannel would run thousands of them recursively)
-    assertThat(session.resume(new EmbeddedChannel(), oldest - 1, Json.message("resumed", null), 0, null)).isTrue();
+    assertThat(session.resume(new EmbeddedChannel(), oldest - 1, Json.message("resumed", null), 0, List.of())).isTrue();
   }
 
   @Test
@@ -129,7 +129,7 @@ class SessionTest {
     // (lastSeq 1) or not (0), it gets every event after it.
     for (long lastSeq : new long[] {0, 1}) {
       EmbeddedChannel again = new EmbeddedChannel();
-      assertThat(session.resume(again, lastSeq, Json.message("resumed", null), 0, null)).isTrue();
+      assertThat(session.resume(again, lastSeq, Json.message("resumed", null), 0, List.of())).isTrue();
       assertThat(written(again)).containsExactly("{\"type\":\"resumed\"}", "{\"type\":\"chat\",\"text\":\"e2\",\"seq\":2}");
       session.detach(0, "disconnect");
     }
@@ -153,6 +153,6 @@ class SessionTest {
     Session session = session(first);
     session.send(event("e1"));
     session.detach(0, "disconnect");
-    assertThat(session.resume(new EmbeddedChannel(), 5, Json.message("resumed", null), 0, null)).isFalse();
+    assertThat(session.resume(new EmbeddedChannel(), 5, Json.message("resumed", null), 0, List.of())).isFalse();
   }
 }
