@@ -64,8 +64,8 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       return;
     }
     boolean ice = path.equals("/api/v1/ice-servers");
-    boolean known = ice || path.equals("/healthz") || path.equals("/readyz") || path.equals("/metrics")
-        || files.forPath(path).isPresent();
+    Optional<StaticFiles.File> file = files.forPath(path);
+    boolean known = ice || path.equals("/healthz") || path.equals("/readyz") || path.equals("/metrics") || file.isPresent();
     if (!known) {
       text(ctx, request, HttpResponseStatus.NOT_FOUND, "not found\n");
       return;
@@ -78,7 +78,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       FullHttpResponse response = response(request, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain; charset=utf-8",
           "GET only\n".getBytes(StandardCharsets.UTF_8));
       response.headers().set(HttpHeaderNames.ALLOW, ice ? "GET, HEAD, OPTIONS" : "GET, HEAD"); // RFC 9110 §15.5.6
-      finish(ctx, request, response);
+      send(ctx, request, response);
       return;
     }
     switch (path) {
@@ -87,7 +87,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
           hub.draining() ? "draining\n" : "ready\n");
       case "/metrics" -> metrics(ctx, request);
       case "/api/v1/ice-servers" -> iceServers(ctx, request);
-      default -> staticFile(ctx, request, path);
+      default -> staticFile(ctx, request, file.get());
     }
   }
 
@@ -120,17 +120,19 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
   private void preflight(ChannelHandlerContext ctx, FullHttpRequest request) {
     FullHttpResponse response = response(request, HttpResponseStatus.NO_CONTENT, "text/plain; charset=utf-8", new byte[0]);
     response.headers().remove(HttpHeaderNames.CONTENT_TYPE);
+    response.headers().remove(HttpHeaderNames.CONTENT_LENGTH); // RFC 9110 §8.6: none on a 204
     response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, HEAD");
     response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Authorization");
     response.headers().set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "600");
-    finish(ctx, request, response);
+    allowCrossOrigin(request, response);
+    send(ctx, request, response);
   }
 
   private void metrics(ChannelHandlerContext ctx, FullHttpRequest request) {
     StringBuilder out = new StringBuilder(4096);
     hub.appendMetrics(out);
     extraMetrics.appendPrometheus(out);
-    finish(ctx, request, response(request, HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
+    send(ctx, request, response(request, HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
         out.toString().getBytes(StandardCharsets.UTF_8)));
   }
 
@@ -154,14 +156,17 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     ObjectNode body = Json.MAPPER.createObjectNode();
     body.set("iceServers", Json.iceServers(ice));
     body.put("iceTtl", ice.ttl().toSeconds());
-    json(ctx, request, HttpResponseStatus.OK, body);
+    FullHttpResponse response = response(request, HttpResponseStatus.OK, "application/json", bytes(body));
+    allowCrossOrigin(request, response);
+    send(ctx, request, response);
   }
 
   /** 401 with the challenge RFC 9110 §15.5.2 requires (RFC 6750's Bearer scheme). */
   private void unauthorized(ChannelHandlerContext ctx, FullHttpRequest request, String challenge, ObjectNode body) {
     FullHttpResponse response = response(request, HttpResponseStatus.UNAUTHORIZED, "application/json", bytes(body));
     response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, challenge);
-    finish(ctx, request, response);
+    allowCrossOrigin(request, response); // so that the app on another site can read why
+    send(ctx, request, response);
   }
 
   private static ObjectNode error(String code, String message) {
@@ -171,17 +176,10 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     return error;
   }
 
-  private void staticFile(ChannelHandlerContext ctx, FullHttpRequest request, String path) {
-    Optional<StaticFiles.File> file = files.forPath(path);
-    if (file.isEmpty()) {
-      text(ctx, request, HttpResponseStatus.NOT_FOUND, "not found\n");
-      return;
-    }
-    finish(ctx, request, response(request, HttpResponseStatus.OK, file.get().contentType(), file.get().content()));
-  }
-
-  private void json(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, ObjectNode body) {
-    finish(ctx, request, response(request, status, "application/json", bytes(body)));
+  private void staticFile(ChannelHandlerContext ctx, FullHttpRequest request, StaticFiles.File file) {
+    FullHttpResponse response = response(request, HttpResponseStatus.OK, file.contentType(), file.content());
+    allowCrossOrigin(request, response);
+    send(ctx, request, response);
   }
 
   private static byte[] bytes(ObjectNode body) {
@@ -193,24 +191,22 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
   }
 
   private void text(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, String body) {
-    finish(ctx, request, response(request, status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8)));
+    send(ctx, request, response(request, status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8)));
   }
 
   /**
-   * Sends {@code response} with the CORS header a cross-origin request from an allowed Origin needs
-   * (the SDK imported as a module from another site, a fetch of the ICE servers): the README's browser
-   * example runs on the app's own origin, not the signaling server's.
+   * The CORS header a cross-origin request from an allowed Origin needs: an app on another site that
+   * imports the SDK (a module script is fetched in CORS mode) or fetches its ICE servers. Only those:
+   * the metrics, health and readiness are not for other sites' pages to read.
    */
-  private void finish(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
-    String allow = hub.origins.allowOriginHeader(request.headers().get(HttpHeaderNames.ORIGIN),
-        request.headers().get(HttpHeaderNames.HOST));
+  private void allowCrossOrigin(FullHttpRequest request, FullHttpResponse response) {
+    String allow = hub.origins.allowOriginHeader(request.headers().get(HttpHeaderNames.ORIGIN));
     if (allow != null) {
       response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, allow);
     }
-    if (!hub.config.allowedOrigins().contains("*")) {
+    if (!hub.origins.any()) {
       response.headers().set(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN); // the header depends on it
     }
-    send(ctx, request, response);
   }
 
   static void respond(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,

@@ -46,7 +46,7 @@ final class WebSocketUpgrade {
   }
 
   void upgrade(ChannelHandlerContext ctx, FullHttpRequest request) {
-    if (!hub.origins.allowed(request.headers().get(HttpHeaderNames.ORIGIN), request.headers().get(HttpHeaderNames.HOST))) {
+    if (!hub.origins.allowed(request.headers().get(HttpHeaderNames.ORIGIN))) {
       HttpRequestHandler.respond(ctx, request, HttpResponseStatus.FORBIDDEN, "text/plain; charset=utf-8",
           "origin not allowed\n".getBytes(StandardCharsets.UTF_8));
       return;

@@ -88,10 +88,14 @@ class HttpAnswersIT {
   }
 
   @Test
-  void allowedOriginsGetCorsHeadersAndTheServersOwnPagesAreAlwaysAllowed() throws Exception {
+  void allowedOriginsMayImportTheSdkAndFetchIceServersButNotReadTheMetrics() throws Exception {
     try (TestServer open = new TestServer()) {
       assertThat(get(open.port(), "GET /switchboard.js HTTP/1.1\r\nHost: x\r\nOrigin: https://app.example\r\n\r\n"))
           .startsWith("HTTP/1.1 200").containsIgnoringCase("access-control-allow-origin: *\r\n");
+      for (String path : List.of("/metrics", "/healthz", "/readyz")) {
+        assertThat(get(open.port(), "GET " + path + " HTTP/1.1\r\nHost: x\r\nOrigin: https://app.example\r\n\r\n"))
+            .as(path).startsWith("HTTP/1.1 200").doesNotContainIgnoringCase("access-control-allow-origin");
+      }
     }
     try (TestServer strict = new TestServer(TestServer.config(SignalingConfig.Auth.NONE, List.of("https://app.example"),
         Duration.ofSeconds(30), 50))) {
@@ -101,16 +105,15 @@ class HttpAnswersIT {
           .containsIgnoringCase("vary: origin");
       assertThat(get(port, "GET /api/v1/ice-servers HTTP/1.1\r\nHost: x\r\nOrigin: https://evil.example\r\n\r\n"))
           .doesNotContainIgnoringCase("access-control-allow-origin");
+      String preflight = get(port, "OPTIONS /api/v1/ice-servers HTTP/1.1\r\nHost: x\r\nOrigin: https://app.example\r\n\r\n");
+      assertThat(preflight).startsWith("HTTP/1.1 204").doesNotContainIgnoringCase("content-length");
+      // An Origin naming the Host it was sent to is what a DNS-rebinding page sends: not let through.
       String host = "127.0.0.1:" + port;
-      String upgrade = "GET /ws HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-          + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: %s\r\n\r\n";
-      try (Socket own = RawWsClient.tcp(port)) {
-        own.getOutputStream().write(upgrade.formatted("http://" + host).getBytes(StandardCharsets.US_ASCII));
-        assertThat(RawWsClient.readHead(own.getInputStream())).as("the built-in app's own origin").startsWith("HTTP/1.1 101");
-      }
-      try (Socket other = RawWsClient.tcp(port)) {
-        other.getOutputStream().write(upgrade.formatted("https://evil.example").getBytes(StandardCharsets.US_ASCII));
-        assertThat(RawWsClient.readHead(other.getInputStream())).startsWith("HTTP/1.1 403");
+      try (Socket rebinding = RawWsClient.tcp(port)) {
+        rebinding.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\n"
+            + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+            + "Origin: http://" + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        assertThat(RawWsClient.readHead(rebinding.getInputStream())).startsWith("HTTP/1.1 403");
       }
     }
   }
