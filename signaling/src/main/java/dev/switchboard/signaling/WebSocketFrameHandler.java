@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -118,12 +119,26 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
    * validator would be one more handler and context on every idle connection).
    */
   private void onMessage(ChannelHandlerContext ctx, Session session, ByteBuf message) {
-    if (!ByteBufUtil.isText(message, StandardCharsets.UTF_8)) {
+    byte[] bytes = ByteBufUtil.getBytes(message);
+    if (!isUtf8(bytes)) {
       closeAfterReplies(ctx, session, null,
           new CloseWebSocketFrame(WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "text frames must be UTF-8"));
       return;
     }
-    hub.onText(session, ByteBufUtil.getBytes(message));
+    hub.onText(session, bytes);
+  }
+
+  /**
+   * Checked on the copy the hub gets anyway, ASCII first (SDP, candidates and JSON's own syntax are
+   * ASCII): one pass over an array, where Netty's check reads the buffer a byte at a time through its
+   * bounds checks. From the first other byte, which starts a sequence, Netty's full check.
+   */
+  static boolean isUtf8(byte[] bytes) {
+    int i = 0;
+    while (i < bytes.length && bytes[i] >= 0) {
+      i++;
+    }
+    return i == bytes.length || ByteBufUtil.isText(Unpooled.wrappedBuffer(bytes, i, bytes.length - i), StandardCharsets.UTF_8);
   }
 
   private void dropFragments() {
