@@ -121,8 +121,15 @@ class ByteBufCopyTest {
   @Test
   void allocatesNothingBetweenPooledDirectBuffers() throws Exception {
     // On a Netty thread, as the relay path: elsewhere the pool itself allocates per buffer.
-    long[] allocated = new long[1];
-    Thread loop = new FastThreadLocalThread(() -> allocated[0] = allocatedByCopies(1_000));
+    // The fewest of three batches: something else on the thread now and then allocates a KB or two
+    // during one (CI read 2488 and 1200 bytes, once each in some ten runs), and a cost of the copy
+    // itself shows in every batch.
+    long[] allocated = {Long.MAX_VALUE};
+    Thread loop = new FastThreadLocalThread(() -> {
+      for (int batch = 0; batch < 3; batch++) {
+        allocated[0] = Math.min(allocated[0], allocatedByCopies(1_000));
+      }
+    });
     loop.start();
     loop.join(60_000);
     // Appending with writeBytes into new pooled buffers allocated their NIO views: 13 KB for these
