@@ -1,10 +1,9 @@
 package dev.switchboard.cli;
 
+import dev.switchboard.cli.config.Cidrs;
 import dev.switchboard.cli.config.ConfigSyntax;
 import dev.switchboard.turn.UsersFileStore;
-import java.math.BigInteger;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -313,54 +312,17 @@ final class CoturnImport {
   /** coturn takes an address, a CIDR or a range "A-B"; Switchboard takes addresses and CIDRs. */
   private List<String> cidrs(String value, int line, String key) {
     String[] ends = value.split("-", 2);
-    if (ends.length == 1 && isCidr(value)) {
+    if (ends.length == 1 && Cidrs.isValid(value)) {
       return List.of(value);
     }
     InetAddress from = ends.length == 2 ? ConfigSyntax.ip(ends[0].trim()) : null;
     InetAddress to = ends.length == 2 ? ConfigSyntax.ip(ends[1].trim()) : null;
     List<String> range = from == null || to == null || from.getAddress().length != to.getAddress().length
-        ? List.of() : rangeToCidrs(from, to);
+        ? List.of() : Cidrs.covering(from, to);
     if (range.isEmpty()) {
       // Also a range that starts above its end: it covers nothing.
       note(line, key, "'" + value + "' is not an address, a CIDR or a range A-B");
     }
     return range;
-  }
-
-  /** An address, or one with a prefix length such as 10.0.0.0/8, as the config's peer lists take. */
-  private static boolean isCidr(String text) {
-    String[] parts = text.split("/", 2);
-    InetAddress address = ConfigSyntax.ip(parts[0]);
-    return address != null && (parts.length == 1
-        || parts[1].matches("\\d{1,3}") && Integer.parseInt(parts[1]) <= address.getAddress().length * 8);
-  }
-
-  /** The smallest list of CIDR blocks covering exactly [from, to]. */
-  static List<String> rangeToCidrs(InetAddress from, InetAddress to) {
-    int bits = from.getAddress().length * 8;
-    BigInteger start = new BigInteger(1, from.getAddress());
-    BigInteger end = new BigInteger(1, to.getAddress());
-    List<String> out = new ArrayList<>();
-    while (start.compareTo(end) <= 0) {
-      int size = start.signum() == 0 ? bits : start.getLowestSetBit();
-      while (size > 0 && start.add(BigInteger.ONE.shiftLeft(size)).subtract(BigInteger.ONE).compareTo(end) > 0) {
-        size--;
-      }
-      out.add(address(start, bits).getHostAddress() + "/" + (bits - size));
-      start = start.add(BigInteger.ONE.shiftLeft(size));
-    }
-    return out;
-  }
-
-  private static InetAddress address(BigInteger value, int bits) {
-    byte[] raw = value.toByteArray();
-    byte[] fixed = new byte[bits / 8];
-    int copy = Math.min(raw.length, fixed.length);
-    System.arraycopy(raw, raw.length - copy, fixed, fixed.length - copy, copy);
-    try {
-      return InetAddress.getByAddress(fixed);
-    } catch (UnknownHostException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

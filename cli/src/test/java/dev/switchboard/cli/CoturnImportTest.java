@@ -75,13 +75,13 @@ class CoturnImportTest {
 
   @Test
   void rangesBecomeMinimalCidrs() throws Exception {
-    assertThat(CoturnImport.rangeToCidrs(InetAddress.getByName("10.0.0.0"), InetAddress.getByName("10.255.255.255")))
+    assertThat(dev.switchboard.cli.config.Cidrs.covering(InetAddress.getByName("10.0.0.0"), InetAddress.getByName("10.255.255.255")))
         .containsExactly("10.0.0.0/8");
-    assertThat(CoturnImport.rangeToCidrs(InetAddress.getByName("192.168.1.1"), InetAddress.getByName("192.168.1.6")))
+    assertThat(dev.switchboard.cli.config.Cidrs.covering(InetAddress.getByName("192.168.1.1"), InetAddress.getByName("192.168.1.6")))
         .containsExactly("192.168.1.1/32", "192.168.1.2/31", "192.168.1.4/31", "192.168.1.6/32");
-    assertThat(CoturnImport.rangeToCidrs(InetAddress.getByName("0.0.0.0"), InetAddress.getByName("255.255.255.255")))
+    assertThat(dev.switchboard.cli.config.Cidrs.covering(InetAddress.getByName("0.0.0.0"), InetAddress.getByName("255.255.255.255")))
         .containsExactly("0.0.0.0/0");
-    assertThat(CoturnImport.rangeToCidrs(InetAddress.getByName("fc00::"), InetAddress.getByName("fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")))
+    assertThat(dev.switchboard.cli.config.Cidrs.covering(InetAddress.getByName("fc00::"), InetAddress.getByName("fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")))
         .containsExactly("fc00:0:0:0:0:0:0:0/7");
   }
 
