@@ -114,7 +114,8 @@ final class ConfigCommand {
         }
       }
       String secretEnv = c.turnAuth().secretEnv();
-      if (!secretEnv.isEmpty() && (System.getenv(secretEnv) == null || System.getenv(secretEnv).isBlank())) {
+      String secretEnvValue = secretEnv.isEmpty() ? null : System.getenv(secretEnv);
+      if (!secretEnv.isEmpty() && (secretEnvValue == null || secretEnvValue.isBlank())) {
         w.add("turn.auth.secretEnv names " + secretEnv + ", which is not set here: serve will fail unless it is set "
             + "where serve runs");
       }

@@ -48,7 +48,7 @@ final class TokenCommand implements Callable<Integer> {
       throw new UserError(UserError.USAGE, "--user must not be empty");
     }
     String displayName = name == null ? user : name;
-    if (displayName.codePointCount(0, displayName.length()) > Tokens.MAX_NAME) {
+    if (!Tokens.isNameClaim(displayName)) {
       // The name others see in rooms: a join may not give a longer one, and neither may a token.
       throw new UserError(UserError.USAGE, (name == null ? "--user" : "--name") + ": at most " + Tokens.MAX_NAME
           + " characters (the display name in rooms; give a shorter --name)");

@@ -33,12 +33,14 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
   private final StaticFiles files;
   private final MetricsSource extraMetrics;
   private final WebSocketUpgrade upgrade;
+  private final Origins origins;
 
-  HttpRequestHandler(Hub hub, StaticFiles files, MetricsSource extraMetrics, WebSocketUpgrade upgrade) {
+  HttpRequestHandler(Hub hub, StaticFiles files, MetricsSource extraMetrics, WebSocketUpgrade upgrade, Origins origins) {
     this.hub = hub;
     this.files = files;
     this.extraMetrics = extraMetrics;
     this.upgrade = upgrade;
+    this.origins = origins;
   }
 
   @Override
@@ -87,7 +89,8 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
           hub.draining() ? "draining\n" : "ready\n");
       case "/metrics" -> metrics(ctx, request);
       case "/api/v1/ice-servers" -> iceServers(ctx, request);
-      default -> staticFile(ctx, request, file.get());
+      default -> sendCrossOrigin(ctx, request,
+          response(request, HttpResponseStatus.OK, file.get().contentType(), file.get().content()));
     }
   }
 
@@ -124,16 +127,15 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, HEAD");
     response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Authorization");
     response.headers().set(HttpHeaderNames.ACCESS_CONTROL_MAX_AGE, "600");
-    allowCrossOrigin(request, response);
-    send(ctx, request, response);
+    sendCrossOrigin(ctx, request, response);
   }
 
   private void metrics(ChannelHandlerContext ctx, FullHttpRequest request) {
     StringBuilder out = new StringBuilder(4096);
     hub.appendMetrics(out);
     extraMetrics.appendPrometheus(out);
-    send(ctx, request, response(request, HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
-        out.toString().getBytes(StandardCharsets.UTF_8)));
+    respond(ctx, request, HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
+        out.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   private void iceServers(ChannelHandlerContext ctx, FullHttpRequest request) {
@@ -156,17 +158,14 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     ObjectNode body = Json.MAPPER.createObjectNode();
     body.set("iceServers", Json.iceServers(ice));
     body.put("iceTtl", ice.ttl().toSeconds());
-    FullHttpResponse response = response(request, HttpResponseStatus.OK, "application/json", bytes(body));
-    allowCrossOrigin(request, response);
-    send(ctx, request, response);
+    sendCrossOrigin(ctx, request, response(request, HttpResponseStatus.OK, "application/json", bytes(body)));
   }
 
   /** 401 with the challenge RFC 9110 §15.5.2 requires (RFC 6750's Bearer scheme). */
   private void unauthorized(ChannelHandlerContext ctx, FullHttpRequest request, String challenge, ObjectNode body) {
     FullHttpResponse response = response(request, HttpResponseStatus.UNAUTHORIZED, "application/json", bytes(body));
     response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, challenge);
-    allowCrossOrigin(request, response); // so that the app on another site can read why
-    send(ctx, request, response);
+    sendCrossOrigin(ctx, request, response); // so that the app on another site can read why
   }
 
   private static ObjectNode error(String code, String message) {
@@ -174,12 +173,6 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     error.put("code", code);
     error.put("message", message);
     return error;
-  }
-
-  private void staticFile(ChannelHandlerContext ctx, FullHttpRequest request, StaticFiles.File file) {
-    FullHttpResponse response = response(request, HttpResponseStatus.OK, file.contentType(), file.content());
-    allowCrossOrigin(request, response);
-    send(ctx, request, response);
   }
 
   private static byte[] bytes(ObjectNode body) {
@@ -190,23 +183,24 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     }
   }
 
-  private void text(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, String body) {
-    send(ctx, request, response(request, status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8)));
+  private static void text(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status, String body) {
+    respond(ctx, request, status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
   }
 
   /**
-   * The CORS header a cross-origin request from an allowed Origin needs: an app on another site that
-   * imports the SDK (a module script is fetched in CORS mode) or fetches its ICE servers. Only those:
-   * the metrics, health and readiness are not for other sites' pages to read.
+   * Sends {@code response} with the CORS header a cross-origin request from an allowed Origin needs:
+   * an app on another site that imports the SDK (a module script is fetched in CORS mode) or fetches
+   * its ICE servers. Only those: the metrics, health and readiness are not for other sites' pages.
    */
-  private void allowCrossOrigin(FullHttpRequest request, FullHttpResponse response) {
-    String allow = hub.origins.allowOriginHeader(request.headers().get(HttpHeaderNames.ORIGIN));
+  private void sendCrossOrigin(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
+    String allow = origins.allowOriginHeader(request.headers().get(HttpHeaderNames.ORIGIN));
     if (allow != null) {
       response.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, allow);
     }
-    if (!hub.origins.any()) {
+    if (!origins.any()) {
       response.headers().set(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN); // the header depends on it
     }
+    send(ctx, request, response);
   }
 
   static void respond(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,

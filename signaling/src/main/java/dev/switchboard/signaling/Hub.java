@@ -27,7 +27,6 @@ final class Hub {
   static final long SLOW_CONSUMER_MILLIS = 5_000;
 
   final SignalingConfig config;
-  final Origins origins;
   final Clock clock;
   final RoomRegistry rooms;
   final IceServersProvider ice;
@@ -47,7 +46,6 @@ final class Hub {
   /** @param group the event loops of the connections; null keeps each on the loop it was accepted on */
   Hub(SignalingConfig config, Clock clock, IceServersProvider ice, Tokens tokens, EventLoopGroup group) {
     this.config = config;
-    this.origins = new Origins(config.allowedOrigins());
     this.clock = clock;
     this.clients = new ClientAddresses(config.trustedProxies());
     this.connections = new ConnectionRegistry(config.connectionsPerIp(), clock, clients);

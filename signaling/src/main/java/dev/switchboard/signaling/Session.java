@@ -284,16 +284,21 @@ final class Session {
    */
   synchronized void close(Channel ch, ObjectNode reply, CloseWebSocketFrame frame) {
     if (ch != channel) {
-      if (reply != null) {
-        ch.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(serialize(reply))), ch.voidPromise());
-      }
-      ch.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
+      closeNow(ch, reply, frame);
       return;
     }
     if (reply != null) {
       write(serialize(reply));
     }
     ch.eventLoop().execute(() -> ch.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE));
+  }
+
+  /** Writes {@code reply} (when not null) and {@code frame} on {@code ch} at once, then closes it: nothing of a session's is queued for it. */
+  static void closeNow(Channel ch, ObjectNode reply, CloseWebSocketFrame frame) {
+    if (reply != null) {
+      ch.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(serialize(reply))), ch.voidPromise());
+    }
+    ch.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
   }
 
   /** Straight to UTF-8: the bytes the frame carries, without a String in between. */

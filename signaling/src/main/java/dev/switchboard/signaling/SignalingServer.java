@@ -68,7 +68,8 @@ public final class SignalingServer implements AutoCloseable {
     Hub hub = new Hub(config, clock, ice, tokens, group);
     hub.router(new Router(hub));
     StaticFiles files = new StaticFiles();
-    WebSocketUpgrade upgrade = new WebSocketUpgrade(hub, tls != null);
+    Origins origins = new Origins(config.allowedOrigins());
+    WebSocketUpgrade upgrade = new WebSocketUpgrade(hub, origins, tls != null);
     ChannelGroup connections = new DefaultChannelGroup("signaling", GlobalEventExecutor.INSTANCE);
     Class<? extends ServerChannel> channelClass = Epoll.isAvailable()
         ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -93,7 +94,7 @@ public final class SignalingServer implements AutoCloseable {
             }
             p.addLast("http", new HttpServerCodec());
             p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST));
-            p.addLast("http-handler", new HttpRequestHandler(hub, files, extraMetrics, upgrade));
+            p.addLast("http-handler", new HttpRequestHandler(hub, files, extraMetrics, upgrade, origins));
           }
         });
     String what = "signaling " + (tls != null ? "HTTPS " : "HTTP ") + config.address().getHostAddress() + ":" + config.port();

@@ -55,6 +55,11 @@ public final class Tokens {
   /** The longest display name a token's name claim may hold, in characters: as long as a join's. */
   public static final int MAX_NAME = ClientMessageDecoder.MAX_NAME;
 
+  /** Whether {@code name} can be a token's name claim: no longer than a join's name. */
+  public static boolean isNameClaim(String name) {
+    return ClientMessageDecoder.characters(name) <= MAX_NAME;
+  }
+
   /** Whether {@code room} can be a token's room claim: a room id (PROTOCOL.md) or {@code *}. */
   public static boolean isRoomClaim(String room) {
     return room.equals("*") || ClientMessageDecoder.isRoomId(room);

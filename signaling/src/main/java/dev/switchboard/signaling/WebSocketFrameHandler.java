@@ -5,7 +5,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.CorruptedFrameException;
@@ -54,8 +53,7 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
       ObjectNode error = Json.message("error", null);
       error.put("code", "server_draining");
       error.put("message", "the server is shutting down: reconnect later");
-      ctx.writeAndFlush(new TextWebSocketFrame(error.toString()));
-      ctx.writeAndFlush(new CloseWebSocketFrame(1001, "server_draining")).addListener(ChannelFutureListener.CLOSE);
+      Session.closeNow(ctx.channel(), error, new CloseWebSocketFrame(1001, "server_draining"));
       return;
     }
     ctx.channel().attr(SessionMessages.SESSION).set(session);
@@ -179,12 +177,9 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     dropFragments();
     if (session != null) {
       session.close(ctx.channel(), reply, close);
-      return;
+    } else {
+      Session.closeNow(ctx.channel(), reply, close);
     }
-    if (reply != null) {
-      ctx.write(new TextWebSocketFrame(reply.toString()));
-    }
-    ctx.writeAndFlush(close).addListener(ChannelFutureListener.CLOSE);
   }
 
   @Override

@@ -31,12 +31,14 @@ final class WebSocketUpgrade {
   static final String SUBPROTOCOL = "switchboard.v1";
 
   private final Hub hub;
+  private final Origins origins;
   private final boolean tls;
   /** One for every connection: each connection's frame decoder keeps the config it was given. */
   private final WebSocketDecoderConfig decoder;
 
-  WebSocketUpgrade(Hub hub, boolean tls) {
+  WebSocketUpgrade(Hub hub, Origins origins, boolean tls) {
     this.hub = hub;
+    this.origins = origins;
     this.tls = tls;
     this.decoder = WebSocketDecoderConfig.newBuilder()
         .maxFramePayloadLength(hub.config.maxMessageBytes())
@@ -46,7 +48,7 @@ final class WebSocketUpgrade {
   }
 
   void upgrade(ChannelHandlerContext ctx, FullHttpRequest request) {
-    if (!hub.origins.allowed(request.headers().get(HttpHeaderNames.ORIGIN))) {
+    if (!origins.allowed(request.headers().get(HttpHeaderNames.ORIGIN))) {
       HttpRequestHandler.respond(ctx, request, HttpResponseStatus.FORBIDDEN, "text/plain; charset=utf-8",
           "origin not allowed\n".getBytes(StandardCharsets.UTF_8));
       return;
