@@ -109,12 +109,15 @@ class DemoAppScriptedSignalingIT {
     return Chromium.launch(holder.pid(), BrowserFixture.TARGET.resolve("browser-it"), List.of(Chromium.LOOPBACK_CANDIDATES));
   }
 
-  /** A browser context that gets the app's files from the build and this test's scripted signaling. */
-  private BrowserContext appContext(Chromium c) {
+  /** A page of its own browser context, at {@code url}, with the app's files from the build and this test's scripted signaling. */
+  private Page appPage(Chromium c, String url) {
     BrowserContext ctx = c.newContext();
     ctx.route("https://app.test/**", DemoAppScriptedSignalingIT::serve);
     ctx.routeWebSocket("wss://app.test/ws", this::handle);
-    return ctx;
+    Page page = ctx.newPage();
+    page.setDefaultTimeout(15_000);
+    page.navigate(url);
+    return page;
   }
 
   @Test
@@ -123,9 +126,7 @@ class DemoAppScriptedSignalingIT {
     Process holder = new ProcessBuilder(LoopbackNamespace.command(List.of("sleep", "60"))).start();
     Chromium c = launchIn(holder);
     try {
-      Page page = appContext(c).newPage();
-      page.setDefaultTimeout(15_000);
-      page.navigate("https://app.test/r/%E0");
+      Page page = appPage(c, "https://app.test/r/%E0");
       // decodeURIComponent threw at the module's top level: the app never started, the page was dead.
       page.waitForFunction("() => window.switchboardApp !== undefined");
       assertThat(page.isVisible("#join")).isTrue();
@@ -144,9 +145,7 @@ class DemoAppScriptedSignalingIT {
       String[] who = {"Alice", "Bob", "Carol"};
       RoomPage[] ps = new RoomPage[3];
       for (int i = 0; i < 3; i++) {
-        Page page = appContext(c).newPage();
-        page.setDefaultTimeout(15_000);
-        page.navigate("https://app.test/r/demo?name=" + who[i] + "&join=1");
+        Page page = appPage(c, "https://app.test/r/demo?name=" + who[i] + "&join=1");
         page.waitForFunction("() => window.switchboardApp && window.switchboardApp.state.joined");
         ps[i] = new RoomPage(page, who[i]);
       }
