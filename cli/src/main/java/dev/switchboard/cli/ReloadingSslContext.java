@@ -2,6 +2,7 @@ package dev.switchboard.cli;
 
 import dev.switchboard.cli.config.FileErrors;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +30,12 @@ final class ReloadingSslContext implements Supplier<SslContext> {
   private final Clock clock;
   private volatile Loaded loaded;
   private volatile long nextCheckMillis;
+  /**
+   * The context the last reload replaced, released at the check after it: not at once, because a
+   * caller of {@link #get()} may hold it between that call and its {@code newHandler} (each engine
+   * then holds a reference of its own, until its connection closes). Guarded by this.
+   */
+  private SslContext replaced;
 
   /** @throws IOException naming the file when the initial certificate or key cannot be used */
   ReloadingSslContext(Path cert, Path key, Clock clock) throws IOException {
@@ -53,6 +60,10 @@ final class ReloadingSslContext implements Supplier<SslContext> {
       return;
     }
     nextCheckMillis = now + CHECK_INTERVAL.toMillis();
+    if (replaced != null) {
+      ReferenceCountUtil.release(replaced); // BoringSSL's context is freed with the last engine made from it
+      replaced = null;
+    }
     try {
       Loaded current = loaded;
       if (current.certTime().equals(Files.getLastModifiedTime(cert))
@@ -61,6 +72,7 @@ final class ReloadingSslContext implements Supplier<SslContext> {
         return;
       }
       loaded = load();
+      replaced = current.context();
       log.info("TLS certificate {} changed: new connections use the new one", cert);
     } catch (IOException e) {
       log.warn("TLS certificate {} changed but cannot be used, keeping the previous one: {}", cert,

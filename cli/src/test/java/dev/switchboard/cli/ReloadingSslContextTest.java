@@ -5,14 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.cli.config.DataDir;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.OpenSsl;
-import io.netty.handler.ssl.OpenSslContext;
+import io.netty.handler.ssl.ReferenceCountedOpenSslContext;
+import io.netty.handler.ssl.OpenSslEngine;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.ReferenceCounted;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.Path;
 import java.util.List;
 import javax.net.ssl.SSLEngine;
@@ -40,9 +44,46 @@ class ReloadingSslContextTest {
       return; // dist/switchboard ships the BoringSSL native for linux-x86_64 only; elsewhere the JDK's engine
     }
     assertThat(OpenSsl.isAvailable()).as("netty-tcnative loads: %s", OpenSsl.unavailabilityCause()).isTrue();
-    assertThat(context).isInstanceOf(OpenSslContext.class);
-    assertThat(((OpenSslContext) context).getBioNonApplicationBufferSize())
+    assertThat(context).isInstanceOf(ReferenceCountedOpenSslContext.class);
+    assertThat(((ReferenceCountedOpenSslContext) context).getBioNonApplicationBufferSize())
         .isEqualTo(ServerTls.OPENSSL_NON_APPLICATION_BUFFER);
+  }
+
+  @Test
+  void enginesAreReferenceCountedNotFinalizable() throws Exception {
+    SslContext context = serverContext();
+    if (!(context instanceof ReferenceCountedOpenSslContext)) {
+      return; // the JDK's engine (no BoringSSL for this platform)
+    }
+    SSLEngine engine = context.newEngine(ByteBufAllocator.DEFAULT);
+    try {
+      // OpenSslEngine is the finalizable kind: a Finalizer per idle connection, a second GC per closed one.
+      assertThat(engine).isInstanceOf(ReferenceCounted.class).isNotInstanceOf(OpenSslEngine.class);
+    } finally {
+      ReferenceCountUtil.release(engine);
+    }
+  }
+
+  @Test
+  void aReplacedContextIsReleasedAtTheNextCheckAndFreedWithItsLastEngine() throws Exception {
+    new DataDirSetup(dataDir, clock).prepareTls(List.of());
+    ReloadingSslContext reloading = new ReloadingSslContext(DataDir.cert(dataDir), DataDir.key(dataDir), clock);
+    SslContext first = reloading.get();
+    if (!(first instanceof ReferenceCounted counted)) {
+      return; // the JDK's engine: nothing native to free
+    }
+    SSLEngine engine = first.newEngine(ByteBufAllocator.DEFAULT); // a connection made just before the renewal
+    Files.setLastModifiedTime(DataDir.cert(dataDir), FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+    clock.advance(ReloadingSslContext.CHECK_INTERVAL);
+    SslContext second = reloading.get();
+    assertThat(second).isNotSameAs(first);
+    assertThat(counted.refCnt()).as("still ours until the next check, and the engine's").isEqualTo(2);
+    clock.advance(ReloadingSslContext.CHECK_INTERVAL);
+    assertThat(reloading.get()).isSameAs(second);
+    assertThat(counted.refCnt()).as("the engine's only").isEqualTo(1);
+    ReferenceCountUtil.release(engine);
+    assertThat(counted.refCnt()).isZero();
+    assertThat(((ReferenceCounted) second).refCnt()).isEqualTo(1);
   }
 
   @Test
