@@ -83,7 +83,8 @@ final class ClientAddresses {
    * channel whose peer has no IP (an embedded one).
    */
   static InetAddress of(Channel channel) {
-    InetAddress forwarded = channel.attr(FORWARDED_FOR).get();
+    // hasAttr first: attr() would add an empty attribute to every connection it is asked about.
+    InetAddress forwarded = channel.hasAttr(FORWARDED_FOR) ? channel.attr(FORWARDED_FOR).get() : null;
     if (forwarded != null) {
       return forwarded;
     }

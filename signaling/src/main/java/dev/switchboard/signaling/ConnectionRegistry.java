@@ -1,9 +1,12 @@
 package dev.switchboard.signaling;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import java.net.InetAddress;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -117,6 +120,13 @@ final class ConnectionRegistry {
         entry.getKey().close();
       }
     }
+  }
+
+  /** Closes every connection in its HTTP phase (the server stops); their close futures. */
+  List<ChannelFuture> closeHttpPhase() {
+    List<ChannelFuture> closing = new ArrayList<>();
+    httpDeadlines.keySet().forEach(channel -> closing.add(channel.close()));
+    return closing;
   }
 
   /** Connections in their HTTP phase. */

@@ -39,6 +39,8 @@ final class Hub {
   private final SecureRandom random = new SecureRandom();
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
   private volatile boolean draining;
+  /** The server is closing: a session that opens from now on is refused, as in a drain. */
+  private volatile boolean closed;
   private volatile long drainDeadlineMillis = Long.MAX_VALUE;
   private volatile long drainReconnectInMs;
   private Router router;
@@ -93,7 +95,7 @@ final class Hub {
     // (and taken off the list, so that the drain does not wait for it); one that does not is in the
     // drain's walk.
     sessions.put(session.id, session);
-    if (draining) {
+    if (draining || closed) {
       sessions.remove(session.id, session);
       session.release();
       checkDrained();
@@ -194,6 +196,15 @@ final class Hub {
   void forget(Session throwaway) {
     throwaway.detach(clock.millis(), "resumed");
     end(throwaway, "leave");
+  }
+
+  /**
+   * The server is closing ({@link SignalingServer#close()}): from now on a WebSocket's connect is
+   * refused. Set before the close walks the sessions, as drain() sets its flag: a connect that misses
+   * it is in the walk.
+   */
+  void close() {
+    closed = true;
   }
 
   /** The server stopped: every session's memory goes back, whether it waited for a resume or not. */

@@ -46,8 +46,12 @@ final class Session {
    */
   final Object membership = new Object();
 
-  /** The last events sent, as the UTF-8 frames that went on the wire; their seqs end at {@link #seq}. */
-  private final ReplayBuffer sent;
+  /**
+   * The last events sent, as the UTF-8 frames that went on the wire; their seqs end at {@link #seq}.
+   * Null until first needed ({@link #replay}), standing for one that skipped every event so far: a
+   * session's welcome is not kept, so an idle session has none (72 bytes each; bench memory-wss).
+   */
+  private ReplayBuffer sent;
   private long seq;
   private Channel channel;
   /**
@@ -80,9 +84,6 @@ final class Session {
     this.resumeToken = resumeToken;
     this.rate = rate;
     this.channel = channel;
-    // Unpooled (allocated and freed one by one): a ring lives as long as its session, and in the
-    // pool it would keep a chunk shared with the sockets' short-lived buffers from being given back.
-    this.sent = new ReplayBuffer(UnpooledByteBufAllocator.DEFAULT, REPLAY_BUFFER, REPLAY_BYTES);
     this.lastSeenMillis = nowMillis;
     this.connectedAtMillis = nowMillis;
   }
@@ -102,8 +103,7 @@ final class Session {
     if (seq != 0) {
       throw new IllegalStateException("the welcome is a session's first event, not its " + (seq + 1) + "th");
     }
-    welcome.put("seq", ++seq);
-    sent.skip(seq);
+    welcome.put("seq", ++seq); // skipped: no replay buffer yet stands for that
     write(serialize(welcome));
   }
 
@@ -128,8 +128,19 @@ final class Session {
   }
 
   private void keepAndWrite(byte[] json) {
-    sent.add(seq, json);
+    replay(seq - 1).add(seq, json);
     write(json);
+  }
+
+  /** The replay buffer, made on first use as one that skipped every event up to {@code skippedUpTo}. */
+  private ReplayBuffer replay(long skippedUpTo) {
+    if (sent == null) {
+      // Unpooled (allocated and freed one by one): a ring lives as long as its session, and in the
+      // pool it would keep a chunk shared with the sockets' short-lived buffers from being given back.
+      sent = new ReplayBuffer(UnpooledByteBufAllocator.DEFAULT, REPLAY_BUFFER, REPLAY_BYTES);
+      sent.skip(skippedUpTo);
+    }
+    return sent;
   }
 
   /**
@@ -207,7 +218,7 @@ final class Session {
    * @return false when events after lastSeq were already dropped from the buffer
    */
   synchronized boolean resume(Channel newChannel, long lastSeq, ObjectNode first, long nowMillis, List<byte[]> early) {
-    if (!sent.canResumeAfter(lastSeq)) {
+    if (!replay(seq).canResumeAfter(lastSeq)) {
       return false;
     }
     channel = newChannel;
@@ -252,12 +263,12 @@ final class Session {
 
   /** The seq of the oldest event a resume can still replay. */
   synchronized long oldestKeptSeq() {
-    return sent.oldestSeq();
+    return replay(seq).oldestSeq();
   }
 
   /** Bytes its replay buffer holds, kept or free. */
   synchronized int replayCapacity() {
-    return sent.capacity();
+    return sent == null ? 0 : sent.capacity();
   }
 
   /**
@@ -265,7 +276,7 @@ final class Session {
    * one's is off the Java heap, where no collector frees it.
    */
   synchronized void release() {
-    sent.release();
+    replay(seq).release();
   }
 
   /** Closes the connection, if any, with a WebSocket close code, after the frames queued for it. */

@@ -2,16 +2,12 @@ package dev.switchboard.signaling;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.channel.Channel;
-import io.netty.util.AttributeKey;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.security.MessageDigest;
 
 /** hello (token or resume), ping and bye. Thread-safe. */
 final class SessionMessages {
-
-  /** The session a WebSocket speaks for; replaced when the connection resumes another session. */
-  static final AttributeKey<Session> SESSION = AttributeKey.valueOf("switchboard.session");
 
   private final Hub hub;
   private final Router router;
@@ -86,7 +82,7 @@ final class SessionMessages {
       throw e;
     }
     hub.metrics.out("resumed");
-    channel.attr(SESSION).set(old);
+    WebSocketFrameHandler.resumed(channel, old);
     hub.forget(current);
     if (previous != null && previous != channel) {
       previous.close(); // a half-open connection the client gave up on

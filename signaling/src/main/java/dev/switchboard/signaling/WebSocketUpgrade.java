@@ -9,6 +9,8 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
@@ -33,7 +35,10 @@ final class WebSocketUpgrade {
   private final Hub hub;
   private final Origins origins;
   private final boolean tls;
-  /** One for every connection: each connection's frame decoder keeps the config it was given. */
+  /**
+   * For the frame decoder Netty's handshaker puts in the pipeline, which WebSocketFrameHandler replaces
+   * once the handshake is done; one for every connection, as each decoder keeps the config it was given.
+   */
   private final WebSocketDecoderConfig decoder;
 
   WebSocketUpgrade(Hub hub, Origins origins, boolean tls) {
@@ -103,6 +108,9 @@ final class WebSocketUpgrade {
       }
       ctx.pipeline().addLast("ws-session", new WebSocketFrameHandler(hub));
       ctx.pipeline().remove(HttpRequestHandler.class);
+      // WebSocketFrameHandler does the framing; the decoder hands it any bytes it holds as it goes.
+      ctx.pipeline().remove(WebSocket13FrameDecoder.class);
+      ctx.pipeline().remove(WebSocket13FrameEncoder.class);
     });
   }
 }

@@ -73,6 +73,19 @@ class HttpPhaseIT {
     }
   }
 
+  @Test
+  void closingTheServerEndsConnectionsInTheirHttpPhaseAndWebSocketsAlike() throws Exception {
+    try (TestServer server = new TestServer(); Socket idle = RawWsClient.tcp(server.port());
+         Socket keepAlive = RawWsClient.tcp(server.port()); WsClient client = WsClient.connect(server.port())) {
+      assertThat(answers(keepAlive)).isTrue();
+      awaitInHttpPhase(server, 2);
+      server.server.close(); // the event loops stay up: nothing else closes these
+      assertThat(RawWsClient.closedWithin(idle, 5000)).as("before its first request").isTrue();
+      assertThat(RawWsClient.closedWithin(keepAlive, 5000)).as("between keep-alive requests").isTrue();
+      assertThat(client.awaitClose()).isEqualTo(1001);
+    }
+  }
+
   /** Whether the server still answers on {@code socket}: a keep-alive request, or EOF if it closed it. */
   private static boolean answers(Socket socket) throws Exception {
     try {

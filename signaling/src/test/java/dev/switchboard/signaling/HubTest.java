@@ -3,12 +3,14 @@ package dev.switchboard.signaling;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -46,7 +48,13 @@ class HubTest {
   private static List<String> sent(EmbeddedChannel channel) throws Exception {
     channel.runPendingTasks();
     List<String> out = new ArrayList<>();
+    // Framed by the channel's WebSocketFrameHandler, where it has one: read back as a client would.
+    EmbeddedChannel client = new EmbeddedChannel(new WebSocket13FrameDecoder(false, false, 1 << 20));
     for (Object o; (o = channel.readOutbound()) != null; ) {
+      if (o instanceof ByteBuf wire) {
+        client.writeInbound(wire);
+        o = client.readInbound();
+      }
       if (o instanceof TextWebSocketFrame text) {
         JsonNode message = Json.MAPPER.readTree(text.text());
         String type = message.path("type").asText();
@@ -56,6 +64,7 @@ class HubTest {
       }
       ReferenceCountUtil.release(o);
     }
+    client.finishAndReleaseAll();
     return out;
   }
 
@@ -103,6 +112,16 @@ class HubTest {
     assertThat(hub.rooms.get("r").member(alice.peerId)).isNull();
     assertThat(hub.rooms.get("r").size()).isOne();
     assertThat(alice.rooms.size()).isZero();
+  }
+
+  /** Once the server closes, a WebSocket that completes its upgrade is refused: the close walks the sessions before. */
+  @Test
+  void aConnectionAfterTheServerClosedIsRefused() throws Exception {
+    Hub hub = hub();
+    hub.close();
+    EmbeddedChannel channel = new EmbeddedChannel(new WebSocketFrameHandler(hub));
+    assertThat(sent(channel)).containsExactly("error:server_draining", "close:1001");
+    assertThat(hub.sessions()).isEmpty();
   }
 
   /**

@@ -241,6 +241,51 @@ class SignalingIT {
     }
   }
 
+  @Test
+  void aFrameTheProtocolForbidsClosesWith1002AfterTheReplies() throws Exception {
+    byte[] ping = "{\"type\":\"ping\",\"id\":\"1\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] unmasked = new byte[2 + ping.length];
+    unmasked[0] = (byte) 0x81;
+    unmasked[1] = (byte) ping.length;
+    System.arraycopy(ping, 0, unmasked, 2, ping.length);
+    byte[] reservedBit = RawWsClient.textFrame("{}");
+    reservedBit[0] |= 0x40;
+    List<byte[]> forbidden = List.of(unmasked, reservedBit,
+        RawWsClient.frame(true, RawWsClient.CONTINUATION, ping), // nothing to continue
+        RawWsClient.frame(true, 0x3, ping), // an opcode RFC 6455 reserves
+        RawWsClient.frame(false, RawWsClient.PING, new byte[0]), // a fragmented control frame
+        RawWsClient.frame(true, RawWsClient.PING, new byte[126]), // a control frame over 125 bytes
+        RawWsClient.frame(true, RawWsClient.CLOSE, new byte[] {0x03, (byte) 0xED})); // 1005 is never sent
+    for (byte[] frame : forbidden) {
+      try (RawWsClient client = RawWsClient.connect(server.port())) {
+        client.sendFrames(RawWsClient.textFrame(new String(ping, java.nio.charset.StandardCharsets.UTF_8)), frame,
+            RawWsClient.textFrame("{\"type\":\"ping\",\"id\":\"after\"}"));
+        assertThat(untilClose(client)).containsExactly("pong 1", "close 1002");
+      }
+    }
+    try (RawWsClient client = RawWsClient.connect(server.port())) {
+      client.sendFrames(RawWsClient.frame(false, RawWsClient.TEXT, "{\"type\":".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+          RawWsClient.textFrame("{\"type\":\"ping\",\"id\":\"2\"}")); // a new message amid the fragments of one
+      assertThat(untilClose(client)).containsExactly("close 1002");
+    }
+  }
+
+  @Test
+  void aFrameThatArrivesInPiecesIsReadWhole() throws Exception {
+    byte[] frame = RawWsClient.textFrame("{\"type\":\"ping\",\"id\":\"p\",\"t\":\"" + "t".repeat(300) + "\"}"); // a 16-bit length
+    int[] cuts = {1, 3, 6, 100, frame.length};
+    try (RawWsClient client = RawWsClient.connect(server.port())) {
+      int from = 0;
+      for (int cut : cuts) {
+        // A TCP write each (Nagle holds back all but the first until an ACK): mostly separate reads on
+        // the server's side. WebSocketFramesTest feeds the decoder byte by byte, deterministically.
+        client.sendFrames(java.util.Arrays.copyOfRange(frame, from, cut));
+        from = cut;
+      }
+      assertThat(client.next("pong").path("t").asText()).isEqualTo("t".repeat(300));
+    }
+  }
+
   /** The server's messages as "type re" or "type code", up to its close frame, then "close STATUS". */
   private static List<String> untilClose(RawWsClient client) throws java.io.IOException {
     List<String> seen = new ArrayList<>();
