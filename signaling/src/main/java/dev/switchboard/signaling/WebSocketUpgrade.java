@@ -48,7 +48,7 @@ final class WebSocketUpgrade {
     this.decoder = WebSocketDecoderConfig.newBuilder()
         .maxFramePayloadLength(hub.config.maxMessageBytes())
         .allowExtensions(false)
-        .closeOnProtocolViolation(false) // WebSocketFrameHandler answers with message_too_large, then closes
+        .closeOnProtocolViolation(false) // the answers to a bad frame are WebSocketFrameHandler's
         .build();
   }
 
