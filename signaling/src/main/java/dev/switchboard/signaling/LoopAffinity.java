@@ -3,6 +3,8 @@ package dev.switchboard.signaling;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCounted;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,17 +48,37 @@ final class LoopAffinity {
     channel.deregister().addListener(deregistered -> {
       if (!deregistered.isSuccess() || !channel.isOpen()) {
         log.debug("connection {} lost while moving to its room's event loop", channel.id());
-        channel.close();
+        closeLost(channel);
         lost.run();
         return;
       }
       home.register(channel).addListener(registered -> {
         if (!registered.isSuccess()) {
           log.debug("connection {} lost while moving to its room's event loop: {}", channel.id(), registered.cause());
-          channel.close();
+          closeLost(channel);
           lost.run();
         }
       });
     });
+  }
+
+  /**
+   * Closes a connection lost in a move. Off every loop, it is never torn down (no handlerRemoved), so
+   * what its handlers hold outside the Java heap is freed here: BoringSSL's state of the connection,
+   * which no finalizer frees (reference-counted engines), and a partial frame's bytes.
+   */
+  static void closeLost(Channel channel) {
+    channel.close();
+    if (channel.isRegistered()) {
+      return; // still on a loop: torn down by it as any connection
+    }
+    SslHandler tls = channel.pipeline().get(SslHandler.class);
+    if (tls != null && tls.engine() instanceof ReferenceCounted engine && engine.refCnt() > 0) {
+      engine.release();
+    }
+    WebSocketFrameHandler frames = channel.pipeline().get(WebSocketFrameHandler.class);
+    if (frames != null) {
+      frames.releaseBuffers();
+    }
   }
 }

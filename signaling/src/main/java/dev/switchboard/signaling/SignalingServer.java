@@ -157,6 +157,7 @@ public final class SignalingServer implements AutoCloseable {
         closing.add(closed.channel().close());
       }
     }
+    closing.addAll(hub.connections.closeHttpPhase()); // again: accepted as the listener closed, registered since
     long closedBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     for (ChannelFuture closed : closing) {
       closed.awaitUninterruptibly(Math.max(0, closedBy - System.nanoTime()), TimeUnit.NANOSECONDS);

@@ -98,7 +98,28 @@ final class WebSocketFrameHandler extends ChannelDuplexHandler {
       if (received != null && (closing || !received.isReadable())) {
         received.release();
         received = null;
+      } else if (received != null) {
+        // A partial frame stays: what was read before it goes, or a client that always ends its
+        // writes a byte into the next frame would have every byte it ever sent kept here.
+        received.discardSomeReadBytes();
       }
+    }
+  }
+
+  /** Bytes held for a partial frame, as buffer capacity (0 with none): for tests. */
+  int heldCapacity() {
+    return received == null ? 0 : received.capacity();
+  }
+
+  /**
+   * Frees what this handler holds outside the Java heap; from handlerRemoved, or for a connection
+   * that closed while off every event loop, which is never torn down ({@link LoopAffinity}).
+   */
+  void releaseBuffers() {
+    fragments = null;
+    if (received != null) {
+      received.release();
+      received = null;
     }
   }
 
@@ -146,8 +167,13 @@ final class WebSocketFrameHandler extends ChannelDuplexHandler {
       // Netty's handshaker does; not kept per connection for this alone).
       case WebSocketFrames.CLOSE -> closeAfterReplies(ctx, session, null,
           new CloseWebSocketFrame(true, 0, Unpooled.wrappedBuffer(frame.payload())));
-      case WebSocketFrames.BINARY -> closeAfterReplies(ctx, session, null,
-          new CloseWebSocketFrame(WebSocketCloseStatus.INVALID_MESSAGE_TYPE, "binary frames are not supported"));
+      case WebSocketFrames.BINARY -> {
+        if (fragments != null) {
+          throw violation("a new message began before the fragments of the last one ended");
+        }
+        closeAfterReplies(ctx, session, null,
+            new CloseWebSocketFrame(WebSocketCloseStatus.INVALID_MESSAGE_TYPE, "binary frames are not supported"));
+      }
       default -> throw new IllegalStateException("opcode " + frame.opcode() + " passed the decoder");
     }
   }
@@ -184,11 +210,7 @@ final class WebSocketFrameHandler extends ChannelDuplexHandler {
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
-    fragments = null;
-    if (received != null) {
-      received.release();
-      received = null;
-    }
+    releaseBuffers();
   }
 
   @Override

@@ -41,7 +41,13 @@ final class WebSocketFrames {
   static ByteBuf encode(ByteBufAllocator alloc, WebSocketFrame frame) {
     ByteBuf payload = frame.content();
     int length = payload.readableBytes();
-    int opcode = opcode(frame);
+    int opcode;
+    try {
+      opcode = opcode(frame);
+    } catch (IllegalArgumentException e) {
+      frame.release();
+      throw e;
+    }
     if (opcode >= 0x8 && length > 125) {
       frame.release();
       throw new IllegalArgumentException("a control frame carries at most 125 bytes, not " + length);
@@ -159,7 +165,7 @@ final class WebSocketFrames {
       throw violation("a close frame's body is a two-byte status code and a reason, not one byte");
     }
     int status = (body[0] & 0xFF) << 8 | body[1] & 0xFF;
-    if (!WebSocketCloseStatus.isValidStatusCode(status)) {
+    if (!WebSocketCloseStatus.isValidStatusCode(status) || status >= 5000) { // Netty's check lets 5000 and up pass
       throw violation("close status " + status + " is not one a peer may send");
     }
     if (!WebSocketFrameHandler.isUtf8(Arrays.copyOfRange(body, 2, body.length))) {

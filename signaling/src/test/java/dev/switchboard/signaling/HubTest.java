@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
@@ -112,6 +113,60 @@ class HubTest {
     assertThat(hub.rooms.get("r").member(alice.peerId)).isNull();
     assertThat(hub.rooms.get("r").size()).isOne();
     assertThat(alice.rooms.size()).isZero();
+  }
+
+  /**
+   * A client whose every write ends a byte into its next frame (pongs: no rate limit, no reply) leaves
+   * a partial frame behind each read: what came before it must not be kept with it.
+   */
+  @Test
+  void bytesAlreadyReadAreNotKeptBehindAPartialFrame() throws Exception {
+    Hub hub = hub();
+    WebSocketFrameHandler handler = new WebSocketFrameHandler(hub);
+    EmbeddedChannel channel = new EmbeddedChannel(handler);
+    byte[] pong = {(byte) 0x8A, (byte) 0x80, 1, 2, 3, 4}; // masked, empty
+    byte[] write = new byte[6000 * pong.length];
+    for (int i = 0; i < write.length; i++) {
+      write[i] = pong[i % pong.length];
+    }
+    channel.writeInbound(Unpooled.wrappedBuffer(pong, 0, 1)); // from here on, each write ends a byte into a pong
+    for (int round = 0; round < 200; round++) { // 7.2 MB of pongs in all
+      byte[] shifted = new byte[write.length];
+      System.arraycopy(write, 1, shifted, 0, write.length - 1);
+      shifted[write.length - 1] = pong[0];
+      channel.writeInbound(Unpooled.wrappedBuffer(shifted));
+      assertThat(handler.heldCapacity()).as("round %d", round).isLessThan(2 * write.length + 4096);
+    }
+    assertThat(channel.isOpen()).isTrue();
+    channel.finishAndReleaseAll();
+  }
+
+  /**
+   * A connection that closes while LoopAffinity has it off every loop is never torn down: what its
+   * handlers hold is freed by closeLost (here a partial frame's bytes; an SslHandler's engine alike).
+   */
+  @Test
+  void aConnectionLostOffEveryLoopGivesBackWhatItsHandlersHold() throws Exception {
+    Hub hub = hub();
+    WebSocketFrameHandler handler = new WebSocketFrameHandler(hub);
+    EmbeddedChannel channel = new EmbeddedChannel(handler);
+    ByteBuf partial = Unpooled.wrappedBuffer(new byte[] {(byte) 0x81, (byte) 0x85, 1, 2}); // a text frame's start
+    channel.writeInbound(partial);
+    assertThat(handler.heldCapacity()).isPositive();
+    LoopAffinity.closeLost(channel); // still registered: its loop tears it down, nothing is freed twice
+    channel.runPendingTasks();
+    assertThat(handler.heldCapacity()).as("freed by handlerRemoved").isZero();
+
+    WebSocketFrameHandler lostHandler = new WebSocketFrameHandler(hub);
+    EmbeddedChannel lost = new EmbeddedChannel(lostHandler);
+    ByteBuf held = Unpooled.directBuffer().writeBytes(new byte[] {(byte) 0x81, (byte) 0x85, 1, 2});
+    lost.writeInbound(held);
+    lost.deregister().sync();
+    assertThat(lost.isRegistered()).isFalse();
+    LoopAffinity.closeLost(lost);
+    assertThat(lost.isOpen()).isFalse();
+    assertThat(lostHandler.heldCapacity()).isZero();
+    assertThat(held.refCnt()).isZero();
   }
 
   /** Once the server closes, a WebSocket that completes its upgrade is refused: the close walks the sessions before. */

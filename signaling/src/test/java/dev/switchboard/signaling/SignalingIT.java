@@ -268,6 +268,11 @@ class SignalingIT {
           RawWsClient.textFrame("{\"type\":\"ping\",\"id\":\"2\"}")); // a new message amid the fragments of one
       assertThat(untilClose(client)).containsExactly("close 1002");
     }
+    try (RawWsClient client = RawWsClient.connect(server.port())) {
+      client.sendFrames(RawWsClient.frame(false, RawWsClient.TEXT, "{\"type\":".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+          RawWsClient.frame(true, RawWsClient.BINARY, new byte[] {1})); // binary, but first of all a new message
+      assertThat(untilClose(client)).containsExactly("close 1002");
+    }
   }
 
   @Test

@@ -202,9 +202,10 @@ class WebSocketFramesTest {
     byte[] negative64 = {(byte) 0x81, (byte) (0x80 | 127), (byte) 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
     byte[] oneByteClose = {(byte) 0x88, (byte) 0x81, 0, 0, 0, 0, 0x03};
     byte[] close1005 = {(byte) 0x88, (byte) 0x82, 0, 0, 0, 0, 0x03, (byte) 0xED};
+    byte[] close5000 = {(byte) 0x88, (byte) 0x82, 0, 0, 0, 0, 0x13, (byte) 0x88};
     byte[] closeBadReason = {(byte) 0x88, (byte) 0x84, 0, 0, 0, 0, 0x03, (byte) 0xE8, (byte) 0xC3, 0x28};
     for (byte[] bytes : List.of(unmasked, reservedBits, unknownData, unknownControl, fragmentedPing, longPing,
-        notShortest16, notShortest64, negative64, oneByteClose, close1005, closeBadReason)) {
+        notShortest16, notShortest64, negative64, oneByteClose, close1005, close5000, closeBadReason)) {
       ByteBuf wire = Unpooled.wrappedBuffer(bytes);
       assertThatThrownBy(() -> WebSocketFrames.decode(wire, 1 << 20)).as(ByteBufUtil.hexDump(bytes))
           .isInstanceOfSatisfying(CorruptedWebSocketFrameException.class,
