@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,11 +32,17 @@ final class ReloadingSslContext implements Supplier<SslContext> {
   private volatile Loaded loaded;
   private volatile long nextCheckMillis;
   /**
-   * The context the last reload replaced, released at the check after it: not at once, because a
-   * caller of {@link #get()} may hold it between that call and its {@code newHandler} (each engine
-   * then holds a reference of its own, until its connection closes). Guarded by this.
+   * Contexts reloads replaced, oldest first, each released at the first check {@link #RELEASE_AFTER}
+   * after: not at once, because a caller of {@link #get()} may hold one between that call and its
+   * {@code newHandler} (each engine then holds a reference of its own, until its connection closes).
+   * A minute, not one check interval, so that only a thread stalled for that long between the two
+   * would meet a freed context (and fail its connection). Guarded by this.
    */
-  private SslContext replaced;
+  private final ArrayDeque<Replaced> replaced = new ArrayDeque<>();
+
+  private record Replaced(SslContext context, long atMillis) {}
+
+  static final Duration RELEASE_AFTER = Duration.ofMinutes(1);
 
   /** @throws IOException naming the file when the initial certificate or key cannot be used */
   ReloadingSslContext(Path cert, Path key, Clock clock) throws IOException {
@@ -60,9 +67,9 @@ final class ReloadingSslContext implements Supplier<SslContext> {
       return;
     }
     nextCheckMillis = now + CHECK_INTERVAL.toMillis();
-    if (replaced != null) {
-      ReferenceCountUtil.release(replaced); // BoringSSL's context is freed with the last engine made from it
-      replaced = null;
+    while (!replaced.isEmpty() && now - replaced.peekFirst().atMillis() >= RELEASE_AFTER.toMillis()) {
+      // BoringSSL's context is freed with the last engine made from it
+      ReferenceCountUtil.release(replaced.pollFirst().context());
     }
     try {
       Loaded current = loaded;
@@ -72,7 +79,7 @@ final class ReloadingSslContext implements Supplier<SslContext> {
         return;
       }
       loaded = load();
-      replaced = current.context();
+      replaced.addLast(new Replaced(current.context(), now));
       log.info("TLS certificate {} changed: new connections use the new one", cert);
     } catch (IOException e) {
       log.warn("TLS certificate {} changed but cannot be used, keeping the previous one: {}", cert,

@@ -65,7 +65,7 @@ class ReloadingSslContextTest {
   }
 
   @Test
-  void aReplacedContextIsReleasedAtTheNextCheckAndFreedWithItsLastEngine() throws Exception {
+  void aReplacedContextIsReleasedAMinuteLaterAndFreedWithItsLastEngine() throws Exception {
     new DataDirSetup(dataDir, clock).prepareTls(List.of());
     ReloadingSslContext reloading = new ReloadingSslContext(DataDir.cert(dataDir), DataDir.key(dataDir), clock);
     SslContext first = reloading.get();
@@ -77,7 +77,10 @@ class ReloadingSslContextTest {
     clock.advance(ReloadingSslContext.CHECK_INTERVAL);
     SslContext second = reloading.get();
     assertThat(second).isNotSameAs(first);
-    assertThat(counted.refCnt()).as("still ours until the next check, and the engine's").isEqualTo(2);
+    assertThat(counted.refCnt()).as("still ours, and the engine's").isEqualTo(2);
+    clock.advance(ReloadingSslContext.RELEASE_AFTER.minus(ReloadingSslContext.CHECK_INTERVAL));
+    assertThat(reloading.get()).isSameAs(second);
+    assertThat(counted.refCnt()).as("a check before the minute is up").isEqualTo(2);
     clock.advance(ReloadingSslContext.CHECK_INTERVAL);
     assertThat(reloading.get()).isSameAs(second);
     assertThat(counted.refCnt()).as("the engine's only").isEqualTo(1);
