@@ -78,18 +78,7 @@ final class Hub {
     Session session = new Session("s_" + randomId(), "p_" + randomId(), randomId() + randomId(),
         new RateLimiter(config.messagesPerSecond(), now), channel, now);
     session.authenticated = config.auth() == SignalingConfig.Auth.NONE;
-    ObjectNode welcome = Json.message("welcome", null);
-    welcome.put("sessionId", session.id);
-    welcome.put("peerId", session.peerId);
-    welcome.put("resumeToken", session.resumeToken);
-    welcome.put("authRequired", config.auth() == SignalingConfig.Auth.TOKEN);
-    ObjectNode heartbeat = welcome.putObject("heartbeat");
-    heartbeat.put("intervalMs", config.heartbeatInterval().toMillis());
-    heartbeat.put("timeoutMs", config.heartbeatTimeout().toMillis());
-    ObjectNode limits = welcome.putObject("limits");
-    limits.put("maxMessageBytes", config.maxMessageBytes());
-    limits.put("messagesPerSecond", config.messagesPerSecond());
-    welcome.put("server", config.serverName());
+    ObjectNode welcome = SessionMessages.welcome(session, config);
     // Listed before the draining flag is read, as drain() sets the flag before it walks the sessions:
     // of the two, one sees the other. A connection that sees the flag is refused like any later one
     // (and taken off the list, so that the drain does not wait for it); one that does not is in the

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.security.MessageDigest;
 
-/** hello (token or resume), ping and bye. Thread-safe. */
+/** A session's own messages: the welcome, then hello (token or resume), ping and bye. Thread-safe. */
 final class SessionMessages {
 
   private final Hub hub;
@@ -15,6 +15,23 @@ final class SessionMessages {
   SessionMessages(Hub hub, Router router) {
     this.hub = hub;
     this.router = router;
+  }
+
+  /** The first event of a new session: who it is, how to resume it, and the limits it runs under. */
+  static ObjectNode welcome(Session session, SignalingConfig config) {
+    ObjectNode welcome = Json.message("welcome", null);
+    welcome.put("sessionId", session.id);
+    welcome.put("peerId", session.peerId);
+    welcome.put("resumeToken", session.resumeToken);
+    welcome.put("authRequired", config.auth() == SignalingConfig.Auth.TOKEN);
+    ObjectNode heartbeat = welcome.putObject("heartbeat");
+    heartbeat.put("intervalMs", config.heartbeatInterval().toMillis());
+    heartbeat.put("timeoutMs", config.heartbeatTimeout().toMillis());
+    ObjectNode limits = welcome.putObject("limits");
+    limits.put("maxMessageBytes", config.maxMessageBytes());
+    limits.put("messagesPerSecond", config.messagesPerSecond());
+    welcome.put("server", config.serverName());
+    return welcome;
   }
 
   void hello(Session session, ClientMessage.Hello hello) throws SignalingException {

@@ -96,8 +96,7 @@ final class WebSocketFrameHandler extends ChannelDuplexHandler {
       }
     } finally {
       if (received != null && (closing || !received.isReadable())) {
-        received.release();
-        received = null;
+        releaseReceived();
       } else if (received != null) {
         // A partial frame stays: what was read before it goes, or a client that always ends its
         // writes a byte into the next frame would have every byte it ever sent kept here.
@@ -117,6 +116,10 @@ final class WebSocketFrameHandler extends ChannelDuplexHandler {
    */
   void releaseBuffers() {
     fragments = null;
+    releaseReceived();
+  }
+
+  private void releaseReceived() {
     if (received != null) {
       received.release();
       received = null;
@@ -129,11 +132,12 @@ final class WebSocketFrameHandler extends ChannelDuplexHandler {
   }
 
   private void onFrame(ChannelHandlerContext ctx, WebSocketFrames.ClientFrame frame) {
+    boolean startsAMessage = frame.opcode() == WebSocketFrames.TEXT || frame.opcode() == WebSocketFrames.BINARY;
+    if (startsAMessage && fragments != null) {
+      throw WebSocketFrames.violation("a new message began before the fragments of the last one ended");
+    }
     switch (frame.opcode()) {
       case WebSocketFrames.TEXT -> {
-        if (fragments != null) {
-          throw violation("a new message began before the fragments of the last one ended");
-        }
         if (frame.fin()) {
           onMessage(ctx, frame.payload());
         } else {
@@ -143,7 +147,7 @@ final class WebSocketFrameHandler extends ChannelDuplexHandler {
       }
       case WebSocketFrames.CONTINUATION -> {
         if (fragments == null) {
-          throw violation("a continuation frame with no fragmented message to continue");
+          throw WebSocketFrames.violation("a continuation frame with no fragmented message to continue");
         }
         if (fragments.size() + frame.payload().length > hub.config.maxMessageBytes()) {
           tooLarge(ctx, session);
@@ -167,19 +171,10 @@ final class WebSocketFrameHandler extends ChannelDuplexHandler {
       // Netty's handshaker does; not kept per connection for this alone).
       case WebSocketFrames.CLOSE -> closeAfterReplies(ctx, session, null,
           new CloseWebSocketFrame(true, 0, Unpooled.wrappedBuffer(frame.payload())));
-      case WebSocketFrames.BINARY -> {
-        if (fragments != null) {
-          throw violation("a new message began before the fragments of the last one ended");
-        }
-        closeAfterReplies(ctx, session, null,
-            new CloseWebSocketFrame(WebSocketCloseStatus.INVALID_MESSAGE_TYPE, "binary frames are not supported"));
-      }
+      case WebSocketFrames.BINARY -> closeAfterReplies(ctx, session, null,
+          new CloseWebSocketFrame(WebSocketCloseStatus.INVALID_MESSAGE_TYPE, "binary frames are not supported"));
       default -> throw new IllegalStateException("opcode " + frame.opcode() + " passed the decoder");
     }
-  }
-
-  private static CorruptedWebSocketFrameException violation(String what) {
-    return new CorruptedWebSocketFrameException(WebSocketCloseStatus.PROTOCOL_ERROR, what);
   }
 
   /**

@@ -41,16 +41,11 @@ final class WebSocketFrames {
   static ByteBuf encode(ByteBufAllocator alloc, WebSocketFrame frame) {
     ByteBuf payload = frame.content();
     int length = payload.readableBytes();
-    int opcode;
-    try {
-      opcode = opcode(frame);
-    } catch (IllegalArgumentException e) {
+    int opcode = opcode(frame);
+    if (opcode < 0 || opcode >= 0x8 && length > 125) {
       frame.release();
-      throw e;
-    }
-    if (opcode >= 0x8 && length > 125) {
-      frame.release();
-      throw new IllegalArgumentException("a control frame carries at most 125 bytes, not " + length);
+      throw new IllegalArgumentException(opcode < 0 ? "not a frame type of RFC 6455: " + frame.getClass().getName()
+          : "a control frame carries at most 125 bytes, not " + length);
     }
     int headerLength = length <= 125 ? 2 : length <= 0xFFFF ? 4 : 10;
     boolean copy = length <= COPY_LIMIT;
@@ -73,6 +68,7 @@ final class WebSocketFrames {
     return alloc.compositeBuffer(2).addComponents(true, out, payload);
   }
 
+  /** The frame's opcode; -1 for a type RFC 6455 does not define. */
   private static int opcode(WebSocketFrame frame) {
     if (frame instanceof TextWebSocketFrame) {
       return TEXT;
@@ -87,7 +83,7 @@ final class WebSocketFrames {
     } else if (frame instanceof PongWebSocketFrame) {
       return PONG;
     }
-    throw new IllegalArgumentException("not a frame type of RFC 6455: " + frame.getClass().getName());
+    return -1;
   }
 
   /**
@@ -173,7 +169,7 @@ final class WebSocketFrames {
     }
   }
 
-  private static CorruptedWebSocketFrameException violation(String what) {
+  static CorruptedWebSocketFrameException violation(String what) {
     return new CorruptedWebSocketFrameException(WebSocketCloseStatus.PROTOCOL_ERROR, what);
   }
 }
