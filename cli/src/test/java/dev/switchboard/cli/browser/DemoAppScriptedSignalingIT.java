@@ -120,28 +120,41 @@ class DemoAppScriptedSignalingIT {
     return page;
   }
 
-  @Test
-  void aRoomUrlWithABrokenEscapeStillShowsTheJoinForm() throws Exception {
+  /** Work in Chromium, in a loopback namespace held for {@code holdSeconds}; the browser and the namespace end after it. */
+  private static void inChromium(int holdSeconds, ChromiumWork work) throws Exception {
     Chromium.assumeAvailable();
-    Process holder = new ProcessBuilder(LoopbackNamespace.command(List.of("sleep", "60"))).start();
+    Process holder = new ProcessBuilder(LoopbackNamespace.command(List.of("sleep", Integer.toString(holdSeconds)))).start();
     Chromium c = launchIn(holder);
     try {
-      Page page = appPage(c, "https://app.test/r/%E0");
-      // decodeURIComponent threw at the module's top level: the app never started, the page was dead.
-      page.waitForFunction("() => window.switchboardApp !== undefined");
-      assertThat(page.isVisible("#join")).isTrue();
+      work.run(c);
     } finally {
-      c.close();
+      try {
+        c.close();
+      } catch (NullPointerException e) {
+        // Playwright for Java 1.57 fails on the close events of routed WebSockets when the
+        // browser goes away (WebSocketRouteImpl reads a missing code); nothing of ours is wrong.
+      }
       holder.destroy();
     }
   }
 
+  private interface ChromiumWork {
+    void run(Chromium c) throws Exception;
+  }
+
+  @Test
+  void aRoomUrlWithABrokenEscapeStillShowsTheJoinForm() throws Exception {
+    inChromium(60, c -> {
+      Page page = appPage(c, "https://app.test/r/%E0");
+      // decodeURIComponent threw at the module's top level: the app never started, the page was dead.
+      page.waitForFunction("() => window.switchboardApp !== undefined");
+      assertThat(page.isVisible("#join")).isTrue();
+    });
+  }
+
   @Test
   void threePeopleSeeEachOtherChatAndSeeOneLeave() throws Exception {
-    Chromium.assumeAvailable();
-    Process holder = new ProcessBuilder(LoopbackNamespace.command(List.of("sleep", "300"))).start();
-    Chromium c = launchIn(holder);
-    try {
+    inChromium(300, c -> {
       String[] who = {"Alice", "Bob", "Carol"};
       RoomPage[] ps = new RoomPage[3];
       for (int i = 0; i < 3; i++) {
@@ -166,14 +179,6 @@ class DemoAppScriptedSignalingIT {
       ps[1].waitGone("p_3");
       assertThat(ps[0].page.locator("#tile-p_3").count()).as("Carol's video is removed").isZero();
       assertThat(ps[2].page.isVisible("#join")).as("Carol is back at the join form").isTrue();
-    } finally {
-      try {
-        c.close();
-      } catch (NullPointerException e) {
-        // Playwright for Java 1.57 fails on the close events of routed WebSockets when the
-        // browser goes away (WebSocketRouteImpl reads a missing code); nothing of ours is wrong.
-      }
-      holder.destroy();
-    }
+    });
   }
 }
