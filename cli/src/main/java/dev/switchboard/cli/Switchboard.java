@@ -15,6 +15,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.net.BindException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -207,7 +209,8 @@ final class Switchboard implements AutoCloseable {
         log.info("STUN/TURN TLS listening on {}:{}", turnBind, turn.tlsPort());
       }
       log.info("TURN relay ports {}-{} on {}, advertised as {}", config.turn().relay().minPort(),
-          config.turn().relay().maxPort(), config.turn().relay().address().getHostAddress(),
+          config.turn().relay().maxPort(), turn.relayBindAddresses().stream().map(InetAddress::getHostAddress)
+              .collect(Collectors.joining(" and ")),
           config.turn().relay().advertisedAddress().getHostAddress());
     }
     log.info("Web app: {}://{}:{}/   WebSocket: {}://{}:{}/ws", scheme, host, signaling.port(), ws, host,

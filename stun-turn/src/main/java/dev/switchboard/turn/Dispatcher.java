@@ -72,9 +72,10 @@ final class Dispatcher {
 
   /**
    * The address a classic Binding's SOURCE-ADDRESS and CHANGED-ADDRESS name: the listener's own, as
-   * coturn's. A wildcard listener (the default 0.0.0.0) does not know which of its addresses a datagram
-   * was sent to, so names the public address of the client's family (publicAddress, as relays
-   * advertise it) at the listener's port; without one, the handler leaves both attributes out.
+   * coturn's. A wildcard socket (of the default 0.0.0.0, for an address the host got after start: the
+   * others have sockets of their own) does not know which of its addresses a datagram was sent to, so
+   * names the public address of the client's family (publicAddress, as relays advertise it) at the
+   * listener's port; without one, the handler leaves both attributes out.
    */
   private InetSocketAddress answeredFrom(ClientLink link) {
     InetSocketAddress local = link.local();

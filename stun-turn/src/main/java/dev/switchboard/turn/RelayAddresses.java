@@ -37,12 +37,23 @@ record RelayAddresses(InetAddress v4Bind, InetAddress v4Advertised, InetAddress 
     } else if (bind.isAnyLocalAddress()) {
       InetAddress global = adv instanceof Inet6Address ? adv : firstGlobal(Inet6Address.class);
       if (global != null) {
-        v6Bind = anyLocal6();
+        v6Bind = narrowed(anyLocal6(), global);
         v6Adv = global;
       }
     }
     // A wildcard bind with no address to advertise cannot serve that family.
-    return new RelayAddresses(v4Adv == null ? null : bind, v4Adv, v6Bind, v6Adv);
+    return new RelayAddresses(v4Adv == null ? null : narrowed(bind, v4Adv), v4Adv, v6Bind, v6Adv);
+  }
+
+  /**
+   * A wildcard bind narrowed to the advertised address when that is one of this host's (no NAT in
+   * between): a relay socket on the wildcard sends from the address the kernel routes by, which on a
+   * host with several addresses need not be the one peers were told, and a peer's ICE agent or
+   * firewall would not match those datagrams to the relayed candidate. Behind a NAT (the advertised
+   * address is not the host's) the wildcard stays.
+   */
+  private static InetAddress narrowed(InetAddress bind, InetAddress advertised) {
+    return bind.isAnyLocalAddress() && hostHas(advertised) ? advertised : bind;
   }
 
   InetAddress bind(boolean ipv6) {

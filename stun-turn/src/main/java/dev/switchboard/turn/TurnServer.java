@@ -52,6 +52,11 @@ public final class TurnServer implements AutoCloseable {
    * relayed datagrams to all UDP clients, or a relay socket's read budget to one TCP client.
    */
   private static final WriteBufferWaterMark UDP_WATER_MARK = new WriteBufferWaterMark(2 << 20, 4 << 20);
+  /**
+   * Host addresses that get UDP sockets of their own on a wildcard listener; the rest (a host with
+   * hundreds of container bridges, say) are left to the wildcard socket.
+   */
+  static final int MAX_UDP_ADDRESSES = 64;
   private static final WriteBufferWaterMark STREAM_WATER_MARK = new WriteBufferWaterMark(512 << 10, 1 << 20);
 
   private final TurnContext ctx;
@@ -64,11 +69,14 @@ public final class TurnServer implements AutoCloseable {
   private int tcpPort = -1;
   private int tlsPort = -1;
   private int udpSockets;
+  private final Supplier<List<InetAddress>> hostAddresses;
+  private final List<InetAddress> udpAddresses = new ArrayList<>(); // written in start()
   private volatile ScheduledFuture<?> sweeping;
 
-  private TurnServer(TurnContext ctx, EventLoopGroup group) {
+  private TurnServer(TurnContext ctx, EventLoopGroup group, Supplier<List<InetAddress>> hostAddresses) {
     this.ctx = ctx;
     this.group = group;
+    this.hostAddresses = hostAddresses;
     this.dispatcher = new Dispatcher(ctx);
     this.sweeper = new Sweeper(ctx);
   }
@@ -82,6 +90,12 @@ public final class TurnServer implements AutoCloseable {
    */
   public static TurnServer start(TurnConfig config, EventLoopGroup group, Clock clock,
                                  CredentialStore credentials, Supplier<SslContext> tls) throws BindException {
+    return start(config, group, clock, credentials, tls, HostAddresses::list);
+  }
+
+  /** As above, with the host's addresses (for a wildcard UDP listener) from {@code hostAddresses}. */
+  static TurnServer start(TurnConfig config, EventLoopGroup group, Clock clock, CredentialStore credentials,
+                          Supplier<SslContext> tls, Supplier<List<InetAddress>> hostAddresses) throws BindException {
     if (config.listeners().tls() && tls == null) {
       throw new IllegalArgumentException("TURN TLS listener is on but no TLS context was given");
     }
@@ -98,7 +112,7 @@ public final class TurnServer implements AutoCloseable {
     if (config.peers().allowLoopback()) {
       log.warn("TURN relays to loopback peers: for local testing only");
     }
-    TurnServer server = new TurnServer(ctx, group);
+    TurnServer server = new TurnServer(ctx, group, hostAddresses);
     try {
       server.bindAll(tls);
     } catch (BindException | RuntimeException e) {
@@ -120,9 +134,10 @@ public final class TurnServer implements AutoCloseable {
     if (l.tls()) {
       tlsPort = bindStream("TLS", l.address(), l.tlsPort(), tls);
     }
-    log.info("TURN listening on {} (UDP {} x{}, TCP {}, TLS {}), relay ports {}-{}, realm {}",
-        l.address().getHostAddress(), udpPort, udpSockets, tcpPort, tlsPort, ctx.config().relay().minPort(),
-        ctx.config().relay().maxPort(), ctx.config().realm());
+    log.info("TURN listening on {} (UDP {} x{}{}, TCP {}, TLS {}), relay ports {}-{}, realm {}",
+        l.address().getHostAddress(), udpPort, udpSockets,
+        udpAddresses.isEmpty() ? "" : ", answered from each of " + udpAddresses.size() + " host addresses",
+        tcpPort, tlsPort, ctx.config().relay().minPort(), ctx.config().relay().maxPort(), ctx.config().realm());
   }
 
   /**
@@ -133,6 +148,13 @@ public final class TurnServer implements AutoCloseable {
    * 2 cores (bench/), one UDP loop relays at about 35% less CPU per packet than two, and its
    * ceiling (~300k packets/s) is far above what the other core can feed it. TCP and TLS clients
    * still use every loop.
+   *
+   * <p>On the wildcard, each of the host's addresses gets sockets of its own as well (epoll: the
+   * shared port needs SO_REUSEPORT), which the kernel prefers to the wildcard's for datagrams sent
+   * to that address. A wildcard socket's answers leave from the address the kernel routes by, which
+   * on a host with several addresses of a family need not be the one the client sent to; the
+   * client, or its NAT, then drops them. coturn binds every address for the same reason. An address
+   * added after start reaches the wildcard sockets.
    */
   private void bindUdp(InetAddress address, int port) throws BindException {
     NettyTransports transports = NettyTransports.of(group);
@@ -148,9 +170,41 @@ public final class TurnServer implements AutoCloseable {
         probeExclusive(address, port);
       }
     }
+    udpSockets = bindUdpSockets(transports, loops, address, port, true);
+    udpPort = ((InetSocketAddress) listeners.get(listeners.size() - 1).localAddress()).getPort();
+    if (address.isAnyLocalAddress() && transports.epoll()) {
+      bindEachHostAddress(transports, loops);
+    }
+  }
+
+  private void bindEachHostAddress(NettyTransports transports, List<EventLoop> loops) {
+    List<InetAddress> host = hostAddresses.get();
+    for (InetAddress each : host) {
+      if (udpAddresses.size() == MAX_UDP_ADDRESSES) {
+        log.warn("TURN UDP: the host has {} addresses; those past the first {} are answered from the wildcard"
+            + " socket, from the address the kernel routes by", host.size(), MAX_UDP_ADDRESSES);
+        return;
+      }
+      try {
+        bindUdpSockets(transports, loops, each, udpPort, false);
+        udpAddresses.add(each);
+      } catch (BindException e) {
+        log.warn("TURN UDP: {}; datagrams to that address are answered from the wildcard socket", e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * Binds a UDP socket on {@code address:port} on each of {@code loops}; returns how many. A socket
+   * after the first that the kernel refuses ends the group: it keeps those bound, and says so when
+   * {@code warn}.
+   */
+  private int bindUdpSockets(NettyTransports transports, List<EventLoop> loops, InetAddress address, int port,
+                             boolean warn) throws BindException {
     int bound = port;
-    for (int i = 0; i < loops.size(); i++) {
-      Bootstrap b = new Bootstrap().group(loops.get(i)).channel(transports.datagramChannelClass())
+    int sockets = 0;
+    for (EventLoop loop : loops) {
+      Bootstrap b = new Bootstrap().group(loop).channel(transports.datagramChannelClass())
           .option(ChannelOption.SO_RCVBUF, UDP_SOCKET_BUFFER)
           .option(ChannelOption.SO_SNDBUF, UDP_SOCKET_BUFFER)
           .option(ChannelOption.WRITE_BUFFER_WATER_MARK, UDP_WATER_MARK)
@@ -173,18 +227,20 @@ public final class TurnServer implements AutoCloseable {
       }
       ChannelFuture f = b.bind(address, bound).awaitUninterruptibly();
       if (!f.isSuccess()) {
-        if (i == 0) {
+        if (sockets == 0) {
           throw bindException("UDP", address, bound, f.cause());
         }
-        log.warn("TURN UDP: SO_REUSEPORT refused for socket {} on port {} ({}); using {} UDP socket(s)",
-            i + 1, bound, f.cause().getMessage(), i);
+        if (warn) {
+          log.warn("TURN UDP: SO_REUSEPORT refused for socket {} on port {} ({}); using {} UDP socket(s)",
+              sockets + 1, bound, f.cause().getMessage(), sockets);
+        }
         break;
       }
       listeners.add(f.channel());
-      udpSockets++;
+      sockets++;
       bound = ((InetSocketAddress) f.channel().localAddress()).getPort();
     }
-    udpPort = bound;
+    return sockets;
   }
 
   /**
@@ -228,6 +284,17 @@ public final class TurnServer implements AutoCloseable {
     return udpPort;
   }
 
+  /** Where relay sockets bind, IPv4 first: the configured address, or on a wildcard the advertised one when it is the host's. */
+  public List<InetAddress> relayBindAddresses() {
+    List<InetAddress> binds = new ArrayList<>();
+    for (boolean ipv6 : new boolean[] {false, true}) {
+      if (ctx.addresses().supports(ipv6)) {
+        binds.add(ctx.addresses().bind(ipv6));
+      }
+    }
+    return binds;
+  }
+
   /** The bound TCP port, or -1 when TCP is off. */
   public int tcpPort() {
     return tcpPort;
@@ -254,6 +321,11 @@ public final class TurnServer implements AutoCloseable {
 
   int udpSocketCount() {
     return udpSockets;
+  }
+
+  /** The host addresses a wildcard UDP listener has sockets of its own on (for tests). */
+  List<InetAddress> udpAddresses() {
+    return List.copyOf(udpAddresses);
   }
 
   private void sweepQuietly() {

@@ -34,4 +34,16 @@ class RelayAddressesTest {
     assertThat(a.supports(false)).isFalse();
     assertThat(a.supports(true)).isTrue();
   }
+
+  @Test
+  void wildcardBindNarrowsToTheAdvertisedAddressWhenTheHostHasIt() throws Exception {
+    // Relay sockets on the wildcard would send from the routed address, not the one peers were told.
+    RelayAddresses local = RelayAddresses.of(new TurnConfig.Relay(InetAddress.getByName("0.0.0.0"),
+        InetAddress.getByName("127.0.0.1"), 49152, 65535));
+    assertThat(local.bind(false)).isEqualTo(InetAddress.getByName("127.0.0.1"));
+    // Behind a NAT the advertised address is not the host's: the wildcard stays.
+    RelayAddresses nat = RelayAddresses.of(new TurnConfig.Relay(InetAddress.getByName("0.0.0.0"),
+        InetAddress.getByName("203.0.113.9"), 49152, 65535));
+    assertThat(nat.bind(false)).isEqualTo(InetAddress.getByName("0.0.0.0"));
+  }
 }
