@@ -89,9 +89,27 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
           hub.draining() ? "draining\n" : "ready\n");
       case "/metrics" -> metrics(ctx, request);
       case "/api/v1/ice-servers" -> iceServers(ctx, request);
-      default -> sendCrossOrigin(ctx, request,
-          response(request, HttpResponseStatus.OK, file.get().contentType(), file.get().content()));
+      default -> sendCrossOrigin(ctx, request, page(response(request, HttpResponseStatus.OK,
+          file.get().contentType(), file.get().content())));
     }
+  }
+
+  /**
+   * What the browser may do with one of our HTML pages, which use the camera, the microphone and the
+   * screen: load scripts, styles and connections from this origin only ({@code 'self'} covers its
+   * wss:// in CSP 3), no plugins, no {@code <base>} rewrite, and no framing by another site that could
+   * dress the page up and trick a click on its buttons. No referrer either: the path names the room.
+   */
+  static final String PAGE_POLICY = "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob: mediastream:;"
+      + " object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+  private static FullHttpResponse page(FullHttpResponse response) {
+    if (response.headers().get(HttpHeaderNames.CONTENT_TYPE).startsWith("text/html")) {
+      response.headers().set("Content-Security-Policy", PAGE_POLICY);
+      response.headers().set("X-Frame-Options", "DENY"); // frame-ancestors for browsers before CSP 2
+      response.headers().set("Referrer-Policy", "no-referrer");
+    }
+    return response;
   }
 
   /**

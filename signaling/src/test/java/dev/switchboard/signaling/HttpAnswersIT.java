@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the HTTP side answers to requests a browser, a proxy or a careless client sends: status codes
- * and the headers that go with them (Allow, WWW-Authenticate, CORS, Date), on bare sockets.
+ * and the headers that go with them (Allow, WWW-Authenticate, CORS, Date, the pages' policies), on bare sockets.
  */
 class HttpAnswersIT {
 
@@ -115,6 +115,23 @@ class HttpAnswersIT {
             + "Origin: http://" + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         assertThat(RawWsClient.readHead(rebinding.getInputStream())).startsWith("HTTP/1.1 403");
       }
+    }
+  }
+
+  @Test
+  void pagesMayNotBeFramedNorLoadFromOtherOriginsNorLeakTheRoomInAReferrer() throws Exception {
+    try (TestServer server = new TestServer()) {
+      for (String path : List.of("/", "/r/standup", "/trickle-ice")) {
+        String page = get(server.port(), "GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertThat(page).as(path).startsWith("HTTP/1.1 200")
+            .containsIgnoringCase("content-security-policy: " + HttpRequestHandler.PAGE_POLICY + "\r\n")
+            .containsIgnoringCase("x-frame-options: DENY\r\n").containsIgnoringCase("referrer-policy: no-referrer\r\n");
+      }
+      assertThat(HttpRequestHandler.PAGE_POLICY).contains("default-src 'self'").contains("frame-ancestors 'none'")
+          .doesNotContain("unsafe");
+      // A script imported by an app on another site is no page of ours: no policy of ours applies to it.
+      assertThat(get(server.port(), "GET /switchboard.js HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 200")
+          .doesNotContainIgnoringCase("content-security-policy");
     }
   }
 }
