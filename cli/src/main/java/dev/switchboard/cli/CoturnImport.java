@@ -48,6 +48,7 @@ final class CoturnImport {
   private int minPort = 49152;
   private int maxPort = 65535;
   private boolean portsSet;
+  private boolean useAuthSecret;
   private int portsLine;
   private String realm = "switchboard";
   private final Path conf;
@@ -103,7 +104,10 @@ final class CoturnImport {
       case "realm" -> { realm = value; keys.put("turn.realm", value); }
       case "lt-cred-mech", "fingerprint", "no-loopback-peers", "no-multicast-peers", "no-dtls", "no-tlsv1",
            "no-tlsv1_1", "no-sslv3", "no-sslv2" -> { } // Switchboard's behaviour already; nothing to write.
-      case "use-auth-secret" -> keys.putIfAbsent("turn.auth.secretFiles", "turn-secret");
+      case "use-auth-secret" -> {
+        useAuthSecret = true;
+        keys.putIfAbsent("turn.auth.secretFiles", "turn-secret");
+      }
       case "static-auth-secret" -> secret(value, line);
       case "user" -> user(value, line);
       case "cert" -> keys.put("tls.cert", besideConf(value));
@@ -238,10 +242,18 @@ final class CoturnImport {
       keys.put("turn.peers.allow", allow);
     }
     List<String> userLines = new ArrayList<>();
-    for (String[] u : users) {
+    for (String[] u : useAuthSecret ? List.<String[]>of() : users) {
       // A 0x key was made for coturn's realm; it stays valid only with the same realm.
       String key = HEX_KEY.matcher(u[1]).matches() ? u[1].toLowerCase() : "0x" + UsersFileStore.keyHex(u[0], realm, u[1]);
       userLines.add(u[0] + ":" + realm + ":" + key);
+    }
+    if (useAuthSecret) {
+      // coturn's "shared secret overrides username/password": it refuses these accounts (4.6.1,
+      // turnutils_uclient with one gets a 401). Carried over, they would let in who coturn kept out.
+      for (String[] u : users) {
+        note(Integer.parseInt(u[2]), "user", "with use-auth-secret coturn refuses " + u[0] + " (the shared secret"
+            + " overrides user= accounts); to let " + u[0] + " in as well, run 'switchboard user add " + u[0] + "'");
+      }
     }
     if (!userLines.isEmpty()) {
       keys.put("turn.auth.usersFile", "users");

@@ -38,12 +38,14 @@ class CoturnImportTest {
         .containsEntry("tls.key", "/etc/letsencrypt/live/call.example.org/privkey.pem")
         .containsEntry("turn.peers.deny", List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
         .containsEntry("turn.peers.allow", List.of("10.1.2.3"))
-        .containsKeys("turn.auth.usersFile", "turn.auth.secretFiles");
+        .containsKeys("turn.auth.secretFiles").doesNotContainKey("turn.auth.usersFile");
     assertThat(r.secrets()).containsExactly("north-wind-42");
-    assertThat(r.userLines()).containsExactly(
-        "alice:call.example.org:0x" + dev.switchboard.turn.UsersFileStore.keyHex("alice", "call.example.org", "alicepass"),
-        "bob:call.example.org:0xb04c7ec7c383a3ddf1ba78b036c108c7");
+    // use-auth-secret: coturn refuses the user= accounts, so they are not carried over.
+    assertThat(r.userLines()).isEmpty();
     assertThat(String.join("\n", r.notes())).contains(
+        "turnserver.conf line 16: user not carried over: with use-auth-secret coturn refuses alice (the shared secret"
+            + " overrides user= accounts); to let alice in as well, run 'switchboard user add alice'",
+        "turnserver.conf line 17: user not carried over: with use-auth-secret coturn refuses bob",
         "turnserver.conf line 10: verbose not carried over: logging goes to stderr",
         "cipher-list not carried over: TLS parameters are Netty's secure defaults",
         "no-cli not carried over: Switchboard has no telnet CLI",
@@ -102,6 +104,17 @@ class CoturnImportTest {
         "t.conf line 6: stale-nonce not carried over: 'abc' is not a number",
         "t.conf line 7: channel-lifetime not carried over: -5 is outside 10-315360000",
         "t.conf line 8: total-quota not carried over: 'x' is not a number");
+  }
+
+  @Test
+  void usersAreCarriedOverWithoutUseAuthSecretAndTheirKeysKeepTheirRealm() {
+    CoturnImport.Result r = CoturnImport.map(CONF, List.of("realm=call.example.org", "lt-cred-mech",
+        "static-auth-secret=north", "user=alice:alicepass", "user=bob:0xB04C7EC7C383A3DDF1BA78B036C108C7"));
+    assertThat(r.userLines()).containsExactly(
+        "alice:call.example.org:0x" + dev.switchboard.turn.UsersFileStore.keyHex("alice", "call.example.org", "alicepass"),
+        "bob:call.example.org:0xb04c7ec7c383a3ddf1ba78b036c108c7");
+    assertThat(r.keys()).containsKeys("turn.auth.usersFile", "turn.auth.secretFiles");
+    assertThat(r.notes()).isEmpty();
   }
 
   @Test

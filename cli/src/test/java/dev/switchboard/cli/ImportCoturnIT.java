@@ -23,7 +23,20 @@ class ImportCoturnIT {
 
   @Test
   void importedConfigPassesConfigCheckAndTurnServesOnIt() throws Exception {
-    SwitchboardConfig config = importAndCheck();
+    // The realistic file has use-auth-secret, with which coturn refuses its user= accounts: so does the import.
+    SwitchboardConfig config = importAndCheck(conf -> conf);
+    try (LoopbackTurn turn = LoopbackTurn.start(config)) {
+      Cli alice = Cli.run("probe", "turn:127.0.0.1:" + turn.server.udpPort(), "--user", "alice", "--password", "alicepass");
+      assertThat(alice.exitCode()).as(alice.toString()).isNotZero();
+      assertThat(alice.out()).contains("401 Unauthorized after authenticating as 'alice'");
+      Cli rest = Cli.run("probe", "turn:127.0.0.1:" + turn.server.udpPort(), "--secret", "north-wind-42");
+      assertThat(rest.exitCode()).as(rest.toString()).isZero();
+    }
+  }
+
+  @Test
+  void withoutUseAuthSecretTheImportedUsersAuthenticateBesideTheSecret() throws Exception {
+    SwitchboardConfig config = importAndCheck(conf -> conf.replace("\nuse-auth-secret\n", "\n# use-auth-secret\n"));
     try (LoopbackTurn turn = LoopbackTurn.start(config)) {
       // Imported user alice (clear password hashed for the realm) and bob (coturn key kept) both authenticate,
       // and so does REST with the imported static-auth-secret.
@@ -40,7 +53,7 @@ class ImportCoturnIT {
 
   @Test
   void fullServeStartsOnTheImportedConfig() throws Exception {
-    SwitchboardConfig config = importAndCheck();
+    SwitchboardConfig config = importAndCheck(conf -> conf);
     try (Switchboard server = Switchboard.start(config, Clock.systemUTC())) {
       assertThat(server.signalingPort()).isPositive();
       assertThat(server.turn().udpPort()).isPositive();
@@ -88,11 +101,11 @@ class ImportCoturnIT {
   }
 
   /** Imports the realistic file, checks it with config check, and loads it as serve would (free ports). */
-  private SwitchboardConfig importAndCheck() throws Exception {
+  private SwitchboardConfig importAndCheck(java.util.function.UnaryOperator<String> edit) throws Exception {
     // The realistic file points at Let's Encrypt paths; give them real files here.
     Path certs = dir.resolve("le");
     assertThat(Cli.run("cert", "self-signed", "--host", "call.example.org", "--out", certs.toString()).exitCode()).isZero();
-    String conf = String.join("\n", CoturnImportTest.realisticConf())
+    String conf = edit.apply(String.join("\n", CoturnImportTest.realisticConf()))
         .replace("/etc/letsencrypt/live/call.example.org/fullchain.pem", certs.resolve("cert.pem").toString())
         .replace("/etc/letsencrypt/live/call.example.org/privkey.pem", certs.resolve("key.pem").toString());
     Path coturn = dir.resolve("turnserver.conf");
