@@ -111,6 +111,20 @@ class SessionLifecycleIT {
   }
 
   @Test
+  void theConnectionAResumeTookTheSessionFromIsClosedWith4009() throws Exception {
+    try (TestServer server = new TestServer(); WsClient alice = WsClient.connect(server.port());
+         WsClient again = WsClient.connect(server.port())) {
+      // alice's connection is still open, as a half-open one looks to the server, or another tab's.
+      again.send("{\"type\":\"hello\",\"id\":\"h\",\"resume\":{\"sessionId\":\"" + alice.welcome.path("sessionId").asText()
+          + "\",\"resumeToken\":\"" + alice.welcome.path("resumeToken").asText() + "\",\"lastSeq\":1}}");
+      assertThat(again.next("resumed").path("peerId").asText()).isEqualTo(alice.peerId());
+      assertThat(alice.awaitClose()).as("told not to resume in turn").isEqualTo(SessionMessages.RESUMED_ELSEWHERE);
+      JsonNode pong = again.request("p", "{\"type\":\"ping\",\"id\":\"p\"}");
+      assertThat(pong.path("type").asText()).as("the session lives on the new connection").isEqualTo("pong");
+    }
+  }
+
+  @Test
   void repliesToWhatCameBeforeAResumeOnTheSameConnectionStillComeInOrder() throws Exception {
     try (TestServer server = new TestServer(); WsClient alice = WsClient.connect(server.port())) {
       alice.abort();

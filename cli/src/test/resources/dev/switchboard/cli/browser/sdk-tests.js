@@ -306,6 +306,22 @@ const tests = {
     client.close();
   },
 
+  async 'a close with 4009 (resumed on another connection) ends the client instead of resuming back'() {
+    const server = fakeServer();
+    const client = new SwitchboardClient({ url: 'wss://x/ws', WebSocket: server.WebSocket, backoffBaseMs: 10, backoffMaxMs: 20 });
+    const states = [];
+    let error = null;
+    client.addEventListener('state', (e) => states.push(e.detail));
+    client.addEventListener('error', (e) => { error = e.detail; });
+    await client.connect();
+    server.last.close(4009, 'the session resumed on another connection');
+    await until(() => error, 'error event');
+    assert(error.code === 'session_resumed_elsewhere', `code session_resumed_elsewhere, got ${error.code}`);
+    await new Promise((r) => setTimeout(r, 100)); // several backoff periods
+    assert(server.sockets.length === 1, `no reconnect, got ${server.sockets.length} sockets`);
+    assert(states.at(-1) === 'closed' && !states.includes('reconnecting'), `closed, not reconnecting: ${states}`);
+  },
+
   async 'ice.servers updates the rooms ICE servers'() {
     const server = fakeServer({ join: (ws, msg) => joinedReply(ws, msg, 2) });
     const client = new SwitchboardClient({ url: 'wss://x/ws', WebSocket: server.WebSocket });

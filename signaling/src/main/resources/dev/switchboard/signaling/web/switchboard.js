@@ -198,6 +198,13 @@ export class SwitchboardClient extends EventTarget {
       this._ready = null;
       return;
     }
+    if (ev.code === 4009) {
+      // Another connection resumed this session (another tab with the same stored ticket, say):
+      // resuming in turn would only take it back and forth between the two.
+      this._setState('closed');
+      this._emit('error', { type: 'error', code: 'session_resumed_elsewhere', message: ev.reason || 'closed with 4009' });
+      return;
+    }
     this._scheduleReconnect(this._drainDelayMs || 0);
     this._drainDelayMs = 0;
   }
