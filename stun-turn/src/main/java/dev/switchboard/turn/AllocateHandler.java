@@ -53,7 +53,9 @@ final class AllocateHandler implements StunMethodHandler {
     if (token != null && (evenPort != null || family != null)) {
       throw new StunException(400, "RESERVATION-TOKEN with EVEN-PORT or REQUESTED-ADDRESS-FAMILY");
     }
-    if (evenPort != null && evenPort.value().length != 1) {
+    // One byte (RFC 8656 §18.6); a longer value (clients that pad into the length, as some do) is read
+    // by its first byte, as coturn reads it.
+    if (evenPort != null && evenPort.value().length == 0) {
       throw new StunException(400, "malformed EVEN-PORT");
     }
     PortReservations.Reservation reservation = null;

@@ -98,6 +98,18 @@ class AllocateHandlerTest {
   }
 
   @Test
+  void evenPortIsReadByItsFirstByteAsCoturnReadsItButAnEmptyOneIsA400() throws Exception {
+    // Four bytes: the R bit and the padding counted into the attribute's length.
+    StunMessage padded = StunCodec.decode(f.handle(handler, f.newLink(),
+        allocate().add(Stun.EVEN_PORT, new byte[] {(byte) 0x80, 0, 0, 0}).build(null, false)));
+    int port = address(padded, Stun.XOR_RELAYED_ADDRESS).getPort();
+    assertThat(port % 2).isZero();
+    assertThat(padded.attribute(Stun.RESERVATION_TOKEN).value()).hasSize(8);
+    assertThat(f.ctx.ports().isFree(port + 1)).isFalse();
+    assertCode(allocate().add(Stun.EVEN_PORT, new byte[0]).build(null, false), 400);
+  }
+
+  @Test
   void unclaimedReservationIsReleasedBySweeper() throws Exception {
     StunMessage first = StunCodec.decode(f.handle(handler, f.newLink(),
         allocate().add(Stun.EVEN_PORT, new byte[] {(byte) 0x80}).build(null, false)));
