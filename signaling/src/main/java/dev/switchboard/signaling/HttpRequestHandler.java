@@ -89,9 +89,26 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
           hub.draining() ? "draining\n" : "ready\n");
       case "/metrics" -> metrics(ctx, request);
       case "/api/v1/ice-servers" -> iceServers(ctx, request);
-      default -> sendCrossOrigin(ctx, request, page(response(request, HttpResponseStatus.OK,
-          file.get().contentType(), file.get().content())));
+      default -> sendCrossOrigin(ctx, request, page(file(request, file.get())));
     }
+  }
+
+  /**
+   * A file, or 304 when the browser's copy has its tag. Revalidated on each use (no-cache) rather than
+   * kept for a while: a new build's pages and scripts then reach every browser at once, and never a
+   * page of one build with a script of another.
+   */
+  private static FullHttpResponse file(FullHttpRequest request, StaticFiles.File file) {
+    FullHttpResponse response;
+    if (file.matches(request.headers().get(HttpHeaderNames.IF_NONE_MATCH))) {
+      response = response(request, HttpResponseStatus.NOT_MODIFIED, file.contentType(), new byte[0]);
+      response.headers().remove(HttpHeaderNames.CONTENT_LENGTH); // RFC 9110 §15.4.5: not the 0 of this empty body
+    } else {
+      response = response(request, HttpResponseStatus.OK, file.contentType(), file.content());
+    }
+    response.headers().set(HttpHeaderNames.ETAG, file.etag());
+    response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+    return response;
   }
 
   /**

@@ -2,6 +2,10 @@ package dev.switchboard.signaling;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,8 +17,42 @@ import java.util.regex.Pattern;
  */
 final class StaticFiles {
 
-  /** A file's bytes and content type. */
-  record File(byte[] content, String contentType) {}
+  /**
+   * A file's bytes, content type and entity tag: a hash of the bytes, so a browser's copy is good
+   * until a new build changes them.
+   */
+  record File(byte[] content, String contentType, String etag) {
+
+    File(byte[] content, String contentType) {
+      this(content, contentType, etagOf(content));
+    }
+
+    private static String etagOf(byte[] content) {
+      try {
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest(content);
+        return '"' + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 16)) + '"';
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("every JDK has SHA-256", e);
+      }
+    }
+
+    /**
+     * Whether an If-None-Match header names this file's tag (RFC 9110 §13.1.2: a list, weak tags
+     * compared weakly, or *).
+     */
+    boolean matches(String ifNoneMatch) {
+      if (ifNoneMatch == null) {
+        return false;
+      }
+      for (String tag : ifNoneMatch.split(",")) {
+        String t = tag.trim();
+        if (t.equals("*") || t.equals(etag) || t.equals("W/" + etag)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
 
   private static final String ROOT = "dev/switchboard/signaling/web/";
   private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,100}");

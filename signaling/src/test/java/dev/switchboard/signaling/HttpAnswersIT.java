@@ -134,4 +134,33 @@ class HttpAnswersIT {
           .doesNotContainIgnoringCase("content-security-policy");
     }
   }
+
+  @Test
+  void filesCarryATagAndABrowsersCopyWithItGetsA304() throws Exception {
+    try (TestServer server = new TestServer(); Socket socket = RawWsClient.tcp(server.port())) {
+      String first = exchange(socket, "GET /switchboard.js HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(first).startsWith("HTTP/1.1 200").containsIgnoringCase("cache-control: no-cache\r\n");
+      String etag = header(first, "etag");
+      assertThat(etag).matches("\"[A-Za-z0-9_-]{22}\"");
+      // On the same connection, as a browser revalidates: no body, the same tag, the connection kept.
+      String again = exchange(socket, "GET /switchboard.js HTTP/1.1\r\nHost: x\r\nIf-None-Match: W/\"x\", " + etag + "\r\n\r\n");
+      assertThat(again).startsWith("HTTP/1.1 304").doesNotContainIgnoringCase("content-length")
+          .containsIgnoringCase("etag: " + etag + "\r\n").endsWith("\r\n\r\n");
+      assertThat(exchange(socket, "GET /switchboard.js HTTP/1.1\r\nHost: x\r\nIf-None-Match: \"other\"\r\n\r\n"))
+          .startsWith("HTTP/1.1 200");
+      assertThat(header(exchange(socket, "GET /app.js HTTP/1.1\r\nHost: x\r\n\r\n"), "etag")).isNotEqualTo(etag);
+      // The API's answers change from one request to the next: never kept.
+      assertThat(exchange(socket, "GET /api/v1/ice-servers HTTP/1.1\r\nHost: x\r\nIf-None-Match: *\r\n\r\n"))
+          .startsWith("HTTP/1.1 200").containsIgnoringCase("cache-control: no-store\r\n").doesNotContainIgnoringCase("etag");
+    }
+  }
+
+  private static String header(String response, String name) {
+    for (String line : response.split("\r\n")) {
+      if (line.toLowerCase().startsWith(name + ":")) {
+        return line.substring(name.length() + 1).trim();
+      }
+    }
+    throw new AssertionError("no " + name + " in " + response);
+  }
 }
