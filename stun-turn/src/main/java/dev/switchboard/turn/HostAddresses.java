@@ -5,6 +5,7 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -17,7 +18,7 @@ final class HostAddresses {
   private HostAddresses() {
   }
 
-  /** This host's addresses, both families; empty when the kernel will not list them. */
+  /** This host's addresses, both families, {@link #ordered}; empty when the kernel will not list them. */
   static List<InetAddress> list() {
     List<InetAddress> out = new ArrayList<>();
     try {
@@ -25,13 +26,22 @@ final class HostAddresses {
         if (!nif.isUp()) {
           continue;
         }
-        for (InetAddress address : Collections.list(nif.getInetAddresses())) {
-          out.add(address);
-        }
+        out.addAll(Collections.list(nif.getInetAddresses()));
       }
     } catch (SocketException e) {
       return List.of();
     }
+    return ordered(out);
+  }
+
+  /**
+   * Link-local addresses last, in the order found otherwise: a host with many container interfaces
+   * has an IPv6 link-local address on each, which clients hardly ever use, and they must not take
+   * the places (TurnServer caps them) of the addresses clients do use.
+   */
+  static List<InetAddress> ordered(List<InetAddress> addresses) {
+    List<InetAddress> out = new ArrayList<>(addresses);
+    out.sort(Comparator.comparing(InetAddress::isLinkLocalAddress)); // stable: false before true
     return out;
   }
 }
