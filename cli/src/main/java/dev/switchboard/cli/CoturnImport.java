@@ -24,10 +24,11 @@ final class CoturnImport {
   /**
    * The options that are switches in coturn: "fingerprint=0" or "no-tcp=off" turns one off, that is
    * leaves coturn's default. Any other option's "0" or "no" is its value (a quota of 0, a realm "no").
+   * Not use-auth-secret: coturn turns it on whatever its value.
    */
   private static final Set<String> SWITCHES = Set.of("lt-cred-mech", "fingerprint",
       "no-loopback-peers", "no-multicast-peers", "no-dtls", "no-tlsv1", "no-tlsv1_1", "no-sslv3", "no-sslv2",
-      "use-auth-secret", "allow-loopback-peers", "no-udp", "no-tcp", "no-tls", "no-auth", "no-cli", "daemon",
+      "allow-loopback-peers", "no-udp", "no-tcp", "no-tls", "no-auth", "no-cli", "daemon",
       "syslog", "simple-log", "new-log-timestamp", "verbose", "Verbose", "dh2066", "dh566", "mobility",
       "secure-stun", "no-stun", "stun-only", "check-origin-consistency", "prometheus", "udp-self-balance");
   private static final Pattern HEX_KEY = Pattern.compile("0x[0-9a-fA-F]{32}");
@@ -108,7 +109,10 @@ final class CoturnImport {
         useAuthSecret = true;
         keys.putIfAbsent("turn.auth.secretFiles", "turn-secret");
       }
-      case "static-auth-secret" -> secret(value, line);
+      case "static-auth-secret" -> {
+        useAuthSecret = true; // in coturn a static secret turns use-auth-secret on by itself
+        secret(value, line);
+      }
       case "user" -> user(value, line);
       case "cert" -> keys.put("tls.cert", besideConf(value));
       case "pkey" -> keys.put("tls.key", besideConf(value));
@@ -251,8 +255,9 @@ final class CoturnImport {
       // coturn's "shared secret overrides username/password": it refuses these accounts (4.6.1,
       // turnutils_uclient with one gets a 401). Carried over, they would let in who coturn kept out.
       for (String[] u : users) {
-        note(Integer.parseInt(u[2]), "user", "with use-auth-secret coturn refuses " + u[0] + " (the shared secret"
-            + " overrides user= accounts); to let " + u[0] + " in as well, run 'switchboard user add " + u[0] + "'");
+        note(Integer.parseInt(u[2]), "user", "with use-auth-secret or static-auth-secret coturn refuses " + u[0]
+            + " (the shared secret overrides user= accounts); to let " + u[0] + " in as well, run 'switchboard user add "
+            + u[0] + "'");
       }
     }
     if (!userLines.isEmpty()) {

@@ -43,9 +43,9 @@ class CoturnImportTest {
     // use-auth-secret: coturn refuses the user= accounts, so they are not carried over.
     assertThat(r.userLines()).isEmpty();
     assertThat(String.join("\n", r.notes())).contains(
-        "turnserver.conf line 16: user not carried over: with use-auth-secret coturn refuses alice (the shared secret"
-            + " overrides user= accounts); to let alice in as well, run 'switchboard user add alice'",
-        "turnserver.conf line 17: user not carried over: with use-auth-secret coturn refuses bob",
+        "turnserver.conf line 16: user not carried over: with use-auth-secret or static-auth-secret coturn refuses alice"
+            + " (the shared secret overrides user= accounts); to let alice in as well, run 'switchboard user add alice'",
+        "turnserver.conf line 17: user not carried over: with use-auth-secret or static-auth-secret coturn refuses bob",
         "turnserver.conf line 10: verbose not carried over: logging goes to stderr",
         "cipher-list not carried over: TLS parameters are Netty's secure defaults",
         "no-cli not carried over: Switchboard has no telnet CLI",
@@ -107,14 +107,24 @@ class CoturnImportTest {
   }
 
   @Test
-  void usersAreCarriedOverWithoutUseAuthSecretAndTheirKeysKeepTheirRealm() {
+  void usersAreCarriedOverWithoutASharedSecretAndTheirKeysKeepTheirRealm() {
     CoturnImport.Result r = CoturnImport.map(CONF, List.of("realm=call.example.org", "lt-cred-mech",
-        "static-auth-secret=north", "user=alice:alicepass", "user=bob:0xB04C7EC7C383A3DDF1BA78B036C108C7"));
+        "user=alice:alicepass", "user=bob:0xB04C7EC7C383A3DDF1BA78B036C108C7"));
     assertThat(r.userLines()).containsExactly(
         "alice:call.example.org:0x" + dev.switchboard.turn.UsersFileStore.keyHex("alice", "call.example.org", "alicepass"),
         "bob:call.example.org:0xb04c7ec7c383a3ddf1ba78b036c108c7");
-    assertThat(r.keys()).containsKeys("turn.auth.usersFile", "turn.auth.secretFiles");
+    assertThat(r.keys()).containsKey("turn.auth.usersFile");
     assertThat(r.notes()).isEmpty();
+  }
+
+  @Test
+  void aStaticSecretAloneOrUseAuthSecretWithAnyValueKeepsTheUsersOutAsInCoturn() {
+    for (String secretLine : List.of("static-auth-secret=north", "use-auth-secret=0", "use-auth-secret=false")) {
+      CoturnImport.Result r = CoturnImport.map(CONF, List.of("realm=r.example", secretLine, "user=alice:alicepass"));
+      assertThat(r.userLines()).as(secretLine).isEmpty();
+      assertThat(r.keys()).as(secretLine).containsKey("turn.auth.secretFiles").doesNotContainKey("turn.auth.usersFile");
+      assertThat(r.notes()).as(secretLine).singleElement().asString().startsWith("t.conf line 3: user not carried over");
+    }
   }
 
   @Test

@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -100,7 +101,8 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
    */
   private static FullHttpResponse file(FullHttpRequest request, StaticFiles.File file) {
     FullHttpResponse response;
-    if (file.matches(request.headers().get(HttpHeaderNames.IF_NONE_MATCH))) {
+    List<String> ifNoneMatch = request.headers().getAll(HttpHeaderNames.IF_NONE_MATCH); // a list, maybe over several lines
+    if (!ifNoneMatch.isEmpty() && file.matches(String.join(",", ifNoneMatch))) {
       response = response(request, HttpResponseStatus.NOT_MODIFIED, file.contentType(), new byte[0]);
       response.headers().remove(HttpHeaderNames.CONTENT_LENGTH); // RFC 9110 §15.4.5: not the 0 of this empty body
     } else {

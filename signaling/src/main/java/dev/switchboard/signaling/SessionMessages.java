@@ -2,7 +2,6 @@ package dev.switchboard.signaling;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.security.MessageDigest;
@@ -103,22 +102,8 @@ final class SessionMessages {
     WebSocketFrameHandler.resumed(channel, old);
     hub.forget(current);
     if (previous != null && previous != channel) {
-      closeReplaced(previous);
+      WebSocketFrameHandler.replaced(previous);
     }
-  }
-
-  /** Close code of a connection whose session another connection resumed (an addition to PROTOCOL.md). */
-  static final int RESUMED_ELSEWHERE = 4009;
-
-  /**
-   * The connection a resume took the session from: mostly a half-open one the client gave up on, but
-   * it may still be read (another tab holding the same resume token, say). The close frame tells such
-   * a client not to resume in turn, which would take the session back and forth. Closed right after,
-   * not when the frame is sent: on a half-open connection that may be never.
-   */
-  private static void closeReplaced(Channel previous) {
-    previous.writeAndFlush(new CloseWebSocketFrame(RESUMED_ELSEWHERE, "the session resumed on another connection"));
-    previous.close();
   }
 
   void ping(Session session, ClientMessage.Ping ping) {

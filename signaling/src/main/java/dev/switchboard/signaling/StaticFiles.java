@@ -66,7 +66,7 @@ final class StaticFiles {
       "ico", "image/x-icon",
       "txt", "text/plain; charset=utf-8");
 
-  private final Map<String, Optional<File>> cache = new ConcurrentHashMap<>();
+  private final Map<String, File> cache = new ConcurrentHashMap<>();
 
   /** The page for a request path: "/" and "/r/ROOM" are the app, "/trickle-ice" the diagnostics page. */
   Optional<File> forPath(String path) {
@@ -83,8 +83,23 @@ final class StaticFiles {
     return file(name);
   }
 
+  /**
+   * A file found is kept; a name not found is not: anyone may ask for any number of names, and a map
+   * of them would grow without bound. Looking one up again costs a look into the jar's index.
+   */
   private Optional<File> file(String name) {
-    return cache.computeIfAbsent(name, StaticFiles::load);
+    File kept = cache.get(name);
+    if (kept != null) {
+      return Optional.of(kept);
+    }
+    Optional<File> loaded = load(name);
+    loaded.ifPresent(f -> cache.putIfAbsent(name, f));
+    return loaded;
+  }
+
+  /** How many files are kept (for tests). */
+  int keptCount() {
+    return cache.size();
   }
 
   private static Optional<File> load(String name) {

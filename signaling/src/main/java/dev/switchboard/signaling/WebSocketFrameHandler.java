@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -16,6 +17,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +73,32 @@ final class WebSocketFrameHandler extends ChannelDuplexHandler {
     if (handler != null) { // else a channel the hub is driven on without one (its unit tests)
       handler.session = resumed;
     }
+  }
+
+  /** Close code of a connection whose session another connection resumed (an addition to PROTOCOL.md). */
+  static final int RESUMED_ELSEWHERE = 4009;
+  /** How long the close frame of a replaced connection may take to go out: a half-open one never sends it. */
+  static final Duration REPLACED_CLOSE_GRACE = Duration.ofSeconds(2);
+
+  /**
+   * A resume took this connection's session to another one. Mostly a half-open connection the client
+   * gave up on, but it may still be read: another tab with the same stored ticket (a duplicated tab
+   * copies it), say. On the connection's loop, so no frame read after this speaks for the session: the
+   * connection has none from here on. The close frame tells such a client not to resume in turn, which
+   * would take the session back and forth; the connection closes once the frame is written, or after
+   * {@link #REPLACED_CLOSE_GRACE} when it is not.
+   */
+  static void replaced(Channel channel) {
+    channel.eventLoop().execute(() -> {
+      WebSocketFrameHandler handler = channel.pipeline().get(WebSocketFrameHandler.class);
+      if (handler != null) {
+        handler.session = null;
+        handler.closing = true;
+      }
+      channel.writeAndFlush(new CloseWebSocketFrame(RESUMED_ELSEWHERE, "the session resumed on another connection"))
+          .addListener(ChannelFutureListener.CLOSE);
+      channel.eventLoop().schedule(() -> channel.close(), REPLACED_CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    });
   }
 
   @Override

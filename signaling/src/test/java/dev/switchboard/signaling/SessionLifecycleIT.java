@@ -118,7 +118,7 @@ class SessionLifecycleIT {
       again.send("{\"type\":\"hello\",\"id\":\"h\",\"resume\":{\"sessionId\":\"" + alice.welcome.path("sessionId").asText()
           + "\",\"resumeToken\":\"" + alice.welcome.path("resumeToken").asText() + "\",\"lastSeq\":1}}");
       assertThat(again.next("resumed").path("peerId").asText()).isEqualTo(alice.peerId());
-      assertThat(alice.awaitClose()).as("told not to resume in turn").isEqualTo(SessionMessages.RESUMED_ELSEWHERE);
+      assertThat(alice.awaitClose()).as("told not to resume in turn").isEqualTo(WebSocketFrameHandler.RESUMED_ELSEWHERE);
       JsonNode pong = again.request("p", "{\"type\":\"ping\",\"id\":\"p\"}");
       assertThat(pong.path("type").asText()).as("the session lives on the new connection").isEqualTo("pong");
     }

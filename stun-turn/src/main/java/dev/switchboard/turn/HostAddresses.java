@@ -6,7 +6,11 @@ import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The addresses of this host's interfaces that are up, loopback included: where a wildcard UDP
@@ -15,23 +19,32 @@ import java.util.List;
  */
 final class HostAddresses {
 
+  private static final Logger log = LoggerFactory.getLogger(HostAddresses.class);
+
   private HostAddresses() {
   }
 
-  /** This host's addresses, both families, {@link #ordered}; empty when the kernel will not list them. */
+  /**
+   * This host's addresses, both families, each once, {@link #ordered}; empty when the kernel will not
+   * list them. An interface that goes away while being read (a container's, say) is left out alone.
+   */
   static List<InetAddress> list() {
-    List<InetAddress> out = new ArrayList<>();
+    Set<InetAddress> out = new LinkedHashSet<>();
     try {
       for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-        if (!nif.isUp()) {
-          continue;
+        try {
+          if (nif.isUp()) {
+            out.addAll(Collections.list(nif.getInetAddresses()));
+          }
+        } catch (SocketException gone) {
+          log.debug("interface {}: {}", nif.getName(), gone.toString());
         }
-        out.addAll(Collections.list(nif.getInetAddresses()));
       }
     } catch (SocketException e) {
+      log.warn("cannot list this host's addresses ({}): UDP answers leave from the routed address", e.toString());
       return List.of();
     }
-    return ordered(out);
+    return ordered(new ArrayList<>(out));
   }
 
   /**

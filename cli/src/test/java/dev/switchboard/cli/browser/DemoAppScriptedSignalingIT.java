@@ -153,6 +153,26 @@ class DemoAppScriptedSignalingIT {
   }
 
   @Test
+  void aTabWhoseCallWentOnInAnotherLeavesItAndLetsGoOfTheCamera() throws Exception {
+    inChromium(60, c -> {
+      Page page = appPage(c, "https://app.test/r/demo?name=Alice&join=1");
+      page.waitForFunction("() => window.switchboardApp && window.switchboardApp.state.joined");
+      assertThat(page.evaluate("() => document.getElementById('local-video').srcObject.getTracks()"
+          + ".every((t) => t.readyState === 'live')")).isEqualTo(true);
+      // What the server sends the connection a resume (a duplicated tab's) took the session from.
+      peers.get("p_1").close(new WebSocketRoute.CloseOptions().setCode(4009).setReason("the session resumed on another connection"));
+      page.waitForSelector("#join", new Page.WaitForSelectorOptions().setState(com.microsoft.playwright.options.WaitForSelectorState.VISIBLE));
+      assertThat(page.textContent("#error")).contains("went on in another tab or window");
+      assertThat(page.evaluate("() => document.getElementById('local-video').srcObject")).isNull();
+      assertThat(page.evaluate("() => window.switchboardApp.state.media.camera || window.switchboardApp.state.media.mic"))
+          .isEqualTo(false);
+      page.waitForTimeout(500); // several of the client's backoff periods
+      assertThat(n).as("no reconnection to take the session back").isEqualTo(1);
+      assertThat(page.evaluate("() => window.switchboardApp.state.status")).isEqualTo("closed");
+    });
+  }
+
+  @Test
   void threePeopleSeeEachOtherChatAndSeeOneLeave() throws Exception {
     inChromium(300, c -> {
       String[] who = {"Alice", "Bob", "Carol"};

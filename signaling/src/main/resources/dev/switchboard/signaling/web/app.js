@@ -27,6 +27,7 @@ const ERRORS = {
   unauthorized: 'This server needs a login token.',
   bad_request: 'The server did not accept that: ',
   not_connected: 'Cannot reach the server. Check your connection; retrying…',
+  session_resumed_elsewhere: 'This call went on in another tab or window, so this one left it. Reload to take it back here.',
 };
 
 const state = {
@@ -63,7 +64,10 @@ client.addEventListener('state', (ev) => {
   el.textContent = ev.detail;
   el.className = `status ${ev.detail}`;
 });
-client.addEventListener('error', (ev) => showError(explain(ev.detail)));
+client.addEventListener('error', (ev) => {
+  showError(explain(ev.detail));
+  if (ev.detail.code === 'session_resumed_elsewhere') letGo();
+});
 client.addEventListener('chat', (ev) => addChat(ev.detail));
 client.addEventListener('peer.updated', (ev) => {
   const p = state.peers[ev.detail.peerId ?? ev.detail.peer?.peerId];
@@ -269,6 +273,21 @@ async function leave() {
   $('room-view').hidden = true;
   $('join').hidden = false;
   history.replaceState(null, '', '/');
+}
+
+/**
+ * The session went on in another tab (a duplicated tab copies the stored ticket): this one leaves the
+ * call and lets go of the camera, the microphone and the screen, which the other tab may want.
+ */
+function letGo() {
+  leave();
+  screenTrack?.stop();
+  screenTrack = null; // stop() fires no ended event
+  localStream?.getTracks().forEach((t) => t.stop());
+  localStream = null;
+  $('local-video').srcObject = null;
+  Object.assign(state.media, { mic: false, camera: false, screen: false });
+  syncButtons();
 }
 
 function toggle(kind) {

@@ -201,8 +201,11 @@ export class SwitchboardClient extends EventTarget {
     if (ev.code === 4009) {
       // Another connection resumed this session (another tab with the same stored ticket, say):
       // resuming in turn would only take it back and forth between the two.
+      const err = new SwitchboardError('session_resumed_elsewhere', ev.reason || 'closed with 4009');
       this._setState('closed');
-      this._emit('error', { type: 'error', code: 'session_resumed_elsewhere', message: ev.reason || 'closed with 4009' });
+      this._ready?.reject(err);
+      this._ready = null;
+      this._emit('error', { type: 'error', code: err.code, message: err.message });
       return;
     }
     this._scheduleReconnect(this._drainDelayMs || 0);
