@@ -52,11 +52,6 @@ public final class TurnServer implements AutoCloseable {
    * relayed datagrams to all UDP clients, or a relay socket's read budget to one TCP client.
    */
   private static final WriteBufferWaterMark UDP_WATER_MARK = new WriteBufferWaterMark(2 << 20, 4 << 20);
-  /**
-   * Host addresses that get UDP sockets of their own on a wildcard listener; the rest (a host with
-   * hundreds of container bridges, say) are left to the wildcard socket.
-   */
-  static final int MAX_UDP_ADDRESSES = 64;
   private static final WriteBufferWaterMark STREAM_WATER_MARK = new WriteBufferWaterMark(512 << 10, 1 << 20);
 
   private final TurnContext ctx;
@@ -70,7 +65,7 @@ public final class TurnServer implements AutoCloseable {
   private int tlsPort = -1;
   private int udpSockets;
   private final Supplier<List<InetAddress>> hostAddresses;
-  private final List<InetAddress> udpAddresses = new ArrayList<>(); // written in start()
+  private HostAddressSockets hostSockets; // set in start(), on a wildcard UDP listener (epoll)
   private volatile ScheduledFuture<?> sweeping;
 
   private TurnServer(TurnContext ctx, EventLoopGroup group, Supplier<List<InetAddress>> hostAddresses) {
@@ -120,6 +115,9 @@ public final class TurnServer implements AutoCloseable {
       throw e;
     }
     server.sweeping = group.next().scheduleAtFixedRate(server::sweepQuietly, 1, 1, TimeUnit.SECONDS);
+    if (server.hostSockets != null) {
+      server.hostSockets.rescanOn(GlobalEventExecutor.INSTANCE);
+    }
     return server;
   }
 
@@ -136,7 +134,7 @@ public final class TurnServer implements AutoCloseable {
     }
     log.info("TURN listening on {} (UDP {} x{}{}, TCP {}, TLS {}), relay ports {}-{}, realm {}",
         l.address().getHostAddress(), udpPort, udpSockets,
-        udpAddresses.isEmpty() ? "" : ", answered from each of " + udpAddresses.size() + " host addresses",
+        hostSockets == null ? "" : ", answered from each of " + hostSockets.addresses().size() + " host addresses",
         tcpPort, tlsPort, ctx.config().relay().minPort(), ctx.config().relay().maxPort(), ctx.config().realm());
   }
 
@@ -149,12 +147,9 @@ public final class TurnServer implements AutoCloseable {
    * ceiling (~300k packets/s) is far above what the other core can feed it. TCP and TLS clients
    * still use every loop.
    *
-   * <p>On the wildcard, each of the host's addresses gets sockets of its own as well (epoll: the
-   * shared port needs SO_REUSEPORT), which the kernel prefers to the wildcard's for datagrams sent
-   * to that address. A wildcard socket's answers leave from the address the kernel routes by, which
-   * on a host with several addresses of a family need not be the one the client sent to; the
-   * client, or its NAT, then drops them. coturn binds every address for the same reason. An address
-   * added after start reaches the wildcard sockets.
+   * <p>On the wildcard, each of the host's addresses gets sockets of its own as well
+   * ({@link HostAddressSockets}; epoll: the shared port needs SO_REUSEPORT), as coturn binds every
+   * address.
    */
   private void bindUdp(InetAddress address, int port) throws BindException {
     NettyTransports transports = NettyTransports.of(group);
@@ -170,39 +165,27 @@ public final class TurnServer implements AutoCloseable {
         probeExclusive(address, port);
       }
     }
-    udpSockets = bindUdpSockets(transports, loops, address, port, true);
-    udpPort = ((InetSocketAddress) listeners.get(listeners.size() - 1).localAddress()).getPort();
+    List<Channel> wildcard = bindUdpSockets(transports, loops, address, port, true);
+    listeners.addAll(wildcard);
+    udpSockets = wildcard.size();
+    udpPort = ((InetSocketAddress) wildcard.get(0).localAddress()).getPort();
     if (address.isAnyLocalAddress() && transports.epoll()) {
-      bindEachHostAddress(transports, loops);
-    }
-  }
-
-  private void bindEachHostAddress(NettyTransports transports, List<EventLoop> loops) {
-    List<InetAddress> host = hostAddresses.get();
-    for (InetAddress each : host) {
-      if (udpAddresses.size() == MAX_UDP_ADDRESSES) {
-        log.warn("TURN UDP: the host has {} addresses; those past the first {} are answered from the wildcard"
-            + " socket, from the address the kernel routes by", host.size(), MAX_UDP_ADDRESSES);
-        return;
-      }
-      try {
-        bindUdpSockets(transports, loops, each, udpPort, false);
-        udpAddresses.add(each);
-      } catch (BindException e) {
-        log.warn("TURN UDP: {}; datagrams to that address are answered from the wildcard socket", e.getMessage());
-      }
+      List<EventLoop> udpLoops = loops;
+      hostSockets = new HostAddressSockets(hostAddresses,
+          each -> bindUdpSockets(transports, udpLoops, each, udpPort, false));
+      hostSockets.bindNew();
     }
   }
 
   /**
-   * Binds a UDP socket on {@code address:port} on each of {@code loops}; returns how many. A socket
-   * after the first that the kernel refuses ends the group: it keeps those bound, and says so when
+   * Binds a UDP socket on {@code address:port} on each of {@code loops}; returns them. A socket after
+   * the first that the kernel refuses ends the group: it keeps those bound, and says so when
    * {@code warn}.
    */
-  private int bindUdpSockets(NettyTransports transports, List<EventLoop> loops, InetAddress address, int port,
-                             boolean warn) throws BindException {
+  private List<Channel> bindUdpSockets(NettyTransports transports, List<EventLoop> loops, InetAddress address,
+                                       int port, boolean warn) throws BindException {
     int bound = port;
-    int sockets = 0;
+    List<Channel> sockets = new ArrayList<>();
     for (EventLoop loop : loops) {
       Bootstrap b = new Bootstrap().group(loop).channel(transports.datagramChannelClass())
           .option(ChannelOption.SO_RCVBUF, UDP_SOCKET_BUFFER)
@@ -227,17 +210,16 @@ public final class TurnServer implements AutoCloseable {
       }
       ChannelFuture f = b.bind(address, bound).awaitUninterruptibly();
       if (!f.isSuccess()) {
-        if (sockets == 0) {
+        if (sockets.isEmpty()) {
           throw bindException("UDP", address, bound, f.cause());
         }
         if (warn) {
           log.warn("TURN UDP: SO_REUSEPORT refused for socket {} on port {} ({}); using {} UDP socket(s)",
-              sockets + 1, bound, f.cause().getMessage(), sockets);
+              sockets.size() + 1, bound, f.cause().getMessage(), sockets.size());
         }
         break;
       }
-      listeners.add(f.channel());
-      sockets++;
+      sockets.add(f.channel());
       bound = ((InetSocketAddress) f.channel().localAddress()).getPort();
     }
     return sockets;
@@ -325,7 +307,12 @@ public final class TurnServer implements AutoCloseable {
 
   /** The host addresses a wildcard UDP listener has sockets of its own on (for tests). */
   List<InetAddress> udpAddresses() {
-    return List.copyOf(udpAddresses);
+    return hostSockets == null ? List.of() : hostSockets.addresses();
+  }
+
+  /** Reads the host's addresses again now, as every 30 s; returns those that got sockets (for tests). */
+  List<InetAddress> rescanHostAddresses() {
+    return hostSockets == null ? List.of() : hostSockets.bindNew();
   }
 
   private void sweepQuietly() {
@@ -341,6 +328,9 @@ public final class TurnServer implements AutoCloseable {
   public synchronized void close() {
     if (sweeping != null) {
       sweeping.cancel(false);
+    }
+    if (hostSockets != null) {
+      hostSockets.close();
     }
     for (Channel ch : listeners) {
       ch.close().awaitUninterruptibly();

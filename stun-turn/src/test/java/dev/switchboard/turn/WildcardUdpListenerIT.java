@@ -62,12 +62,34 @@ class WildcardUdpListenerIT {
   @Test
   void atMostSixtyFourAddressesGetSocketsOfTheirOwn() throws Exception {
     List<InetAddress> many = new ArrayList<>();
-    for (int i = 1; i <= TurnServer.MAX_UDP_ADDRESSES + 6; i++) {
+    for (int i = 1; i <= HostAddressSockets.MAX + 6; i++) {
       many.add(ip("127.0.1." + i));
     }
     TurnServer server = start("0.0.0.0", () -> many);
-    assertThat(server.udpAddresses()).hasSize(TurnServer.MAX_UDP_ADDRESSES)
-        .isEqualTo(many.subList(0, TurnServer.MAX_UDP_ADDRESSES));
+    assertThat(server.udpAddresses()).hasSize(HostAddressSockets.MAX)
+        .isEqualTo(many.subList(0, HostAddressSockets.MAX));
+  }
+
+  @Test
+  void anAddressTheHostGotAfterStartGetsItsSocketsAtTheNextRescanAndCloseFreesThem() throws Exception {
+    List<InetAddress> host = new java.util.concurrent.CopyOnWriteArrayList<>(List.of(ip("127.0.0.1")));
+    TurnServer server = start("0.0.0.0", () -> host);
+    try (DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      client.setSoTimeout(3000);
+      InetSocketAddress later = new InetSocketAddress("127.0.0.2", server.udpPort());
+      assertThat(binding(client, later).getSocketAddress()).as("the wildcard's answer, from the routed address")
+          .isEqualTo(new InetSocketAddress("127.0.0.1", server.udpPort()));
+      host.add(ip("127.0.0.2"));
+      assertThat(server.rescanHostAddresses()).containsExactly(ip("127.0.0.2"));
+      assertThat(server.rescanHostAddresses()).as("bound once").isEmpty();
+      assertThat(binding(client, later).getSocketAddress()).isEqualTo(later);
+    }
+    server.close();
+    servers.remove(server);
+    assertThat(server.rescanHostAddresses()).as("none after close").isEmpty();
+    try (DatagramSocket again = new DatagramSocket(new InetSocketAddress("127.0.0.2", server.udpPort()))) {
+      assertThat(again.getLocalPort()).as("the per-address socket was closed").isEqualTo(server.udpPort());
+    }
   }
 
   @Test
