@@ -66,7 +66,7 @@ class BadInputTest {
       assertThat(user.exitCode()).as(user.toString()).isEqualTo(1);
       assertThat(user.err()).isEqualTo("switchboard user add: " + DataDir.users(data) + ": " + readOnly.reason()
           + " (check its permissions or choose another --data-dir)\n");
-      Path conf = Files.writeString(dir.resolve("turnserver.conf"), "static-auth-secret=s3cret\nuser=bob:pw\n");
+      Path conf = Files.writeString(dir.resolve("turnserver.conf"), "user=bob:pw\n");
       Cli imported = Cli.run("import-coturn", conf.toString(), "--out", data.resolve("switchboard.yaml").toString());
       assertThat(imported.exitCode()).as(imported.toString()).isEqualTo(1);
       assertThat(imported.err()).startsWith("switchboard import-coturn: " + data.resolve("users") + ": " + readOnly.reason())
