@@ -28,7 +28,7 @@ final class CoturnImport {
    */
   private static final Set<String> SWITCHES = Set.of("lt-cred-mech", "fingerprint",
       "no-loopback-peers", "no-multicast-peers", "no-dtls", "no-tlsv1", "no-tlsv1_1", "no-sslv3", "no-sslv2",
-      "allow-loopback-peers", "no-udp", "no-tcp", "no-tls", "no-auth", "no-cli", "daemon",
+      "allow-loopback-peers", "no-stun-backward-compatibility", "no-udp", "no-tcp", "no-tls", "no-auth", "no-cli", "daemon",
       "syslog", "simple-log", "new-log-timestamp", "verbose", "Verbose", "dh2066", "dh566", "mobility",
       "secure-stun", "no-stun", "stun-only", "check-origin-consistency", "prometheus", "udp-self-balance");
   private static final Pattern HEX_KEY = Pattern.compile("0x[0-9a-fA-F]{32}");
@@ -119,6 +119,7 @@ final class CoturnImport {
       case "denied-peer-ip" -> deny.addAll(cidrs(value, line, key));
       case "allowed-peer-ip" -> allow.addAll(cidrs(value, line, key));
       case "allow-loopback-peers" -> keys.put("turn.peers.allowLoopback", true);
+      case "no-stun-backward-compatibility" -> keys.put("turn.classicStun", false);
       case "no-udp" -> keys.put("turn.udp", false);
       case "no-tcp" -> keys.put("turn.tcp", false);
       case "no-tls" -> keys.put("turn.tls", false);

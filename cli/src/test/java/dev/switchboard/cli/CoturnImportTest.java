@@ -54,6 +54,15 @@ class CoturnImportTest {
   }
 
   @Test
+  void noStunBackwardCompatibilityTurnsClassicStunOffUnlessItIsSwitchedOff() {
+    assertThat(CoturnImport.map(CONF, List.of("no-stun-backward-compatibility")).keys())
+        .containsEntry("turn.classicStun", false);
+    CoturnImport.Result off = CoturnImport.map(CONF, List.of("no-stun-backward-compatibility=0"));
+    assertThat(off.keys()).doesNotContainKey("turn.classicStun");
+    assertThat(off.notes()).isEmpty();
+  }
+
+  @Test
   void aValueThatReadsLikeOffIsAValueExceptForASwitch() {
     CoturnImport.Result r = CoturnImport.map(CONF, List.of("realm=no", "static-auth-secret=false", "no-tcp=off"));
     assertThat(r.keys()).containsEntry("turn.realm", "no").doesNotContainKey("turn.tcp");

@@ -50,7 +50,7 @@ final class Dispatcher {
     StunMessage message = StunCodec.decode(frame);
     if (message == null) {
       // Off the hot path: only what the RFC 8489 codec refused is looked at again.
-      if (!ClassicBindingHandler.isCandidate(frame) || !onClassicBinding(link, frame)) {
+      if (!ctx.config().classicStun() || !ClassicBindingHandler.isCandidate(frame) || !onClassicBinding(link, frame)) {
         log.trace("dropped unparseable frame from {} {}", link.protocol(), link.remote());
       }
       return;

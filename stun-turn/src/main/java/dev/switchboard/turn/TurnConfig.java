@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param quotas            allocation, permission and bandwidth limits
  * @param peers             the peer policy: which addresses may be relayed to
  * @param software          the SOFTWARE attribute to send, or empty to send none
+ * @param classicStun       answer RFC 3489 Binding requests (coturn: on unless
+ *                          {@code no-stun-backward-compatibility})
  */
 public record TurnConfig(
     String realm,
@@ -23,7 +25,14 @@ public record TurnConfig(
     Lifetimes lifetimes,
     Quotas quotas,
     Peers peers,
-    String software) {
+    String software,
+    boolean classicStun) {
+
+  /** With RFC 3489 Binding requests answered, as by default. */
+  public TurnConfig(String realm, Listeners listeners, Relay relay, Lifetimes lifetimes, Quotas quotas, Peers peers,
+                    String software) {
+    this(realm, listeners, relay, lifetimes, quotas, peers, software, true);
+  }
 
   public TurnConfig {
     Objects.requireNonNull(realm, "realm");

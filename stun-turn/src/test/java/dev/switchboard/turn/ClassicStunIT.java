@@ -66,6 +66,20 @@ class ClassicStunIT {
   }
 
   @Test
+  void withClassicStunOffAClassicBindingIsNotAnsweredAndAModernOneStillIs() throws Exception {
+    TurnConfig on = SecuredTurnServer.config(54400, SecuredTurnServer.quotas(10, 10_000),
+        new TurnConfig.Peers(List.of(), List.of(), true));
+    TurnConfig off = new TurnConfig(on.realm(), on.listeners(), on.relay(), on.lifetimes(), on.quotas(), on.peers(),
+        on.software(), false);
+    try (SecuredTurnServer modernOnly = new SecuredTurnServer(off, (u, r) -> List.of(), new MutableClock());
+         StunTestClient client = StunTestClient.udp(modernOnly.udpPort())) {
+      client.send(message(BINDING_REQUEST, id()));
+      SecuredTurnServer.assertNothingAnsweredAndStillServing(client);
+      assertThat(modernOnly.server.context().metrics().requests(Stun.BINDING)).as("the modern one only").isEqualTo(1);
+    }
+  }
+
+  @Test
   void classicRequestsOfOtherMethodsAndMalformedOnesAreNotAnsweredAndBindingStillIs() throws Exception {
     byte[] binding = message(BINDING_REQUEST, id());
     Map<String, byte[]> unanswered = new LinkedHashMap<>();

@@ -207,7 +207,8 @@ public final class ConfigLoader {
     List<String> allow = cidrs(v, "turn.peers.allow");
     List<String> deny = cidrs(v, "turn.peers.deny");
     TurnConfig.Peers peers = new TurnConfig.Peers(allow, deny, v.bool("turn.peers.allowLoopback"));
-    return new TurnConfig(realm, listeners, relay, lifetimes, quotas, peers, v.string("turn.software"));
+    return new TurnConfig(realm, listeners, relay, lifetimes, quotas, peers, v.string("turn.software"),
+        v.bool("turn.classicStun"));
   }
 
   private static List<String> cidrs(ConfigValues v, String key) {

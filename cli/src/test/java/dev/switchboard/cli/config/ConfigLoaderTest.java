@@ -48,6 +48,14 @@ class ConfigLoaderTest {
     assertThat(config.drainTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.tls().enabled()).isTrue();
     assertThat(config.turn().relay().advertisedAddress().getHostAddress()).isEqualTo("127.0.0.1");
+    assertThat(config.turn().classicStun()).isTrue();
+  }
+
+  @Test
+  void classicStunCanBeTurnedOff() throws Exception {
+    SwitchboardConfig config = load(write("turn:\n  classicStun: false\n"),
+        new ConfigOverrides().set("publicAddress", "127.0.0.1", "--public-address"));
+    assertThat(config.turn().classicStun()).isFalse();
   }
 
   @Test
