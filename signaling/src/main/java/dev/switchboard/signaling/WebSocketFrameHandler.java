@@ -161,6 +161,11 @@ final class WebSocketFrameHandler extends ChannelDuplexHandler {
   }
 
   private void onFrame(ChannelHandlerContext ctx, WebSocketFrames.ClientFrame frame) {
+    if (session.channel() != ctx.channel()) {
+      // A resume on another connection took the session (or it ended) while this one's frames were
+      // on their way: they must not act for it. replaced() closes this connection behind them.
+      return;
+    }
     boolean startsAMessage = frame.opcode() == WebSocketFrames.TEXT || frame.opcode() == WebSocketFrames.BINARY;
     if (startsAMessage && fragments != null) {
       throw WebSocketFrames.violation("a new message began before the fragments of the last one ended");

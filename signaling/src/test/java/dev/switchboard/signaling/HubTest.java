@@ -169,6 +169,42 @@ class HubTest {
     assertThat(held.refCnt()).isZero();
   }
 
+  /**
+   * Frames the old connection read after a resume on another connection took its session, before
+   * that connection's loop let it go: a bye among them must not end the session just resumed.
+   */
+  @Test
+  void framesOfTheConnectionAResumeTookTheSessionFromDoNotActForIt() throws Exception {
+    Hub hub = hub();
+    EmbeddedChannel old = new EmbeddedChannel(new WebSocketFrameHandler(hub));
+    JsonNode welcome = welcomeOf(old);
+    EmbeddedChannel again = new EmbeddedChannel(new WebSocketFrameHandler(hub));
+    welcomeOf(again);
+    again.writeInbound(Unpooled.wrappedBuffer(RawWsClient.textFrame("{\"type\":\"hello\",\"id\":\"h\",\"resume\":{"
+        + "\"sessionId\":\"" + welcome.path("sessionId").asText() + "\",\"resumeToken\":\""
+        + welcome.path("resumeToken").asText() + "\",\"lastSeq\":1}}")));
+    assertThat(sent(again)).contains("resumed");
+    // The old connection's loop has not run its let-go task yet (EmbeddedChannel runs it after the read).
+    old.writeInbound(Unpooled.wrappedBuffer(RawWsClient.textFrame("{\"type\":\"bye\"}")));
+    assertThat(hub.session(welcome.path("sessionId").asText())).as("not ended by the old connection's bye").isNotNull();
+    assertThat(sent(old)).containsExactly("close:" + WebSocketFrameHandler.RESUMED_ELSEWHERE);
+    again.writeInbound(Unpooled.wrappedBuffer(RawWsClient.textFrame("{\"type\":\"ping\",\"id\":\"p\"}")));
+    assertThat(sent(again)).containsExactly("pong");
+  }
+
+  /** The welcome a new connection was sent, read back as a client would. */
+  private static JsonNode welcomeOf(EmbeddedChannel channel) throws Exception {
+    channel.runPendingTasks();
+    EmbeddedChannel client = new EmbeddedChannel(new WebSocket13FrameDecoder(false, false, 1 << 20));
+    client.writeInbound((ByteBuf) channel.readOutbound());
+    TextWebSocketFrame text = client.readInbound();
+    JsonNode welcome = Json.MAPPER.readTree(text.text());
+    text.release();
+    client.finishAndReleaseAll();
+    assertThat(welcome.path("type").asText()).isEqualTo("welcome");
+    return welcome;
+  }
+
   /** Once the server closes, a WebSocket that completes its upgrade is refused: the close walks the sessions before. */
   @Test
   void aConnectionAfterTheServerClosedIsRefused() throws Exception {
