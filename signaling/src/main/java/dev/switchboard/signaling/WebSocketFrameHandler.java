@@ -83,18 +83,14 @@ final class WebSocketFrameHandler extends ChannelDuplexHandler {
   /**
    * A resume took this connection's session to another one. Mostly a half-open connection the client
    * gave up on, but it may still be read: another tab with the same stored ticket (a duplicated tab
-   * copies it), say. On the connection's loop, so no frame read after this speaks for the session: the
-   * connection has none from here on. The close frame tells such a client not to resume in turn, which
-   * would take the session back and forth; the connection closes once the frame is written, or after
+   * copies it), say. Its frames no longer act for the session ({@link #onFrame} checks each against the
+   * session's connection). The close frame tells such a client not to resume in turn, which would take
+   * the session back and forth; the connection closes once the frame is written, or after
    * {@link #REPLACED_CLOSE_GRACE} when it is not.
    */
   static void replaced(Channel channel) {
+    // A task on the connection's loop, also when that is the resume's own: the close comes after the read in progress.
     channel.eventLoop().execute(() -> {
-      WebSocketFrameHandler handler = channel.pipeline().get(WebSocketFrameHandler.class);
-      if (handler != null) {
-        handler.session = null;
-        handler.closing = true;
-      }
       channel.writeAndFlush(new CloseWebSocketFrame(RESUMED_ELSEWHERE, "the session resumed on another connection"))
           .addListener(ChannelFutureListener.CLOSE);
       channel.eventLoop().schedule(() -> channel.close(), REPLACED_CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);

@@ -6,6 +6,9 @@ import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * Where relay sockets bind and what address clients are told, per address family (RFC 8656 §7.2:
@@ -66,6 +69,11 @@ record RelayAddresses(InetAddress v4Bind, InetAddress v4Advertised, InetAddress 
 
   boolean supports(boolean ipv6) {
     return bind(ipv6) != null;
+  }
+
+  /** The bind addresses of the families served, IPv4 first. */
+  List<InetAddress> binds() {
+    return Stream.of(v4Bind, v6Bind).filter(Objects::nonNull).toList();
   }
 
   /** True when {@code ip} is an address our relays are reached at (never a wildcard). */

@@ -268,13 +268,7 @@ public final class TurnServer implements AutoCloseable {
 
   /** Where relay sockets bind, IPv4 first: the configured address, or on a wildcard the advertised one when it is the host's. */
   public List<InetAddress> relayBindAddresses() {
-    List<InetAddress> binds = new ArrayList<>();
-    for (boolean ipv6 : new boolean[] {false, true}) {
-      if (ctx.addresses().supports(ipv6)) {
-        binds.add(ctx.addresses().bind(ipv6));
-      }
-    }
-    return binds;
+    return ctx.addresses().binds();
   }
 
   /** The bound TCP port, or -1 when TCP is off. */
