@@ -32,14 +32,14 @@ class FakeSocket {
 }
 
 /** A fake server: each connection gets a welcome; `handlers[type](socket, msg)` answer requests. */
-function fakeServer(handlers = {}) {
+function fakeServer(handlers = {}, welcomeExtra = {}) {
   const server = {
     sockets: [], connections: 0, handlers,
     onConnect(ws) {
       server.connections++;
       const n = server.connections;
       ws.push({ type: 'welcome', seq: 1, sessionId: `s_${n}`, peerId: `p_${n}`, resumeToken: `rt_${n}`,
-        authRequired: false, heartbeat: { intervalMs: 20000, timeoutMs: 45000 } });
+        authRequired: false, heartbeat: { intervalMs: 20000, timeoutMs: 45000 }, ...welcomeExtra });
     },
     onMessage(ws, msg) {
       const h = server.handlers[msg.type];
@@ -320,6 +320,27 @@ const tests = {
     await new Promise((r) => setTimeout(r, 100)); // several backoff periods
     assert(server.sockets.length === 1, `no reconnect, got ${server.sockets.length} sockets`);
     assert(states.at(-1) === 'closed' && !states.includes('reconnecting'), `closed, not reconnecting: ${states}`);
+  },
+
+  async 'a message over limits.maxMessageBytes is refused locally and the connection stays'() {
+    const server = fakeServer({ join: (ws, msg) => joinedReply(ws, msg, 2) }, { limits: { maxMessageBytes: 200 } });
+    const client = new SwitchboardClient({ url: 'wss://x/ws', WebSocket: server.WebSocket });
+    const errors = [];
+    client.addEventListener('error', (e) => errors.push(e.detail));
+    await client.connect();
+    await client.join('standup');
+    const sentBefore = server.last.sent.length;
+    assert(client.chat('standup', 'x'.repeat(150)), 'a chat under the limit is sent');
+    // 60 characters of 3 UTF-8 bytes each: under the limit in characters, over it in bytes.
+    assert(!client.chat('standup', '€'.repeat(60)), 'a chat over the limit in bytes is refused');
+    assert(errors.length === 1 && errors[0].code === 'message_too_large', `one message_too_large error, got ${JSON.stringify(errors)}`);
+    let rejected = null;
+    await client.join('x'.repeat(300)).catch((e) => { rejected = e; });
+    assert(rejected && rejected.code === 'message_too_large', `join rejected with message_too_large, got ${rejected && rejected.code}`);
+    assert(errors.length === 1, 'a refused request rejects without an error event as well');
+    assert(server.last.sent.length === sentBefore + 1, `only the chat under the limit went out, got ${server.last.sent.length - sentBefore}`);
+    assert(server.sockets.length === 1 && client.state === 'open', 'the connection stays open');
+    client.close();
   },
 
   async 'ice.servers updates the rooms ICE servers'() {

@@ -27,6 +27,7 @@ const ERRORS = {
   unauthorized: 'This server needs a login token.',
   bad_request: 'The server did not accept that: ',
   not_connected: 'Cannot reach the server. Check your connection; retrying…',
+  message_too_large: 'That is too long to send: ',
   session_resumed_elsewhere: 'This call went on in another tab or window, so this one left it. Reload to take it back here.',
 };
 
@@ -347,7 +348,8 @@ $('chat-form').addEventListener('submit', (ev) => {
   const text = $('chat-input').value;
   if (!text || !state.room) return;
   if (client.chat(state.room, text)) $('chat-input').value = '';
-  else showError('Not connected: the message was not sent.');
+  else if (client.state !== 'open') showError('Not connected: the message was not sent.');
+  // else the client's error event has said why (over the server's message size limit).
 });
 $('toggle-mic').addEventListener('click', () => toggle('mic'));
 $('toggle-cam').addEventListener('click', () => toggle('camera'));

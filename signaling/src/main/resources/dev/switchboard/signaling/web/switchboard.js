@@ -142,11 +142,36 @@ export class SwitchboardClient extends EventTarget {
     return this.rooms.get(room)?.iceServers || [];
   }
 
-  /** Sends a message without waiting for a reply; false if the socket is not open. */
+  /**
+   * Sends a message without waiting for a reply; false if the socket is not open, or if the message
+   * is over the server's `limits.maxMessageBytes` (an `error` event with code `message_too_large`).
+   */
   send(msg) {
-    if (!this._ws || this._ws.readyState !== 1 || this.state !== 'open') return false;
-    this._ws.send(JSON.stringify(msg));
-    return true;
+    const refused = this._transmit(msg);
+    if (refused && refused.code === 'message_too_large') {
+      this._emit('error', { type: 'error', code: refused.code, message: refused.message });
+    }
+    return !refused;
+  }
+
+  /** Sends `msg`; null when sent, else the SwitchboardError saying why not. */
+  _transmit(msg) {
+    if (!this._ws || this._ws.readyState !== 1 || this.state !== 'open') {
+      return new SwitchboardError('not_connected', 'not connected to the signaling server');
+    }
+    const text = JSON.stringify(msg);
+    const max = this.welcome?.limits?.maxMessageBytes;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: most messages need no encoding to know.
+    if (max > 0 && text.length * 3 > max) {
+      const bytes = new TextEncoder().encode(text).length;
+      if (bytes > max) {
+        // The server would close the connection with 1009 and the message would be lost with it.
+        return new SwitchboardError('message_too_large',
+          `${msg.type} of ${bytes} bytes is over the server's limit of ${max} bytes`);
+      }
+    }
+    this._ws.send(text);
+    return null;
   }
 
   /** Sends a request with an id and resolves with the reply carrying it in `re`. */
@@ -158,10 +183,11 @@ export class SwitchboardClient extends EventTarget {
       d.reject(new SwitchboardError('timeout', `no reply to ${msg.type} within ${this.requestTimeoutMs} ms`));
     }, this.requestTimeoutMs);
     this._pending.set(id, { d, timer });
-    if (!this.send({ ...msg, id })) {
+    const refused = this._transmit({ ...msg, id });
+    if (refused) {
       clearTimeout(timer);
       this._pending.delete(id);
-      d.reject(new SwitchboardError('not_connected', 'not connected to the signaling server'));
+      d.reject(refused);
     }
     return d.promise;
   }
